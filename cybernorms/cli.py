@@ -1,0 +1,138 @@
+"""The command line: wires the stages together, prints their results, turns errors into one line
+and exit status 2. No logic of its own beyond argument handling."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import EXIT_INPUT, CybernormsError, UsageError
+from .layout import Project
+
+
+def _project(args) -> Project:
+    return Project.at(args.root, args.build_dir, getattr(args, "dist_dir", None))
+
+
+def cmd_build(args) -> int:
+    from .build import build, summary
+    project = _project(args)
+    log = (lambda msg: print(msg, file=sys.stderr)) if not args.quiet else (lambda msg: None)
+    result = build(project, force=args.force, log=log)
+    print(summary(result, project))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    project = _project(args)
+    written = export(project)
+    print(f"exported {len(written)} files to {project.rel(project.dist)}/")
+    for path in written:
+        print(f"  {project.rel(path)}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from . import serve
+    project = _project(args)
+    serve.check_port(args.host, args.port)
+    cmd = serve.command(project, args.host, args.port, args.timeout)
+    page, query = serve.urls(args.host, args.port)
+    print(f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
+          f"query timeout {args.timeout}s)")
+    print(f"  YASGUI query page: {page}")
+    print(f"  SPARQL endpoint:   {query}")
+    print("press Ctrl-C to stop", flush=True)
+    import subprocess
+    proc = subprocess.Popen(cmd)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        serve.stop(proc)
+        return 0
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise UsageError(None, None, f"parameter {pair!r} is not of the form name=value",
+                             "write --param state=FRA")
+        k, v = pair.split("=", 1)
+        params[k.strip()] = v
+    return params
+
+
+def cmd_query(args) -> int:
+    from . import queries
+    project = _project(args)
+    if args.text is None and args.name is None:
+        raise UsageError(None, None, "no query given", "give a query name or file, or --text 'SELECT ...'")
+    fmt = args.format or "table"
+    result = queries.run(project, args.name, _params(args.param), text=args.text)
+    if fmt == "table" and not hasattr(result, "variables") and not isinstance(result, bool):
+        fmt = "turtle"
+    sys.stdout.write(queries.format_results(result, fmt))
+    return 0
+
+
+def cmd_queries(args) -> int:
+    from . import queries
+    project = _project(args)
+    for q in queries.library(project, checks=args.checks).values():
+        print(f"{q.name}\n    {q.title}")
+        for p in q.params:
+            default = f", default {p.default}" if p.default else ""
+            print(f"    --param {p.name}=<{p.type}{default}>  {p.description}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="cybernorms", description=(
+        "A knowledge graph of the norms of responsible state behaviour in cyberspace "
+        "(UN GGE A/70/174 and the G7 Cyber Norm Initiative 2019)."))
+    ap.add_argument("--root", help="project directory (default: the current checkout)")
+    ap.add_argument("--build-dir", help="where the store is built (default: ROOT/build)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="segment, parse, validate, reason and write build/store")
+    b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
+    b.add_argument("--quiet", action="store_true", help="do not print the stages as they run")
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("export", help="write dist/: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, checksums")
+    e.add_argument("--dist-dir", help="where to write the exports (default: ROOT/dist)")
+    e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve build/store read-only over SPARQL")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--timeout", type=int, default=30, help="query timeout in seconds")
+    s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("query", help="run a library query by name, a .rq file, or --text")
+    q.add_argument("name", nargs="?", help="query name (see `cybernorms queries`) or path to a .rq file")
+    q.add_argument("--text", help="the SPARQL query itself")
+    q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json", "turtle", "json-ld", "ntriples"])
+    q.set_defaults(func=cmd_query)
+
+    ls = sub.add_parser("queries", help="list the library queries with their parameters")
+    ls.add_argument("--checks", action="store_true", help="include the violation queries (check-*)")
+    ls.set_defaults(func=cmd_queries)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CybernormsError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The one kind of error a user should ever see: a single line naming the file, the place, the
+problem and what to do. The CLI prints it and exits with status 2."""
+from __future__ import annotations
+
+EXIT_INPUT = 2
+
+
+class CybernormsError(Exception):
+    """A problem with the user's input or environment, reported on one line."""
+
+    def __init__(self, where: str | None, line: int | None, problem: str, hint: str | None = None,
+                 column: int | None = None):
+        self.where = where
+        self.line = line
+        self.column = column
+        self.problem = problem
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        place = self.where or "cybernorms"
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        text = f"{place}: {self.problem}"
+        if self.hint:
+            text += f"; {self.hint}"
+        return " ".join(text.split())  # always one line
+
+
+class InputError(CybernormsError):
+    """Malformed or inconsistent input data (syntax, shapes, checks, consistency, sources)."""
+
+
+class UsageError(CybernormsError):
+    """A bad command-line argument or query parameter."""
+
+
+class ServiceError(CybernormsError):
+    """A server or endpoint problem (port in use, endpoint unreachable)."""

@@ -1,0 +1,160 @@
+"""Where things are: namespaces, project paths, and which input file goes to which named graph.
+
+This module is the one place that declares the named graphs of the dataset and the files that
+fill them. Every other stage asks it; none hard-codes a path or a graph IRI.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+BASE = "https://w3id.org/cybernorms/"
+CNO = BASE + "ontology#"
+ONTOLOGY_IRI = BASE + "ontology"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+
+PREFIXES = {
+    "cno": CNO,
+    "id": ID,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    name: str          # short name, e.g. "A-70-174"
+    globs: tuple       # files (relative to the project root) whose triples go to this graph
+    description: str
+
+    @property
+    def iri(self) -> str:
+        return GRAPH + self.name
+
+
+# The named graphs of the dataset, in a fixed order. Every triple lands in exactly one of them.
+# Source texts (data/sources/*.toml) name their own graph for the provisions they yield.
+GRAPHS: tuple[GraphSpec, ...] = (
+    GraphSpec("ontology", ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+              "The OWL ontology (TBox) and the controlled vocabularies of the model."),
+    GraphSpec("A-70-174", ("data/A-70-174/*.ttl",),
+              "What the 2015 GGE report (A/70/174) states, with its provisions and their text."),
+    GraphSpec("g7-2019", ("data/g7-2019/*.ttl",),
+              "What the G7 Cyber Norm Initiative synthesis (2019) states, with its provisions and text."),
+    GraphSpec("reference", ("data/reference/*.ttl",),
+              "Facts from outside the two texts: G7 membership, ISO codes, English names, dates."),
+    GraphSpec("curation", ("data/curation/*.ttl",),
+              "Editorial interpretation: topics, readings, cross-links the texts do not state."),
+    GraphSpec("links", ("data/links/*.ttl",),
+              "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS)."),
+    GraphSpec("inferred", (),
+              "What the OWL 2 RL reasoner entails from the other graphs, and nothing else."),
+)
+GRAPH_BY_NAME = {g.name: g for g in GRAPHS}
+INFERRED = GRAPH_BY_NAME["inferred"]
+
+# Inputs that are not RDF data but still decide what a build produces.
+SHAPES = "ontology/shapes.ttl"
+CONTEXT = "ontology/context.jsonld"
+SOURCES_DIR = "data/sources"
+QUERIES_DIR = "queries"
+CHECK_PREFIX = "check-"        # queries/check-*.rq: violation queries, any row fails the build
+
+
+def _default_root() -> Path:
+    env = os.environ.get("CYBERNORMS_ROOT")
+    if env:
+        return Path(env).resolve()
+    cwd = Path.cwd()
+    if (cwd / "ontology" / "cybernorms.ttl").is_file():
+        return cwd
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`."""
+    root: Path
+    build: Path
+    dist: Path
+
+    @classmethod
+    def at(cls, root: Path | str | None = None, build: Path | str | None = None,
+           dist: Path | str | None = None) -> "Project":
+        r = Path(root).resolve() if root else _default_root()
+        b = Path(build).resolve() if build else Path(os.environ.get("CYBERNORMS_BUILD", r / "build")).resolve()
+        d = Path(dist).resolve() if dist else r / "dist"
+        return cls(r, b, d)
+
+    @property
+    def store(self) -> Path:
+        """The current store: a symbolic link swapped atomically by each successful build."""
+        return self.build / "store"
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the project root, for messages (symbolic links are not followed)."""
+        path = Path(path)
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        try:
+            return str(absolute.relative_to(self.root))
+        except ValueError:
+            try:
+                return str(path.resolve().relative_to(self.root))
+            except ValueError:
+                return str(path)
+
+    def graph_files(self) -> list[tuple[GraphSpec, Path]]:
+        """Every RDF input file with the graph it feeds. A .ttl file under data/ or ontology/
+        that no graph claims is an error, so that nothing is silently left out."""
+        claimed: dict[Path, GraphSpec] = {}
+        for spec in GRAPHS:
+            for pattern in spec.globs:
+                for path in sorted(self.root.glob(pattern)):
+                    claimed[path.resolve()] = spec
+        shapes = (self.root / SHAPES).resolve()
+        for path in sorted(list(self.root.glob("data/**/*.ttl")) + list(self.root.glob("ontology/*.ttl"))):
+            p = path.resolve()
+            if p not in claimed and p != shapes:
+                raise InputError(self.rel(path), None,
+                                 "this file is not assigned to any named graph",
+                                 "move it under data/A-70-174, data/g7-2019, data/reference, "
+                                 "data/curation or data/links (see cybernorms/layout.py)")
+        for spec in GRAPHS:
+            for pattern in spec.globs:
+                if "*" not in pattern and not (self.root / pattern).is_file():
+                    raise InputError(pattern, None, "required input file is missing",
+                                     "restore it from version control")
+        return [(spec, path) for path, spec in claimed.items()]
+
+    def source_metadata(self) -> list[Path]:
+        return sorted((self.root / SOURCES_DIR).glob("*.toml"))
+
+    def check_queries(self) -> list[Path]:
+        return sorted((self.root / QUERIES_DIR).glob(CHECK_PREFIX + "*.rq"))
+
+    def inputs(self) -> list[Path]:
+        """All files whose content decides the build's output (for the build fingerprint)."""
+        files = [p for _, p in self.graph_files()]
+        files += [self.root / SHAPES]
+        for meta in self.source_metadata():
+            files.append(meta)
+        files += list((self.root / SOURCES_DIR).glob("*.txt"))
+        files += self.check_queries()
+        return sorted({Path(f).resolve() for f in files if Path(f).exists()})

@@ -1,0 +1,331 @@
+"""The SPARQL query library: competency questions in queries/*.rq, and how to run them safely.
+
+Each .rq file starts with a header of comment lines:
+
+    # title: Norms and the resolutions they cite
+    # description: For each norm of A/70/174 paragraph 13, ...
+    # param: norm (norm, default 13e): the norm, by its notation, e.g. 13(e) or 13e
+    # example: cybernorms query norm-citations --param norm=13(g)
+
+Parameters are typed. Each value is checked (an unknown state code or norm notation is an error
+that lists what is accepted) and bound to the query variable of the same name through pyoxigraph
+substitutions, never pasted into the query text, so hostile input is only ever data. A parameter
+left out and without default stays a free variable: the query answers for all values.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .layout import ID, PREFIXES, QUERIES_DIR, CHECK_PREFIX, Project
+
+XSD = PREFIXES["xsd"]
+HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
+PARAM = re.compile(r"^(\w+)\s*\((\w+)(?:\s*,\s*default\s+(.+?))?\)\s*:\s*(.+)$")
+KINDS = ("select", "construct", "ask", "describe")
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+@dataclass
+class Query:
+    name: str
+    path: Path
+    title: str
+    description: str
+    text: str
+    params: list[Param] = field(default_factory=list)
+    example: str | None = None
+    hint: str | None = None
+
+    @property
+    def kind(self) -> str:
+        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+        word = body.split(None, 1)[0].lower() if body.strip() else ""
+        return word if word in KINDS else "select"
+
+    @property
+    def is_check(self) -> bool:
+        return self.name.startswith(CHECK_PREFIX)
+
+
+def load_query(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        m = HEADER.match(line)
+        if not m:
+            if fields.get("description") and line.strip() != "#":   # continuation of the description
+                fields["description"].append(line.lstrip("# ").strip())
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "param":
+            pm = PARAM.match(value)
+            if not pm:
+                raise UsageError(str(path), number, f"malformed parameter declaration {value!r}",
+                                 "write: # param: name (type, default VALUE): description")
+            if pm.group(2) not in PARAM_TYPES:
+                raise UsageError(str(path), number, f"unknown parameter type {pm.group(2)!r}",
+                                 f"use one of {', '.join(sorted(PARAM_TYPES))}")
+            params.append(Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4)))
+        else:
+            fields.setdefault(key, []).append(value)
+    if "title" not in fields:
+        raise UsageError(str(path), 1, "the query has no '# title:' header", "start the file with # title: ...")
+    return Query(path.stem, path, fields["title"][0], " ".join(fields.get("description", [])), text,
+                 params, (fields.get("example") or [None])[0], (fields.get("hint") or [None])[0])
+
+
+def library(project: Project, checks: bool = True) -> dict[str, Query]:
+    queries = {}
+    for path in sorted((project.root / QUERIES_DIR).glob("*.rq")):
+        q = load_query(path)
+        if checks or not q.is_check:
+            queries[q.name] = q
+    return queries
+
+
+# ------------------------------------------------------------------------------ parameters
+
+def _ask(store: ox.Store, query: str, **bindings) -> bool:
+    subs = {ox.Variable(k): v for k, v in bindings.items()}
+    return bool(store.query(query, use_default_graph_as_union=True, substitutions=subs))
+
+
+def _accepted(store: ox.Store, query: str) -> str:
+    values = sorted({str(r[0].value) for r in store.query(query, use_default_graph_as_union=True)})
+    return ", ".join(values)
+
+
+def _entity(kind: str, make_iri, exists: str, listing: str):
+    def convert(value: str, store: ox.Store, param: Param):
+        iri = make_iri(value)
+        if iri is None or not _ask(store, exists, x=ox.NamedNode(iri)):
+            raise UsageError(None, None, f"unknown {kind} {value!r} for parameter {param.name}",
+                             f"accepted: {_accepted(store, listing)}")
+        return ox.NamedNode(iri)
+    return convert
+
+
+def _norm_iri(value: str) -> str | None:
+    m = re.fullmatch(r"\s*(\d+)\s*\(?([a-z])\)?\s*", value)
+    return f"{ID}norm/{m.group(1)}{m.group(2)}" if m else None
+
+
+def _slug_iri(prefix: str):
+    return lambda value: f"{ID}{prefix}/{value}" if re.fullmatch(r"[a-z0-9-]+", value) else None
+
+
+def _string(value: str, store, param: Param):
+    return ox.Literal(value)
+
+
+def _integer(value: str, store, param: Param):
+    if not re.fullmatch(r"-?\d+", value.strip()):
+        raise UsageError(None, None, f"parameter {param.name} must be an integer, not {value!r}",
+                         "give a whole number, e.g. 3")
+    return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _lang(value: str, store, param: Param):
+    if value not in ("fr", "en"):
+        raise UsageError(None, None, f"unknown language {value!r} for parameter {param.name}", "accepted: en, fr")
+    return ox.Literal(value)
+
+
+def _document(value: str, store: ox.Store, param: Param):
+    q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d WHERE { ?d dcterms:identifier ?s }"
+    rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
+    docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
+    if not docs:
+        raise UsageError(None, None, f"unknown document symbol {value!r} for parameter {param.name}",
+                         "accepted: " + _accepted(store, "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                                      "SELECT ?s WHERE { ?d dcterms:identifier ?s "
+                                      f"FILTER(STRSTARTS(STR(?d), '{ID}document/')) }}"))
+    return docs[0]
+
+
+def _notation(value: str, store: ox.Store, param: Param):
+    q = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+         "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }")
+    if not _ask(store, q, x=ox.Literal(value)):
+        raise UsageError(None, None, f"unknown provision notation {value!r} for parameter {param.name}",
+                         "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a G7 norm number, e.g. 7")
+    return ox.Literal(value)
+
+
+_EXISTS = "ASK { ?x a ?type }"
+PARAM_TYPES = {
+    "string": _string,
+    "integer": _integer,
+    "lang": _lang,
+    "notation": _notation,
+    "document": _document,
+    "state": _entity("state code", lambda v: f"{ID}state/{v}" if re.fullmatch(r"[A-Z]{3}", v) else None,
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:State }",
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+                     "SELECT ?c WHERE { ?s a cno:State ; dcterms:identifier ?c }"),
+    "norm": _entity("norm", _norm_iri,
+                    "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Norm }",
+                    "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                    "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }"),
+    "topic": _entity("topic", _slug_iri("topic"),
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Topic }",
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+                     "SELECT ?t WHERE { ?x a cno:Topic BIND(STRAFTER(STR(?x), '/topic/') AS ?t) }"),
+    "scope": _entity("practice scope", _slug_iri("scope"),
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:PracticeScope }",
+                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+                     "SELECT ?t WHERE { ?x a cno:PracticeScope BIND(STRAFTER(STR(?x), '/scope/') AS ?t) }"),
+    "modality": _entity("modality", _slug_iri("modality"),
+                        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:DeonticModality }",
+                        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+                        "SELECT ?t WHERE { ?x a cno:DeonticModality BIND(STRAFTER(STR(?x), '/modality/') AS ?t) }"),
+}
+
+
+def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variable, object]:
+    """Check and convert the given parameter values; returns the substitutions for the query."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
+        raise UsageError(None, None, f"unknown parameter {unknown[0]!r} for query {query.name}",
+                         f"accepted: {accepted}")
+    subs = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is None or value == "":
+            continue
+        subs[ox.Variable(p.name)] = PARAM_TYPES[p.type](str(value), store, p)
+    return subs
+
+
+# --------------------------------------------------------------------------------- running
+
+def open_store(project: Project) -> ox.Store:
+    from .errors import CybernormsError
+    path = project.store
+    if not path.exists():
+        raise CybernormsError(project.rel(path), None, "no store has been built yet",
+                              "run `cybernorms build` (or `make run`) first")
+    return ox.Store.read_only(str(path))
+
+
+def execute(store: ox.Store, text: str, substitutions=None):
+    try:
+        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+    except SyntaxError as e:
+        raise UsageError(None, None, f"SPARQL syntax error: {e}", "fix the query text") from None
+
+
+def to_python(term):
+    """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool..."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else XSD + "string"
+        v = term.value
+        try:
+            if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
+                return int(v)
+            if dt == XSD + "decimal":
+                return Decimal(v)
+            if dt in (XSD + "double", XSD + "float"):
+                return float(v)
+            if dt == XSD + "boolean":
+                return v == "true"
+            if dt == XSD + "date":
+                return date.fromisoformat(v)
+        except ValueError:
+            return v
+        return v
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def rows_as_dicts(solutions) -> list[dict]:
+    variables = [v.value for v in solutions.variables]
+    return [{v: to_python(s[v]) for v in variables} for s in solutions]
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns):]}" if prefix != "id" else term.value[len(ns):]
+        return term.value
+    return str(to_python(term))
+
+
+def format_results(result, fmt: str) -> str:
+    """Render a query result: SELECT as table, csv, tsv or json; ASK as true/false; CONSTRUCT and
+    DESCRIBE as turtle or json-ld."""
+    if isinstance(result, ox.QueryBoolean):
+        return ("true" if bool(result) else "false") + "\n"
+    if isinstance(result, ox.QueryTriples):
+        rdf = {"turtle": ox.RdfFormat.TURTLE, "table": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD,
+               "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES}.get(fmt)
+        if rdf is None:
+            raise UsageError(None, None, f"format {fmt!r} does not apply to a graph result",
+                             "use --format turtle, json-ld or ntriples")
+        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "void", "dcat")}
+        kwargs = {"prefixes": prefixes} if rdf == ox.RdfFormat.TURTLE else {}
+        return ox.serialize(list(result), format=rdf, **kwargs).decode("utf-8")
+    if fmt == "json":
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+    variables = [v.value for v in result.variables]
+    rows = [[_cell(s[v]) for v in variables] for s in result]
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows([[c.replace("\t", " ").replace("\n", " ") if fmt == "tsv" else c for c in r] for r in rows])
+        return out.getvalue()
+    if fmt != "table":
+        raise UsageError(None, None, f"unknown format {fmt!r}", "use table, csv, tsv or json")
+    cells = [[c.replace("\n", " ") for c in r] for r in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    line = lambda values: " | ".join(val.ljust(w) for val, w in zip(values, widths)).rstrip()
+    out = [line(variables), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def run(project: Project, name_or_path: str, params: dict[str, str] | None = None,
+        store: ox.Store | None = None, text: str | None = None):
+    """Run a library query by name (or a .rq file, or raw text); returns the pyoxigraph result."""
+    store = store or open_store(project)
+    if text is not None:
+        return execute(store, text)
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        query = load_query(path)
+    else:
+        queries = library(project)
+        if name_or_path not in queries:
+            raise UsageError(None, None, f"no query named {name_or_path!r}",
+                             "run `cybernorms queries` to list them, or give a path to a .rq file")
+        query = queries[name_or_path]
+    return execute(store, query.text, bind(query, params or {}, store))
