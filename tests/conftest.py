@@ -1,0 +1,65 @@
+"""Shared fixtures: one build of the real project per test session, in a temporary directory, and
+helpers to ask it SPARQL questions with plain Python answers."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cybernorms.build import build
+from cybernorms.layout import Project
+from cybernorms.queries import to_python
+
+ROOT = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/cybernorms/id/"
+PREFIXES = """
+PREFIX cno: <https://w3id.org/cybernorms/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+"""
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Project:
+    """The real project, built once into a temporary build directory."""
+    p = Project.at(ROOT, tmp_path_factory.mktemp("build"), tmp_path_factory.mktemp("dist"))
+    build(p, log=lambda msg: None)
+    return p
+
+
+@pytest.fixture(scope="session")
+def store(project) -> ox.Store:
+    return ox.Store.read_only(str(project.store))
+
+
+@pytest.fixture(scope="session")
+def sparql(store):
+    """sparql(query) -> list of tuples of Python values (IRIs as strings), over the union of graphs.
+    The common prefixes are declared; `id:` stands for the data namespace."""
+    def ask(query: str, **bindings):
+        text = PREFIXES + f"PREFIX id: <{ID}>\n" + query
+        subs = {ox.Variable(k): v for k, v in bindings.items()}
+        result = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        variables = [v.value for v in result.variables]
+        return [tuple(to_python(row[v]) for v in variables) for row in result]
+    return ask
+
+
+def copy_project(tmp_path: Path) -> Project:
+    """A private copy of the project inputs, for tests that modify them (FAIL fixtures)."""
+    dest = tmp_path / "project"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, dest / name)
+    return Project.at(dest, dest / "build", dest / "dist")
