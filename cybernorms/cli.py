@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:                       # output piped into a program that stopped reading
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

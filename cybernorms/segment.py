@@ -420,13 +420,41 @@ DCT = PREFIXES["dcterms"]
 SKOS = PREFIXES["skos"]
 RDFS = PREFIXES["rdfs"]
 
-KIND_LABELS = {  # how a provision is named in labels: (fr, en)
-    "Section": ("section", "section"),
-    "Paragraph": ("paragraphe", "paragraph"),
-    "Subparagraph": ("alinéa", "subparagraph"),
-    "Item": ("point", "item"),
-    "NormStatement": ("norme", "norm"),
+FRONT_LABELS = {  # unnumbered parts: (fr, en)
+    "cover": ("page de couverture", "cover page"),
+    "note": ("note du Secrétaire général", "note by the Secretary-General"),
+    "summary": ("résumé", "summary"),
+    "foreword": ("avant-propos du Secrétaire général", "foreword by the Secretary-General"),
+    "letter": ("lettre d'envoi", "letter of transmittal"),
+    "annex": ("annexe", "annex"),
+    "intro": ("introduction", "introduction"),
 }
+
+
+def labels(p: Provision) -> tuple[str, str]:
+    """How a provision is named, in French and English, after its document: 'paragraphe 13',
+    'alinéa 13(g)', 'résumé, paragraphe 3', 'annexe, Florence Mangin', 'norme 7, point 2'."""
+    n = p.notation
+    head, _, rest = n.partition("/")
+    if head in FRONT_LABELS:
+        fr, en = FRONT_LABELS[head]
+        if not rest:
+            return fr, en
+        if head == "annex":
+            return f"{fr}, {p.title}", f"{en}, {p.title}"
+        if rest in ("date", "signature"):
+            return f"{fr}, {rest}", f"{en}, {rest}"
+        return f"{fr}, paragraphe {rest}", f"{en}, paragraph {rest}"
+    if p.kind == "Section":
+        return f"chapitre {n}", f"chapter {n}"
+    if p.kind == "NormStatement":
+        return f"norme {n}", f"norm {n}"
+    if "." in n:
+        norme, k = n.split(".", 1)
+        return f"norme {norme}, point {k}", f"norm {norme}, item {k}"
+    kind = {"Paragraph": ("paragraphe", "paragraph"), "Subparagraph": ("alinéa", "subparagraph"),
+            "Item": ("point", "item")}[p.kind]
+    return f"{kind[0]} {n}", f"{kind[1]} {n}"
 
 
 def source_quads(source: Source) -> list[ox.Quad]:
@@ -451,7 +479,7 @@ def source_quads(source: Source) -> list[ox.Quad]:
         add(doc, CNO + "originalLanguage", ox.Literal(meta["original_language"], datatype=_n(XSD + "language")))
     if "attribution" in meta:
         add(doc, DCT + "bibliographicCitation", ox.Literal(meta["attribution"], language="en"))
-    labels = meta.get("short_label", {})
+    short_labels = meta.get("short_label", {})
     lang = meta["language"]
     for p in source.provisions:
         s = _n(p.iri)
@@ -459,9 +487,9 @@ def source_quads(source: Source) -> list[ox.Quad]:
         add(s, SKOS + "notation", ox.Literal(p.notation))
         add(s, CNO + "order", ox.Literal(str(p.order), datatype=_n(XSD + "integer")))
         add(s, CNO + "parent", _n(p.parent))
-        for language, kind in zip(("fr", "en"), KIND_LABELS[p.kind]):
-            short = labels.get(language) or meta.get("symbol") or meta["title"]
-            add(s, RDFS + "label", ox.Literal(f"{short}, {kind} {p.notation}", language=language))
+        for language, name in zip(("fr", "en"), labels(p)):
+            short = short_labels.get(language) or meta.get("symbol") or meta["title"]
+            add(s, RDFS + "label", ox.Literal(f"{short}, {name}", language=language))
         if p.text is not None:
             add(s, CNO + "text", ox.Literal(p.text, language=lang))
         if p.title is not None:

@@ -1,0 +1,247 @@
+"""Export: write dist/ from build/store, in the standard formats, byte for byte reproducibly.
+
+    dist/ontology/cybernorms.ttl   the ontology graph, pretty Turtle (rdflib)
+    dist/ontology/cybernorms.owl   the ontology graph, RDF/XML (opens in Protege)
+    dist/ontology/shapes.ttl       the SHACL shapes
+    dist/ontology/context.jsonld   the JSON-LD context
+    dist/cybernorms.trig           the whole dataset, TriG
+    dist/cybernorms.nq             the whole dataset, N-Quads (sorted lines)
+    dist/graphs/{name}.ttl         each named graph, Turtle
+    dist/graphs/{name}.jsonld      each named graph, JSON-LD compacted with the context (inline)
+    dist/void.ttl                  VoID: the dataset, its named graphs and their triple counts
+    dist/dcat.ttl                  DCAT: the dataset, its distributions, licence and version
+    dist/SHA256SUMS                checksums of all the files above
+
+Reproducibility: blank nodes get canonical labels (RDF canonicalisation) before anything is
+written, triples are sorted, JSON arrays that carry no order are sorted, and nothing (no date,
+no path) depends on when or where the export runs. The new dist/ is written beside the old one
+and swapped in only when complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import store as store_stage
+from .errors import CybernormsError
+from .layout import BASE, CONTEXT, GRAPHS, ID, PREFIXES, SHAPES, Project
+from .segment import load_sources
+
+DATASET = BASE + "dataset"
+DIST_BASE = BASE + "dist/"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+KIND_PREFIXES = {k: ID + k + "/" for k in (
+    "norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion", "practice",
+    "principle", "state", "org", "actor", "person", "membership", "event", "place", "topic", "modality",
+    "role", "scope", "scheme", "document", "initiative", "framework")}
+TURTLE_PREFIXES = {**{k.replace("-", "").replace("org", "organisation"): v for k, v in KIND_PREFIXES.items()},
+                   **{k: v for k, v in PREFIXES.items() if k not in ("sh", "id")}}
+MEDIA = {".ttl": "text/turtle", ".owl": "application/rdf+xml", ".trig": "application/trig",
+         ".nq": "application/n-quads", ".jsonld": "application/ld+json"}
+
+
+def version() -> str:
+    try:
+        return metadata.version("cybernorms")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+# ------------------------------------------------------------------------------- terms
+
+def _to_rdflib(t):
+    import rdflib
+    if isinstance(t, ox.NamedNode):
+        return rdflib.URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return rdflib.BNode(t.value)
+    if t.language:
+        return rdflib.Literal(t.value, lang=t.language)
+    dt = t.datatype.value
+    return rdflib.Literal(t.value, datatype=None if dt == PREFIXES["xsd"] + "string" else rdflib.URIRef(dt))
+
+
+def canonical(quads) -> list[ox.Quad]:
+    """The quads with canonical blank node labels, sorted: the basis of every reproducible output."""
+    ds = ox.Dataset(quads)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return sorted(ds, key=str)
+
+
+def rdflib_graph(triples):
+    import rdflib
+    g = rdflib.Graph()
+    for prefix, ns in TURTLE_PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    for s, p, o in triples:
+        g.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
+    return g
+
+
+def _sorted_json(value):
+    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively."""
+    if isinstance(value, dict):
+        return {k: (_sorted_json(v) if k != "@list" else [_sorted_json(x) for x in v]) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(x) for x in value]
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld(graph, context: dict) -> str:
+    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    if isinstance(data, dict) and "@context" in data:
+        data["@context"] = context                                     # inline, exactly as published
+    return json.dumps(_sorted_json(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# -------------------------------------------------------------------------------- writing
+
+def _write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def _triples(quads):
+    return [(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], tmp: Path,
+              fingerprint: str) -> tuple[str, str]:
+    """VoID and DCAT descriptions of the dataset (Turtle)."""
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+
+    sources = {s.meta["graph"]: s.meta for s in load_sources(project)}
+    void = rdflib_graph([])
+    ds = rdflib.URIRef(DATASET)
+    title_en = "cybernorms: the norms of responsible state behaviour in cyberspace"
+    title_fr = "cybernorms : les normes de comportement responsable des États dans le cyberespace"
+    description = ("A knowledge graph of the 2015 UN GGE report A/70/174 (norms, confidence- and capacity-building "
+                   "measures, international law, risks, conclusions, experts and sessions) and of the G7 Cyber Norm "
+                   "Initiative synthesis (Dinard, 2019) with the practices by which the G7 implement each norm.")
+    total = sum(counts.values())
+    void.add((ds, RDF.type, VOID.Dataset))
+    void.add((ds, DCTERMS.title, rdflib.Literal(title_en, lang="en")))
+    void.add((ds, DCTERMS.title, rdflib.Literal(title_fr, lang="fr")))
+    void.add((ds, DCTERMS.description, rdflib.Literal(description, lang="en")))
+    void.add((ds, DCTERMS.license, rdflib.URIRef(LICENSE)))
+    void.add((ds, VOID.triples, rdflib.Literal(total)))
+    void.add((ds, VOID.uriSpace, rdflib.Literal(ID)))
+    void.add((ds, VOID.sparqlEndpoint, rdflib.URIRef("http://127.0.0.1:7878/query")))
+    void.add((ds, VOID.dataDump, rdflib.URIRef(DIST_BASE + "cybernorms.nq")))
+    for prefix in ("cno", "skos", "dcterms", "foaf", "org", "prov", "schema"):
+        void.add((ds, VOID.vocabulary, rdflib.URIRef(PREFIXES[prefix])))
+    for spec in GRAPHS:
+        g = rdflib.URIRef(spec.iri)
+        void.add((ds, VOID.subset, g))
+        void.add((g, RDF.type, VOID.Dataset))
+        void.add((g, DCTERMS.title, rdflib.Literal(f"graph/{spec.name}", lang="en")))
+        void.add((g, DCTERMS.description, rdflib.Literal(spec.description, lang="en")))
+        void.add((g, VOID.triples, rdflib.Literal(counts.get(spec.name, 0))))
+        void.add((g, VOID.dataDump, rdflib.URIRef(DIST_BASE + f"graphs/{spec.name}.ttl")))
+        meta = sources.get(spec.name)
+        if meta:
+            void.add((g, DCTERMS.source, rdflib.URIRef(meta["iri"])))
+            void.add((g, DCTERMS.bibliographicCitation, rdflib.Literal(meta["attribution"], lang="en")))
+        if spec.name == "inferred":
+            activity = rdflib.URIRef(BASE + "activity/owl-rl-materialisation")
+            void.add((g, PROV.wasGeneratedBy, activity))
+            void.add((activity, RDF.type, PROV.Activity))
+            void.add((activity, RDFS.label, rdflib.Literal(
+                f"OWL 2 RL materialisation with reasonable {metadata.version('reasonable')}", lang="en")))
+
+    dcat = rdflib_graph([])
+    dcat.add((ds, RDF.type, DCAT.Dataset))
+    dcat.add((ds, DCTERMS.title, rdflib.Literal(title_en, lang="en")))
+    dcat.add((ds, DCTERMS.title, rdflib.Literal(title_fr, lang="fr")))
+    dcat.add((ds, DCTERMS.description, rdflib.Literal(description, lang="en")))
+    dcat.add((ds, DCTERMS.license, rdflib.URIRef(LICENSE)))
+    dcat.add((ds, rdflib.URIRef(PREFIXES["dcat"] + "version"), rdflib.Literal(version())))
+    dcat.add((ds, OWL.versionInfo, rdflib.Literal(version())))
+    dcat.add((ds, DCTERMS.identifier, rdflib.Literal(f"sha256:{fingerprint}")))
+    dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(BASE + "ontology")))
+    for lang in ("fr", "en"):
+        dcat.add((ds, DCTERMS.language, rdflib.URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}")))
+    for meta in sources.values():
+        dcat.add((ds, DCTERMS.source, rdflib.URIRef(meta["iri"])))
+    for key, path in sorted(files.items()):
+        rel = path.relative_to(tmp).as_posix()
+        dist = rdflib.URIRef(f"{DATASET}/distribution/{key}")
+        data = path.read_bytes()
+        dcat.add((ds, DCAT.distribution, dist))
+        dcat.add((dist, RDF.type, DCAT.Distribution))
+        dcat.add((dist, DCTERMS.title, rdflib.Literal(rel, lang="en")))
+        dcat.add((dist, DCAT.downloadURL, rdflib.URIRef(DIST_BASE + rel)))
+        dcat.add((dist, DCAT.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" +
+                                                       MEDIA[path.suffix])))
+        dcat.add((dist, DCAT.byteSize, rdflib.Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        dcat.add((dist, DCTERMS.license, rdflib.URIRef(LICENSE)))
+        dcat.add((dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"),
+                  rdflib.Literal("sha256:" + hashlib.sha256(data).hexdigest())))
+    return void.serialize(format="turtle"), dcat.serialize(format="turtle")
+
+
+def export(project: Project) -> list[Path]:
+    if not project.store.exists():
+        raise CybernormsError(project.rel(project.store), None, "no store has been built yet",
+                              "run `cybernorms build` first")
+    info = store_stage.current(project) or {}
+    st = ox.Store.read_only(str(project.store))
+    context_path = project.root / CONTEXT
+    try:
+        context = json.loads(context_path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as e:
+        raise CybernormsError(CONTEXT, None, f"cannot read the JSON-LD context: {e}", "restore it") from None
+
+    tmp = project.dist.parent / f".{project.dist.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    files: dict[str, Path] = {}
+    all_quads: list[ox.Quad] = []
+    counts: dict[str, int] = {}
+    try:
+        for spec in GRAPHS:
+            quads = canonical(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+            counts[spec.name] = len(quads)
+            all_quads += quads
+            graph = rdflib_graph(_triples(quads))
+            files[f"graph-{spec.name}-turtle"] = _write(tmp / "graphs" / f"{spec.name}.ttl",
+                                                        graph.serialize(format="turtle"))
+            files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld",
+                                                        jsonld(graph, context))
+            if spec.name == "ontology":
+                files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl",
+                                                  graph.serialize(format="turtle"))
+                files["ontology-rdfxml"] = _write(tmp / "ontology" / "cybernorms.owl", ox.serialize(
+                    [ox.Triple(*t) for t in _triples(quads)], format=ox.RdfFormat.RDF_XML,
+                    prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")}))
+        files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
+        files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
+        all_quads = canonical(all_quads)
+        files["dataset-trig"] = _write(tmp / "cybernorms.trig", ox.serialize(
+            all_quads, format=ox.RdfFormat.TRIG, prefixes={k: v for k, v in TURTLE_PREFIXES.items()}))
+        files["dataset-nquads"] = _write(tmp / "cybernorms.nq",
+                                         "".join(sorted({f"{q} .\n" for q in all_quads})))
+        void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""))
+        files["void"] = _write(tmp / "void.ttl", void)
+        _write(tmp / "dcat.ttl", dcat)
+        written = sorted(p for p in tmp.rglob("*") if p.is_file())
+        sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n"
+                       for p in written)
+        _write(tmp / "SHA256SUMS", sums)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = project.dist.parent / f".{project.dist.name}.old-{os.getpid()}"
+    if project.dist.exists():
+        os.rename(project.dist, old)
+    os.rename(tmp, project.dist)
+    shutil.rmtree(old, ignore_errors=True)
+    return sorted(p for p in project.dist.rglob("*") if p.is_file())
