@@ -24,6 +24,8 @@ class Dataset:
     store: ox.Store
     sources: list[Source]
     files_of: dict[str, list[str]] = field(default_factory=dict)   # subject IRI -> files stating it
+    stated_in: dict[tuple, list[str]] = field(default_factory=dict)  # (subject, predicate) and
+                                                                     # (predicate, object) -> files
 
     def graph_counts(self) -> dict[str, int]:
         counts = {}
@@ -32,29 +34,30 @@ class Dataset:
             counts[spec.name] = sum(1 for _ in self.store.quads_for_pattern(None, None, None, g))
         return counts
 
-    def locate(self, iri: str) -> tuple[str, int | None]:
-        """The file (and line, when found) where a subject is first described, for messages."""
-        for rel in self.files_of.get(iri, []):
+    def locate(self, iri: str, files: list[str] | None = None, predicate: str | None = None
+               ) -> tuple[str, int | None]:
+        """The file (and line, when found) where a subject is described, for messages; with
+        `files` and `predicate`, the line of that file where the subject meets the predicate."""
+        for rel in (files if files is not None else self.files_of.get(iri, [])):
             path = self.project.root / rel
             if not path.is_file() or path.suffix != ".ttl":
                 return rel, None
-            forms = [f"<{iri}>"]
-            if iri.startswith(ID):
-                forms.append(f"<{iri[len(ID):]}>")
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if any(line.lstrip().startswith(f) for f in forms):
-                    return rel, number
-            return rel, None
+            forms = [f"<{iri}>"] + ([f"<{iri[len(ID):]}>"] if iri.startswith(ID) else [])
+            local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if predicate else None
+            lines = path.read_text(encoding="utf-8").splitlines()
+            hits = [n for n, line in enumerate(lines, start=1) if any(f in line for f in forms)]
+            if local:
+                exact = [n for n in hits if local in lines[n - 1]]
+                hits = exact or hits
+            starts = [n for n in hits if any(lines[n - 1].lstrip().startswith(f) for f in forms)]
+            return rel, (starts or hits or [None])[0]
         return "data", None
 
 
 def _syntax_error(rel: str, e: SyntaxError) -> InputError:
-    text = str(e)
+    text = e.msg if getattr(e, "msg", None) else str(e)
     line, column = e.lineno, e.offset
-    m = re.search(r"line (\d+) column (\d+)", text)
-    if m:
-        line, column = int(m.group(1)), int(m.group(2))
-    problem = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", text)
+    problem = re.sub(r"^Parser error [^:]*: ", "", text)
     return InputError(rel, line, f"Turtle syntax error: {problem}",
                       "fix the Turtle at that position (see https://www.w3.org/TR/turtle/)", column=column)
 
@@ -75,13 +78,18 @@ def parse(project: Project) -> Dataset:
     """Read the ontology, the curated data and the segmented sources into their named graphs."""
     store = ox.Store()
     files_of: dict[str, list[str]] = {}
+    stated_in: dict[tuple, list[str]] = {}
     quads: list[ox.Quad] = []
 
     def note(q: ox.Quad, rel: str):
         if isinstance(q.subject, ox.NamedNode):
-            where = files_of.setdefault(q.subject.value, [])
-            if rel not in where:
-                where.append(rel)
+            keys = [(files_of, q.subject.value), (stated_in, (q.subject.value, q.predicate.value))]
+            if isinstance(q.object, ox.NamedNode):
+                keys.append((stated_in, (q.predicate.value, q.object.value)))
+            for table, key in keys:
+                where = table.setdefault(key, [])
+                if rel not in where:
+                    where.append(rel)
 
     for spec, path in project.graph_files():
         rel = project.rel(path)
@@ -95,4 +103,4 @@ def parse(project: Project) -> Dataset:
             note(q, rel)
             quads.append(q)
     store.extend(quads)
-    return Dataset(project, store, sources, files_of)
+    return Dataset(project, store, sources, files_of, stated_in)

@@ -130,21 +130,38 @@ def _term(t) -> str:
 
 # ---------------------------------------------------------------------- OWL 2 DL consistency
 
+# Why might an individual be in two disjoint classes? Each class comes from a type assertion
+# (?why = rdf:type), or from the domain (?side = "s") or range (?side = "o") of a property ?why.
 DIAGNOSIS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT DISTINCT ?x ?c1 ?c2 WHERE {
+SELECT DISTINCT ?x ?c1 ?why1 ?side1 ?o1 ?c2 ?why2 ?side2 ?o2 WHERE {
   { ?c1 owl:disjointWith ?c2 } UNION
   { ?d a owl:AllDisjointClasses ; owl:members ?l1 , ?l2 .
     ?l1 rdf:rest*/rdf:first ?c1 . ?l2 rdf:rest*/rdf:first ?c2 . FILTER(?c1 != ?c2) }
-  { ?x a/rdfs:subClassOf* ?c1 } UNION { ?x ?p1 [] . ?p1 rdfs:subPropertyOf*/rdfs:domain/rdfs:subClassOf* ?c1 }
-    UNION { [] ?p2 ?x . ?p2 rdfs:subPropertyOf*/rdfs:range/rdfs:subClassOf* ?c1 }
-  { ?x a/rdfs:subClassOf* ?c2 } UNION { ?x ?p3 [] . ?p3 rdfs:subPropertyOf*/rdfs:domain/rdfs:subClassOf* ?c2 }
-    UNION { [] ?p4 ?x . ?p4 rdfs:subPropertyOf*/rdfs:range/rdfs:subClassOf* ?c2 }
+  { ?x a ?t1 . ?t1 rdfs:subClassOf* ?c1 BIND(rdf:type AS ?why1) BIND("s" AS ?side1) BIND(?t1 AS ?o1) }
+    UNION { ?x ?why1 ?o1 . ?why1 rdfs:subPropertyOf*/rdfs:domain/rdfs:subClassOf* ?c1 BIND("s" AS ?side1) }
+    UNION { ?o1 ?why1 ?x . ?why1 rdfs:subPropertyOf*/rdfs:range/rdfs:subClassOf* ?c1 BIND("o" AS ?side1) }
+  { ?x a ?t2 . ?t2 rdfs:subClassOf* ?c2 BIND(rdf:type AS ?why2) BIND("s" AS ?side2) BIND(?t2 AS ?o2) }
+    UNION { ?x ?why2 ?o2 . ?why2 rdfs:subPropertyOf*/rdfs:domain/rdfs:subClassOf* ?c2 BIND("s" AS ?side2) }
+    UNION { ?o2 ?why2 ?x . ?why2 rdfs:subPropertyOf*/rdfs:range/rdfs:subClassOf* ?c2 BIND("o" AS ?side2) }
   FILTER(isIRI(?x) && isIRI(?c1) && isIRI(?c2) && STR(?c1) < STR(?c2))
-} ORDER BY ?x LIMIT 20
+} ORDER BY ?x ?c1 ?c2 LIMIT 50
 """
+
+
+def _reason(ds: Dataset, x: str, why: str, side: str, other: str) -> tuple[str, str, int | None]:
+    """How x got a class, in words, with the file and line of the statement responsible."""
+    if side == "s":
+        files = ds.stated_in.get((x, why), [])
+        where, line = ds.locate(x, files, why)
+        how = f"typed {_short(other)}" if why == PREFIXES["rdf"] + "type" else f"subject of {_short(why)}"
+    else:
+        files = ds.stated_in.get((why, x), [])
+        where, line = ds.locate(other, files, why)
+        how = f"object of {_short(why)}"
+    return how, where, line
 
 
 def consistency(ds: Dataset) -> None:
@@ -165,15 +182,23 @@ def consistency(ds: Dataset) -> None:
                                            ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError:
             rows = list(ds.store.query(DIAGNOSIS, use_default_graph_as_union=True))
-            if rows:
-                problems = [Problem(r["x"].value, f"is both {_short(r['c1'].value)} and {_short(r['c2'].value)}, "
-                                                  "which the ontology declares disjoint") for r in rows]
-            else:
-                problems = [Problem(None, "HermiT finds the ontology and data inconsistent "
-                                          "(no disjointness clash located; look for functional data properties "
-                                          "with two values or restrictions the data violates)")]
-            raise _fail(ds, "OWL inconsistency", problems,
-                        "correct the typing of the entity, or the axioms in ontology/cybernorms.ttl", None)
+            if not rows:
+                raise InputError("data", None, "OWL inconsistency: HermiT finds the ontology and data "
+                                 "inconsistent, and no clash of disjoint classes explains it",
+                                 "look for a functional data property with two values, or a restriction "
+                                 "the data violates")
+            r = rows[0]
+            x = r["x"].value
+            reasons = [_reason(ds, x, r[f"why{i}"].value, r[f"side{i}"].value, r[f"o{i}"].value) for i in (1, 2)]
+            # point at the statement that is not a plain type assertion, if one is: the usual mistake
+            # is a property used on the wrong kind of thing (its domain or range adds the clashing class)
+            culprit = next((rs for rs in reversed(reasons) if not rs[0].startswith("typed")), reasons[1])
+            detail = "; ".join(f"{_short(r[f'c{i}'].value)} as {how} ({where}{':' + str(line) if line else ''})"
+                               for i, (how, where, line) in zip((1, 2), reasons))
+            raise InputError(culprit[1], culprit[2],
+                             f"OWL inconsistency: <{x}> is both {_short(r['c1'].value)} and "
+                             f"{_short(r['c2'].value)}, which the ontology declares disjoint: {detail}",
+                             "correct the statement, or the axioms in ontology/cybernorms.ttl")
         except owlready2.OwlReadyJavaError as e:
             raise ServiceError("java", None, f"HermiT failed to run: {str(e).splitlines()[0][:200]}",
                                "check the Java installation") from None

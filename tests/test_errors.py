@@ -1,0 +1,175 @@
+"""Bad input: one clear line (file, line, what is wrong, what to do), exit status 2, and the previous
+store and exports left untouched. Each case has a PASS fixture (accepted) and a FAIL fixture
+(rejected with the expected message), in tests/fixtures/errors/."""
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from cybernorms.build import build
+from cybernorms.cli import main
+from cybernorms.export import export
+
+from conftest import ROOT, copy_project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "errors"
+TARGET = "data/curation/fixture.ttl"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A private project copy, built and exported once; each test adds its fixture, then removes it."""
+    p = copy_project(tmp_path_factory.mktemp("errors"))
+    build(p, log=lambda m: None)
+    export(p)
+    return p
+
+
+def snapshot(p):
+    """What must not change when a build or an export fails."""
+    return (p.store.resolve(), (p.dist / "SHA256SUMS").read_bytes(),
+            sorted(x.name for x in (p.build / "stores").iterdir()))
+
+
+def run(p, capsys, *args):
+    code = main(["--root", str(p.root), *args])
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+def assert_one_line_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0][len("error: "):]
+
+
+def with_fixture(p, name):
+    shutil.copy(FIXTURES / name, p.root / TARGET)
+
+
+@pytest.fixture(autouse=True)
+def cleanup(built):
+    yield
+    (built.root / TARGET).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------- malformed Turtle
+
+def test_syntax_pass(built, capsys):
+    with_fixture(built, "syntax-pass.ttl")
+    assert run(built, capsys, "build", "--quiet")[0] == 0
+
+
+def test_syntax_fail(built, capsys):
+    before = snapshot(built)
+    with_fixture(built, "syntax-fail.ttl")
+    code, err = run(built, capsys, "build", "--quiet")
+    assert code == 2
+    message = assert_one_line_error(err)
+    # the dot is missing at the end of line 4; the parser notices at line 5, column 1
+    assert message == ("data/curation/fixture.ttl:5:1: Turtle syntax error: A dot is expected at the end of "
+                       "statements; fix the Turtle at that position (see https://www.w3.org/TR/turtle/)")
+    assert snapshot(built) == before
+
+
+# ------------------------------------------------------------------------------------ SHACL
+
+def test_shacl_pass(built, capsys):
+    with_fixture(built, "shacl-pass.ttl")
+    assert run(built, capsys, "build", "--quiet")[0] == 0
+
+
+def test_shacl_fail(built, capsys):
+    before = snapshot(built)
+    with_fixture(built, "shacl-fail.ttl")
+    code, err = run(built, capsys, "build", "--quiet")
+    assert code == 2
+    message = assert_one_line_error(err)
+    assert message == ("data/curation/fixture.ttl:7: SHACL violation: "
+                       "<https://w3id.org/cybernorms/id/topic/fixture-topic> skos:definition: "
+                       "a concept needs a skos:definition; correct the data or, if the data is right, "
+                       "the shape in ontology/shapes.ttl")
+    assert snapshot(built) == before
+
+
+# ----------------------------------------------------------------------- OWL inconsistency
+
+def test_consistency_pass(built, capsys):
+    with_fixture(built, "hermit-pass.ttl")
+    assert run(built, capsys, "build", "--quiet")[0] == 0
+
+
+def test_consistency_fail(built, capsys):
+    before = snapshot(built)
+    with_fixture(built, "hermit-fail.ttl")
+    code, err = run(built, capsys, "build", "--quiet")
+    assert code == 2
+    message = assert_one_line_error(err)
+    # it names the statement that makes the norm a provision (line 7 of the fixture), and both reasons
+    assert message.startswith("data/curation/fixture.ttl:7: OWL inconsistency: "
+                              "<https://w3id.org/cybernorms/id/norm/13a> is both cno:FrameworkElement and "
+                              "cno:Provision, which the ontology declares disjoint: "), message
+    assert "cno:Provision as subject of cno:parent (data/curation/fixture.ttl:7)" in message
+    assert "cno:FrameworkElement as " in message
+    assert message.endswith("correct the statement, or the axioms in ontology/cybernorms.ttl")
+    assert snapshot(built) == before
+
+
+# ---------------------------------------------------------------------- missing source text
+
+def test_source_present_pass(built, capsys):
+    assert (built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt").is_file()
+    assert run(built, capsys, "build", "--quiet", "--force")[0] == 0
+
+
+def test_source_missing_fail(built, capsys):
+    before = snapshot(built)
+    text = built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt"
+    saved = text.read_bytes()
+    text.unlink()
+    try:
+        code, err = run(built, capsys, "build", "--quiet")
+    finally:
+        text.write_bytes(saved)
+    assert code == 2
+    assert assert_one_line_error(err) == (
+        "data/sources/g7-cyber-norm-initiative-2019.fr.txt: source text file is missing; restore it, "
+        "or correct 'file' in data/sources/g7-cyber-norm-initiative-2019.toml")
+    assert snapshot(built) == before
+
+
+# --------------------------------------------------------------------------- port in use
+
+def test_port_free_pass(built):
+    from cybernorms import serve
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve.check_port("127.0.0.1", port)          # does not raise once the port is released
+
+
+def test_port_in_use_fail(built, capsys):
+    before = snapshot(built)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, err = run(built, capsys, "serve", "--port", str(port))
+    assert code == 2
+    assert assert_one_line_error(err) == (
+        f"127.0.0.1:{port}: port already in use; stop the program using it or choose another with --port")
+    assert snapshot(built) == before
+
+
+# ---------------------------------------------------------------- exports are never half-done
+
+def test_export_without_store_fails_cleanly(tmp_path, capsys):
+    p = copy_project(tmp_path)
+    code, err = run(p, capsys, "export")
+    assert code == 2
+    assert assert_one_line_error(err) == "build/store: no store has been built yet; run `cybernorms build` first"
+    assert not p.dist.exists()

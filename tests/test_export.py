@@ -1,0 +1,84 @@
+"""Exports: every format present and parseable, counts that match the store, and the same bytes
+from the same store whatever the process (hash seed) that writes them."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from cybernorms.export import export
+from cybernorms.layout import GRAPHS
+
+EXPECTED = {"SHA256SUMS", "cybernorms.nq", "cybernorms.trig", "dcat.ttl", "void.ttl",
+            "ontology/cybernorms.ttl", "ontology/cybernorms.owl", "ontology/shapes.ttl", "ontology/context.jsonld"} | \
+           {f"graphs/{g.name}.{ext}" for g in GRAPHS for ext in ("ttl", "jsonld")}
+
+
+@pytest.fixture(scope="module")
+def dist(project):
+    export(project)
+    return project.dist
+
+
+def test_all_formats_are_written(dist):
+    assert {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} == EXPECTED
+
+
+def test_checksums_cover_every_file(dist):
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    sums = dict(reversed(line.split("  ", 1)) for line in lines)
+    assert set(sums) == EXPECTED - {"SHA256SUMS"}
+    for rel, digest in sums.items():
+        assert hashlib.sha256((dist / rel).read_bytes()).hexdigest() == digest
+
+
+def test_each_graph_turtle_has_the_store_triples(dist, store):
+    for spec in GRAPHS:
+        g = rdflib.Graph().parse(dist / "graphs" / f"{spec.name}.ttl", format="turtle")
+        assert len(g) == sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))), spec.name
+
+
+def test_dataset_dumps_have_every_quad(dist, store):
+    nq = [line for line in (dist / "cybernorms.nq").read_text().splitlines() if line]
+    assert len(nq) == len(store)
+    assert nq == sorted(nq)
+    trig = list(ox.parse(path=str(dist / "cybernorms.trig"), format=ox.RdfFormat.TRIG))
+    assert len(trig) == len(store)
+
+
+def test_ontology_opens_as_rdfxml_and_turtle(dist):
+    xml = rdflib.Graph().parse(dist / "ontology" / "cybernorms.owl", format="xml")
+    ttl = rdflib.Graph().parse(dist / "ontology" / "cybernorms.ttl", format="turtle")
+    assert isomorphic(xml, ttl)
+    onto = rdflib.URIRef("https://w3id.org/cybernorms/ontology")
+    assert (onto, rdflib.OWL.versionIRI, rdflib.URIRef("https://w3id.org/cybernorms/ontology/0.1.0")) in ttl
+    assert (rdflib.URIRef("https://w3id.org/cybernorms/ontology#Norm"), rdflib.RDF.type, rdflib.OWL.Class) in xml
+
+
+def test_void_counts_equal_the_store(dist, store):
+    void = rdflib.Graph().parse(dist / "void.ttl")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    for spec in GRAPHS:
+        n = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+        assert void.value(rdflib.URIRef(spec.iri), VOID.triples).toPython() == n
+    assert void.value(rdflib.URIRef("https://w3id.org/cybernorms/dataset"), VOID.triples).toPython() == len(store)
+
+
+def test_same_store_gives_the_same_bytes(project, tmp_path):
+    """Two exports in separate processes, with different hash seeds, are byte-identical."""
+    sums = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"dist-{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "cybernorms.cli", "--root", str(project.root), "--build-dir",
+                        str(project.build), "export", "--dist-dir", str(out)], check=True, env=env,
+                       capture_output=True)
+        sums.append((out / "SHA256SUMS").read_bytes())
+    assert sums[0] == sums[1]
+    assert sums[0] == (project.dist / "SHA256SUMS").read_bytes()
