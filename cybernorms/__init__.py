@@ -1,0 +1,36 @@
+"""cybernorms: a knowledge graph of the norms of responsible state behaviour in cyberspace.
+
+    >>> import cybernorms
+    >>> cybernorms.query("norms", norm="13(g)")[0]["notation"]
+    '13(g)'
+
+`query` runs a query of the library (queries/*.rq) on the built store (build/store) and returns
+its rows as dictionaries of Python values; ASK gives a bool, CONSTRUCT and DESCRIBE a list of
+(subject, predicate, object) tuples.
+"""
+from __future__ import annotations
+
+__all__ = ["query", "library"]
+
+
+def query(name: str, /, *, root=None, **params):
+    """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)")."""
+    import pyoxigraph as ox
+
+    from .layout import Project
+    from .queries import rows_as_dicts, run, shared_store, to_python
+
+    project = Project.at(root)
+    result = run(project, name, {k: str(v) for k, v in params.items()}, store=shared_store(project))
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QueryTriples):
+        return [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+    return rows_as_dicts(result)
+
+
+def library(root=None) -> dict[str, str]:
+    """The library queries by name, with their titles."""
+    from .layout import Project
+    from .queries import library
+    return {name: q.title for name, q in library(Project.at(root), checks=False).items()}

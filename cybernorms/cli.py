@@ -72,7 +72,7 @@ def cmd_query(args) -> int:
     result = queries.run(project, args.name, _params(args.param), text=args.text)
     if fmt == "table" and not hasattr(result, "variables") and not isinstance(result, bool):
         fmt = "turtle"
-    sys.stdout.write(queries.format_results(result, fmt))
+    sys.stdout.write(queries.format_results(result, fmt, args.max_width))
     return 0
 
 
@@ -115,6 +115,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "turtle", "json-ld", "ntriples"])
+    q.add_argument("--max-width", type=int, default=80, metavar="N",
+                   help="in a table, cut values longer than N characters (0: never)")
     q.set_defaults(func=cmd_query)
 
     ls = sub.add_parser("queries", help="list the library queries with their parameters")

@@ -10,7 +10,8 @@ Each .rq file starts with a header of comment lines:
 Parameters are typed. Each value is checked (an unknown state code or norm notation is an error
 that lists what is accepted) and bound to the query variable of the same name through pyoxigraph
 substitutions, never pasted into the query text, so hostile input is only ever data. A parameter
-left out and without default stays a free variable: the query answers for all values.
+left out and without default stays a free variable: the query answers for all values. Oxigraph
+substitutes only variables a SELECT projects, so a parameter is always one of the result columns.
 """
 from __future__ import annotations
 
@@ -173,7 +174,6 @@ def _notation(value: str, store: ox.Store, param: Param):
     return ox.Literal(value)
 
 
-_EXISTS = "ASK { ?x a ?type }"
 PARAM_TYPES = {
     "string": _string,
     "integer": _integer,
@@ -209,14 +209,17 @@ def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variab
     unknown = sorted(set(given) - set(declared))
     if unknown:
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
-        raise UsageError(None, None, f"unknown parameter {unknown[0]!r} for query {query.name}",
+        raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}",
                          f"accepted: {accepted}")
     subs = {}
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None or value == "":
             continue
-        subs[ox.Variable(p.name)] = PARAM_TYPES[p.type](str(value), store, p)
+        try:
+            subs[ox.Variable(p.name)] = PARAM_TYPES[p.type](str(value), store, p)
+        except UsageError as e:
+            raise UsageError(e.where or f"query {query.name}", e.line, e.problem, e.hint) from None
     return subs
 
 
@@ -231,11 +234,25 @@ def open_store(project: Project) -> ox.Store:
     return ox.Store.read_only(str(path))
 
 
-def execute(store: ox.Store, text: str, substitutions=None):
+_STORES: dict[str, ox.Store] = {}
+
+
+def shared_store(project: Project) -> ox.Store:
+    """A read-only store opened once per built store directory (a rebuild swaps in a new one)."""
+    key = str(project.store.resolve()) if project.store.exists() else ""
+    if key not in _STORES:
+        _STORES[key] = open_store(project)
+    return _STORES[key]
+
+
+def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None):
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
     except SyntaxError as e:
-        raise UsageError(None, None, f"SPARQL syntax error: {e}", "fix the query text") from None
+        raise UsageError(where, None, f"SPARQL syntax error: {e}", "fix the query text") from None
+    except RuntimeError as e:          # e.g. a parameter variable that the SELECT does not project
+        raise UsageError(where, None, f"the query cannot run: {e}",
+                         "a parameter must be a variable the SELECT projects (not only inside a subquery)") from None
 
 
 def to_python(term):
@@ -278,9 +295,9 @@ def _cell(term) -> str:
     return str(to_python(term))
 
 
-def format_results(result, fmt: str) -> str:
+def format_results(result, fmt: str, max_width: int = 0) -> str:
     """Render a query result: SELECT as table, csv, tsv or json; ASK as true/false; CONSTRUCT and
-    DESCRIBE as turtle or json-ld."""
+    DESCRIBE as turtle or json-ld. In a table, cells longer than max_width (if not 0) are cut."""
     if isinstance(result, ox.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
@@ -305,11 +322,19 @@ def format_results(result, fmt: str) -> str:
     if fmt != "table":
         raise UsageError(None, None, f"unknown format {fmt!r}", "use table, csv, tsv or json")
     cells = [[c.replace("\n", " ") for c in r] for r in rows]
+    cut = False
+    if max_width:
+        for r in cells:
+            for i, c in enumerate(r):
+                if len(c) > max_width:
+                    r[i] = c[:max_width - 1] + "…"
+                    cut = True
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
     line = lambda values: " | ".join(val.ljust(w) for val, w in zip(values, widths)).rstrip()
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    note = f"; values cut at {max_width} characters, --max-width 0 shows them whole" if cut else ""
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
 
 
@@ -328,4 +353,4 @@ def run(project: Project, name_or_path: str, params: dict[str, str] | None = Non
             raise UsageError(None, None, f"no query named {name_or_path!r}",
                              "run `cybernorms queries` to list them, or give a path to a .rq file")
         query = queries[name_or_path]
-    return execute(store, query.text, bind(query, params or {}, store))
+    return execute(store, query.text, bind(query, params or {}, store), where=str(query.path))
