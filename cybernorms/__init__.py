@@ -13,14 +13,15 @@ from __future__ import annotations
 __all__ = ["query", "library"]
 
 
-def query(name: str, /, *, root=None, **params):
-    """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)")."""
+def query(name: str, /, *, root=None, build=None, **params):
+    """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)").
+    `root` is the project directory and `build` its build directory (defaults: the checkout)."""
     import pyoxigraph as ox
 
     from .layout import Project
     from .queries import rows_as_dicts, run, shared_store, to_python
 
-    project = Project.at(root)
+    project = Project.at(root, build)
     result = run(project, name, {k: str(v) for k, v in params.items()}, store=shared_store(project))
     if isinstance(result, ox.QueryBoolean):
         return bool(result)

@@ -30,18 +30,12 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, GRAPHS, ID, PREFIXES, SHAPES, Project
+from .layout import BASE, CONTEXT, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 from .segment import load_sources
 
 DATASET = BASE + "dataset"
 DIST_BASE = BASE + "dist/"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-KIND_PREFIXES = {k: ID + k + "/" for k in (
-    "norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion", "practice",
-    "principle", "state", "org", "actor", "person", "membership", "event", "place", "topic", "modality",
-    "role", "scope", "scheme", "document", "initiative", "framework")}
-TURTLE_PREFIXES = {**{k.replace("-", "").replace("org", "organisation"): v for k, v in KIND_PREFIXES.items()},
-                   **{k: v for k, v in PREFIXES.items() if k not in ("sh", "id")}}
 MEDIA = {".ttl": "text/turtle", ".owl": "application/rdf+xml", ".trig": "application/trig",
          ".nq": "application/n-quads", ".jsonld": "application/ld+json"}
 

@@ -38,6 +38,15 @@ PREFIXES = {
 }
 
 
+# Prefixes for readable Turtle output: the vocabularies, plus one per kind of entity
+# (norm:13g, state:FRA); 'org' stays W3C ORG, so organisations are 'organisation:'.
+KINDS = ("norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion", "practice",
+         "principle", "state", "org", "actor", "person", "membership", "event", "place", "topic", "modality",
+         "role", "scope", "scheme", "document", "initiative", "framework")
+TURTLE_PREFIXES = {**{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},
+                   **{k: v for k, v in PREFIXES.items() if k not in ("sh", "id")}}
+
+
 @dataclass(frozen=True)
 class GraphSpec:
     name: str          # short name, e.g. "A-70-174"

@@ -154,7 +154,7 @@ def _lang(value: str, store, param: Param):
 
 
 def _document(value: str, store: ox.Store, param: Param):
-    q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d WHERE { ?d dcterms:identifier ?s }"
+    q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
     rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
     if not docs:
@@ -306,9 +306,11 @@ def format_results(result, fmt: str, max_width: int = 0) -> str:
         if rdf is None:
             raise UsageError(None, None, f"format {fmt!r} does not apply to a graph result",
                              "use --format turtle, json-ld or ntriples")
-        prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "void", "dcat")}
-        kwargs = {"prefixes": prefixes} if rdf == ox.RdfFormat.TURTLE else {}
-        return ox.serialize(list(result), format=rdf, **kwargs).decode("utf-8")
+        triples = list(result)
+        if rdf == ox.RdfFormat.TURTLE:                 # rdflib writes readable Turtle
+            from .export import rdflib_graph
+            return rdflib_graph([(t.subject, t.predicate, t.object) for t in triples]).serialize(format="turtle")
+        return ox.serialize(triples, format=rdf).decode("utf-8")
     if fmt == "json":
         return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
     variables = [v.value for v in result.variables]

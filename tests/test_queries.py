@@ -1,0 +1,290 @@
+"""The query library: every query's answer, through the Python API, checked against what the
+source texts say (the sentences are quoted), and the rules every library query obeys."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import cybernorms
+from cybernorms.errors import UsageError
+from cybernorms.layout import Project
+from cybernorms.queries import PARAM_TYPES, library
+
+from conftest import ROOT
+
+A70 = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def q(project):
+    """q(name, **params) -> rows (list of dicts) through the public API, on the test build."""
+    def run(name, **params):
+        return cybernorms.query(name, root=project.root, build=project.build, **params)
+    return run
+
+
+def col(rows, key):
+    return [r[key] for r in rows]
+
+
+# ---------------------------------------------------------------------- library-wide rules
+
+LIBRARY = library(Project.at(ROOT), checks=False)
+
+
+def test_the_library_has_a_header_for_every_query():
+    for name, query in LIBRARY.items():
+        assert query.title and query.description, name
+        assert query.example and query.example.startswith(f"cybernorms query {name}"), name
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_every_query_runs_with_its_defaults(name, q):
+    if name.startswith("federated-"):
+        pytest.skip("federated queries need an endpoint; tested in test_link.py")
+    rows = q(name)
+    assert isinstance(rows, (list, bool))
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_parameters_are_projected_columns(name):
+    query = LIBRARY[name]
+    if query.kind != "select":
+        return
+    head = query.text[query.text.upper().index("SELECT"):query.text.upper().index("WHERE")]
+    for p in query.params:
+        assert re.search(rf"\?{p.name}\b", head), f"{name}: parameter {p.name} is not projected"
+
+
+# ---------------------------------------------------------------------------------- norms
+
+def test_norms(q):
+    rows = q("norms")
+    assert col(rows, "notation") == [f"13({c})" for c in "abcdefghijk"]
+    by = {r["notation"]: r for r in rows}
+    # 13(c) "Les États ne devraient pas permettre sciemment ..."; 13(d) "devraient ... peuvent être amenés"
+    assert by["13(c)"]["modality"] == "should-not"
+    assert set(by["13(d)"]["modality"].split(", ")) == {"should", "may"}
+    assert {r["notation"] for r in rows if r["modality"] == "should-not"} == {"13(c)", "13(f)", "13(k)"}
+    assert by["13(j)"]["text"].startswith("Les États devraient encourager le signalement responsable des failles")
+    assert q("norms", norm="13g")[0]["norm"] == "https://w3id.org/cybernorms/id/norm/13g"
+
+
+def test_norm_citations(q):
+    rows = q("norm-citations", norm="13(e)")
+    # 13(e): "les résolutions 20/8 et 26/13 du Conseil des droits de l'homme ... ainsi que les
+    # résolutions 68/167 et 69/166 de l'Assemblée générale"
+    gge = {r["symbol"] for r in rows if r["provisionLabel"] == "A/70/174, subparagraph 13(e)"}
+    assert gge == {"A/HRC/RES/20/8", "A/HRC/RES/26/13", "A/RES/68/167", "A/RES/69/166"}
+    # 13(g): "en tenant compte de la résolution 58/199 de l'Assemblée générale"
+    assert {r["symbol"] for r in q("norm-citations", norm="13(g)")
+            if r["provisionLabel"].startswith("A/70/174")} == {"A/RES/58/199"}
+
+
+def test_describe_norm_is_a_graph(q):
+    triples = q("describe-norm", norm="13(e)")
+    cites = {o for s, p, o in triples if p.endswith("#cites")}
+    assert {c.rsplit("/", 1)[1] for c in cites} >= {"A-HRC-RES-20-8", "A-HRC-RES-26-13", "A-RES-68-167", "A-RES-69-166"}
+    assert ("https://w3id.org/cybernorms/id/document/A-70-174/para/13/e",
+            "https://w3id.org/cybernorms/ontology#expresses",
+            "https://w3id.org/cybernorms/id/norm/13e") in triples
+
+
+# ------------------------------------------------------------------------------- measures
+
+def test_confidence_building_measures(q):
+    rows = q("confidence-building-measures")
+    assert col(rows, "notation") == ["16(a)", "16(b)", "16(c)", "16(d)", "16(d)(i)", "16(d)(ii)", "16(d)(iii)",
+                                     "16(d)(iv)", "17(a)", "17(b)", "17(c)", "17(d)", "17(e)"]
+    by = {r["notation"]: r for r in rows}
+    # "ces mesures pourraient inclure :" introduces (i)-(iv), which detail 16(d)
+    assert {r["notation"] for r in rows if r["detailsMeasure"] == "16(d)"} == \
+        {"16(d)(i)", "16(d)(ii)", "16(d)(iii)", "16(d)(iv)"}
+    assert by["16(a)"]["text"] == ("Recenser les points de contact appropriés aux niveaux décisionnel et technique "
+                                   "pour parer aux graves incidents informatiques et créer un répertoire de ces contacts;")
+    assert "points-of-contact" in by["16(a)"]["topics"]
+    assert "incident-classification" in by["16(d)(iv)"]["topics"]
+
+
+def test_capacity_building_measures(q):
+    rows = q("capacity-building-measures")
+    assert col(rows, "notation") == [f"21({c})" for c in "abcdefgh"] + ["22", "23"]
+    assert rows[0]["text"] == ("Contribuer à renforcer les mécanismes de coopération avec les équipes "
+                               "d'intervention informatique d'urgence nationales et d'autres organes compétents;")
+
+
+def test_elements_by_topic(q):
+    rows = q("elements-by-topic", topic="cert-csirt")
+    notations = {(r["kind"], r["notation"]) for r in rows}
+    # 13(k) protects the emergency response teams; 17(c) "Constituer une équipe d'intervention ...";
+    # 21(a) "les équipes d'intervention informatique d'urgence nationales"
+    assert {("Norm", "13(k)"), ("ConfidenceBuildingMeasure", "17(c)"), ("ConfidenceBuildingMeasure", "17(d)"),
+            ("CapacityBuildingMeasure", "21(a)")} <= notations
+    assert {r["topic"] for r in rows} == {"https://w3id.org/cybernorms/id/topic/cert-csirt"}
+
+
+# ------------------------------------------------------------------------ international law
+
+def test_principles_of_26(q):
+    # 26: "égalité souveraine, règlement des différends internationaux par des moyens pacifiques ...,
+    # fait de s'abstenir ... de recourir à la menace ou à l'emploi de la force ..., respect des droits
+    # de l'homme et des libertés fondamentales et non-intervention dans les affaires intérieures"
+    rows = q("legal-principles", notation="26")
+    assert {r["principle"].rsplit("/", 1)[1] for r in rows} == {
+        "sovereign-equality", "peaceful-settlement-of-disputes", "non-use-of-force",
+        "human-rights-and-fundamental-freedoms", "non-intervention"}
+
+
+def test_principles_of_28d(q):
+    # 28(d): "les principes d'humanité, de nécessité, de proportionnalité et de discrimination"
+    rows = q("legal-principles", notation="28(d)")
+    assert {r["principle_fr"] for r in rows} == {"humanité", "nécessité", "proportionnalité", "discrimination"}
+    assert {r["principle_en"] for r in rows} == {"humanity", "necessity", "proportionality", "distinction"}
+
+
+def test_legal_views(q):
+    rows = q("legal-views")
+    assert col(rows, "notation") == ["24", "25", "26", "27"] + [f"28({c})" for c in "abcdef"] + ["29"]
+    by = {r["notation"]: r for r in rows}
+    # 28(b) "les États doivent respecter"; 28(e) "ne doivent pas faire appel ... et devraient veiller"
+    assert set(by["28(b)"]["modality"].split(", ")) == {"must"}
+    assert set(by["28(e)"]["modality"].split(", ")) == {"must-not", "should"}
+
+
+# ---------------------------------------------------------------------- risks, conclusions
+
+def test_risks(q):
+    rows = q("risks")
+    assert col(rows, "notation") == ["3", "4", "5", "6", "7", "8"]
+    assert rows[2]["text"].startswith("Les attaques les plus graves qui sont menées à l'aide des TIC comprennent "
+                                      "celles qui sont dirigées contre une infrastructure essentielle")
+    # norm 13(f) and 13(g) respond to attacks on critical infrastructure (editorial link)
+    assert {"13(f)", "13(g)"} <= set(rows[2]["addressedBy"].split(", "))
+
+
+def test_conclusions(q):
+    rows = q("conclusions")
+    assert [(r["notation"], r["kind"]) for r in rows] == \
+        [("18", "recommendation"), ("30(a)", "conclusion"), ("30(b)", "conclusion")] + \
+        [(str(n), "conclusion") for n in range(31, 37)]
+    assert rows[-1]["text"].startswith("Le Groupe d'experts recommande aux États Membres d'examiner activement")
+
+
+# ------------------------------------------------------------------------------ provisions
+
+def test_provision_by_notation(q):
+    rows = q("provision", notation="16(d)(iv)")
+    assert len(rows) == 1
+    assert rows[0]["parentNotation"] == "16(d)"
+    assert rows[0]["label"] == "A/70/174, item 16(d)(iv)"
+    assert rows[0]["text"].endswith("afin de faciliter les échanges d'informations sur les incidents.")
+    g7 = q("provision", notation="7", document="A/70/174")
+    assert [r["text"][:40] for r in g7] == ["La diversité des acteurs non étatiques m"]
+
+
+def test_search_text_finds_exactly_the_provisions_that_say_it(q, store):
+    rows = q("search-text", words="points de contact")
+    assert {(r["document"], r["notation"]) for r in rows} == {
+        ("A/70/174", "16(a)"),                          # "Recenser les points de contact appropriés"
+        ("g7-cyber-norm-initiative-2019", "8.1")}       # "des points de contact permanents"
+
+
+def test_modality_by_document_follows_the_verbs(q, sparql):
+    rows = {(r["document"], r["modality"]): r["provisions"] for r in q("modality-by-document")}
+    # in A/70/174 only 28(e) says "ne doivent pas"
+    assert rows[("A/70/174", "must-not")] == 1
+    # the should-not provisions are those that say "ne devrai(en)t pas", and summary/3, which reports
+    # the recommendation "que les États ... ne permettent pas sciemment que leur territoire soit utilisé"
+    texts = sparql("""SELECT ?n ?t WHERE { ?p cno:text ?t ; skos:notation ?n ;
+                      cno:parent+ <https://w3id.org/cybernorms/id/document/A-70-174> }""")
+    should_not = {n for n, t in texts if re.search(r"ne devrai(en)?t pas", t)}
+    assert should_not == {"13(c)", "13(f)", "13(k)", "summary/4"}
+    assert "a recommandé que les États coopèrent en vue de prévenir les pratiques informatiques nocives et " \
+           "ne permettent pas sciemment" in dict(texts)["summary/3"]
+    assert rows[("A/70/174", "should-not")] == len(should_not | {"summary/3"})
+
+
+# ------------------------------------------------------------------------------ provenance
+
+def test_triples_per_graph_match_the_store(q, store):
+    rows = {r["graph"]: r["triples"] for r in q("triples-per-graph")}
+    for g in store.named_graphs():
+        assert rows[g.value.split("/cybernorms/")[1]] == \
+            sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+
+
+def test_facts_about_a_norm_name_their_graph(q):
+    rows = q("facts-about-norm", norm="13(k)")
+    graphs = {(r["graph"].rsplit("/", 1)[1], r["property"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for r in rows}
+    assert ("A-70-174", "hasSource") in graphs       # stated by the report
+    assert ("curation", "hasTopic") in graphs        # editorial
+    assert ("inferred", "expressedBy") in graphs     # entailed by the inverse of cno:expresses
+
+
+def test_sources_of_elements(q):
+    rows = q("sources-of-elements")
+    assert ("Norm", "13(g)", "A/70/174, subparagraph 13(g)", "A/70/174") in \
+        {(r["kind"], r["notation"], r["source"], r["document"]) for r in rows}
+    assert len(rows) == len({(r["kind"], r["notation"], r["source"]) for r in rows})   # no duplicates
+
+
+def test_inferred_by_predicate(q):
+    rows = {r["property"]: r["triples"] for r in q("inferred-by-predicate")}
+    cno = "https://w3id.org/cybernorms/ontology#"
+    assert rows[cno + "expressedBy"] >= 11 + 13 + 10
+    assert rows[cno + "partOf"] > rows[cno + "expressedBy"]
+
+
+def test_entities_per_class(q):
+    rows = {r["class"].rsplit("#", 1)[1]: r for r in q("entities-per-class")}
+    assert rows["Norm"]["assertedInstances"] == 11
+    assert rows["ConfidenceBuildingMeasure"]["assertedInstances"] == 13
+    assert rows["FrameworkElement"]["assertedInstances"] == 0
+    assert rows["FrameworkElement"]["withInferred"] >= 11 + 13 + 10 + 11 + 6
+
+
+def test_topics(q):
+    rows = {r["topic"]: r for r in q("topics")}
+    assert rows["privacy"]["broader"] == "human-rights"
+    assert rows["critical-infrastructure"]["elements"] >= 3
+
+
+def test_related_to_norm(q):
+    rows = q("related-to-norm", norm="13(h)")
+    # 13(h) "répondre aux demandes d'aide appropriées" ~ 17(e) "Donner suite ... aux demandes d'autres États"
+    assert ("corresponds to", "ConfidenceBuildingMeasure", "17(e)") in \
+        {(r["relation"], r["kind"], r["notation"]) for r in rows}
+
+
+# --------------------------------------------------------------------- parameters, safety
+
+def test_unknown_parameter_lists_the_accepted_ones(q):
+    with pytest.raises(UsageError) as e:
+        q("norms", state="FRA")
+    assert e.value.message == "query norms: unknown parameter 'state'; accepted: norm (norm)"
+
+
+def test_unknown_norm_lists_the_norms(q):
+    with pytest.raises(UsageError) as e:
+        q("norms", norm="13(z)")
+    assert e.value.message.startswith("query norms: unknown norm '13(z)' for parameter norm; accepted: 13(a), 13(b)")
+
+
+@pytest.mark.parametrize("hostile", ['"} ; DROP ALL #', "') } UNION { ?s ?p ?o } #", "x\" . } DELETE WHERE { ?s ?p ?o"])
+def test_hostile_text_is_only_ever_data(q, store, hostile):
+    before = len(store)
+    assert q("search-text", words=hostile) == []
+    assert len(store) == before
+    with pytest.raises(UsageError):
+        q("norms", norm=hostile)
+
+
+def test_integer_and_language_parameters_are_checked():
+    from cybernorms.queries import Param
+    with pytest.raises(UsageError) as e:
+        PARAM_TYPES["integer"]("two", None, Param("session", "integer", None, ""))
+    assert "must be an integer" in e.value.message
+    with pytest.raises(UsageError) as e:
+        PARAM_TYPES["lang"]("de", None, Param("lang", "lang", None, ""))
+    assert "accepted: en, fr" in e.value.message
