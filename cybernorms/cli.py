@@ -3,6 +3,7 @@ and exit status 2. No logic of its own beyond argument handling."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .errors import EXIT_INPUT, CybernormsError, UsageError
@@ -43,13 +44,9 @@ def cmd_serve(args) -> int:
     print(f"  YASGUI query page: {page}")
     print(f"  SPARQL endpoint:   {query}")
     print("press Ctrl-C to stop", flush=True)
-    import subprocess
-    proc = subprocess.Popen(cmd)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        serve.stop(proc)
-        return 0
+    # Become the server: signals (Ctrl-C, SIGTERM from a supervisor) reach it directly, and no
+    # server is left running when this process is stopped.
+    os.execv(cmd[0], cmd)
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
