@@ -52,7 +52,8 @@ def test_parameters_are_projected_columns(name):
     query = LIBRARY[name]
     if query.kind != "select":
         return
-    head = query.text[query.text.upper().index("SELECT"):query.text.upper().index("WHERE")]
+    body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+    head = body[body.upper().index("SELECT"):body.upper().index("WHERE")]
     for p in query.params:
         assert re.search(rf"\?{p.name}\b", head), f"{name}: parameter {p.name} is not projected"
 
