@@ -289,3 +289,137 @@ def test_integer_and_language_parameters_are_checked():
     with pytest.raises(UsageError) as e:
         PARAM_TYPES["lang"]("de", None, Param("lang", "lang", None, ""))
     assert "accepted: en, fr" in e.value.message
+
+
+# ------------------------------------------------------------------ documents and citations
+
+def test_documents(q):
+    rows = {r["document"].rsplit("/", 1)[1]: r for r in q("documents")}
+    assert rows["A-69-723"]["kind"] == "CodeOfConductLetter"           # one row, its most specific kind
+    assert rows["A-RES-69-166"]["printedAs"].split(" | ") in (["69/166", "A/RES 69/166"], ["A/RES 69/166", "69/166"])
+    assert rows["A-RES-64-211"]["issuer"] == "General Assembly"
+    assert rows["budapest-convention"]["kind"] == "Treaty"
+    assert str(rows["budapest-convention"]["issued"]) == "2001"       # "de 2001 (Convention de Budapest)"
+    assert rows["un-charter"]["citedBy"] == 7
+
+
+def test_citation_graph(q):
+    rows = {(r["from"], r["to"]): r["provisions"] for r in q("citation-graph", citing="A/70/174")}
+    # 13(e) cites the four human rights resolutions; 16 cites 43/78 (point H) and the 1988 guidelines
+    assert rows[("A/70/174", "A/HRC/RES/20/8")] == 1
+    assert rows[("A/70/174", "A/RES/43/78")] == 1
+    assert rows[("A/70/174", "undc-cbm-guidelines-1988")] == 1
+    g7 = {r["to"] for r in q("citation-graph") if r["from"] == "g7-cyber-norm-initiative-2019"}
+    assert g7 == {"A/HRC/RES/20/8", "A/HRC/RES/26/13", "A/RES/68/167", "A/RES/69/166", "A/RES/58/199",
+                  "budapest-convention", "coe-guide-human-rights-internet-users", "eu-gdpr"}
+
+
+def test_cited_by(q):
+    rows = q("cited-by", document="A/RES/68/243")
+    # note/1 and letter/1 cite its paragraph 4; letter/2 ("Dans sa résolution"), 1 and 28 cite it
+    assert col(rows, "label") == ["A/70/174, note by the Secretary-General, paragraph 1",
+                                  "A/70/174, letter of transmittal, paragraph 1",
+                                  "A/70/174, letter of transmittal, paragraph 2",
+                                  "A/70/174, paragraph 1", "A/70/174, paragraph 28"]
+
+
+# ------------------------------------------------------------------ states, experts, sessions
+
+def test_states(q):
+    rows = {r["code"]: r for r in q("states")}
+    assert len(rows) == 26
+    assert (rows["CHN"]["gge"], rows["CHN"]["codeOfConduct"], rows["CHN"]["g7"]) == (True, True, False)
+    assert (rows["FRA"]["gge"], rows["FRA"]["g7"]) == (True, True)
+    assert (rows["ITA"]["gge"], rows["ITA"]["g7"]) == (False, True)
+    assert rows["KGZ"]["name_fr"] == "Kirghizistan" and rows["KGZ"]["codeOfConduct"] is True
+
+
+def test_experts_by_state(q):
+    rows = q("experts-by-state", state="JPN")
+    # annex: "Takashi Okada (troisième et quatrième sessions)", "Akira Kono (deuxième session)",
+    # "Takao Imafuku (première session)"
+    assert {(r["name"], frozenset(r["sessions"].split(", ")), r["attendance"]) for r in rows} == {
+        ("Takashi Okada", frozenset({"3", "4"}), "text"), ("Akira Kono", frozenset({"2"}), "text"),
+        ("Takao Imafuku", frozenset({"1"}), "text")}
+    fra = {r["name"]: r["attendance"] for r in q("experts-by-state", state="FRA")}
+    assert fra == {"Florence Mangin": "reading", "Léonard Rolland": "text"}
+
+
+def test_sessions(q):
+    rows = q("sessions")
+    # eight entries print the first session: Gerasimovich, Cong Fu, Rolland, Imafuku, Md Shah Nuri bin
+    # Md Zain, Ausaf Ali, Hyuncheol Jang, Alicia Moral; thirteen print none (read as all four)
+    assert [(r["number"], r["place"], r["statedInAnnex"], r["withReading"]) for r in rows] == [
+        (1, "United Nations Headquarters", 8, 21), (2, "Geneva", 7, 20),
+        (3, "United Nations Headquarters", 8, 21), (4, "United Nations Headquarters", 7, 20)]
+
+
+def test_session_attendance(q):
+    rows = q("session-attendance", number=2)
+    text = {r["name"] for r in rows if r["attendance"] == "text"}
+    assert text == {"Ivan Grinevich", "Cong Fu", "Akira Kono", "Md Shah Nuri bin Md Zain", "Ausaf Ali", "Chul Lee",
+                    "Alicia Moral"}
+    assert len(rows) == 20
+
+
+def test_group_roles(q):
+    rows = {(r["role"], r["name"]) for r in q("group-roles")}
+    assert rows == {("chair", "Carlos Luís Dantas Coutinho Perez"), ("facilitator", "Ricardo Mor"),
+                    ("facilitator", "Florence Mangin"), ("facilitator", "Katherine Getao"),
+                    ("facilitator", "Ausaf Ali"), ("facilitator", "Olivia Preston"), ("consultant", "James Lewis"),
+                    ("consultant", "Kerstin Vignard"), ("secretary", "Ewen Buchanan")}
+
+
+def test_meetings(q):
+    rows = q("meetings")
+    assert [str(r["start"]) for r in rows] == ["2014-07-21", "2015-01-12", "2015-04-13", "2015-06-22", "2019-04-06"]
+    assert (rows[-1]["place"], rows[-1]["country"], rows[-1]["group"]) == ("Dinard", "France", "G7")
+
+
+# ----------------------------------------------------------------------------------- G7
+
+def test_norm_wording_compared(q):
+    rows = q("norm-wording-compared")
+    assert [(r["normNotation"], r["gge"], r["g7"]) for r in rows] == \
+        [(f"13({c})", f"13({c})", str(i)) for i, c in zip(range(1, 12), "abcdefghijk")]
+    by = {r["normNotation"]: r for r in rows}
+    # 13(c) "ne devraient pas permettre" / Norme 3 "ne doivent pas permettre"
+    assert (by["13(c)"]["ggeModality"], by["13(c)"]["g7Modality"]) == ("should-not", "must-not")
+    assert by["13(g)"]["g7Text"].startswith("Les États doivent prendre des mesures appropriées pour protéger")
+
+
+def test_g7_practice_counts(q):
+    rows = {r["normNotation"]: (r["practices"], r["all"], r["some"], r["several"]) for r in q("g7-practice-counts")}
+    assert rows == {"13(a)": (5, 5, 0, 0), "13(b)": (5, 4, 1, 0), "13(c)": (5, 3, 2, 0), "13(d)": (4, 3, 1, 0),
+                    "13(e)": (2, 2, 0, 0), "13(f)": (2, 1, 0, 1), "13(g)": (3, 3, 0, 0), "13(h)": (2, 2, 0, 0),
+                    "13(i)": (3, 3, 0, 0), "13(j)": (2, 2, 0, 0), "13(k)": (1, 1, 0, 0)}
+
+
+def test_g7_practices_by_norm(q):
+    rows = q("g7-practices-by-norm", norm="13(g)")
+    # Norme 7: "les pays du G7 ont : - mis en place des cadres réglementaires ... - encouragé la
+    # coopération régionale ... - élaboré des programmes ..."
+    assert [(r["practice"], r["scope"]) for r in rows] == [("7.2", "all"), ("7.3", "all"), ("7.4", "all")]
+    assert rows[0]["text"].startswith("mis en place des cadres réglementaires efficaces")
+
+
+def test_g7_practices_by_scope(q):
+    assert [r["practice"] for r in q("g7-practices-by-scope")] == ["2.5", "3.5a", "3.5b", "4.5"]   # default: some
+    assert [r["practice"] for r in q("g7-practices-by-scope", scope="several-g7")] == ["6.1b"]
+
+
+def test_g7_organisations(q):
+    rows = {(r["name"], r["kind"]) for r in q("g7-organisations", norm="13(a)")}
+    assert rows == {("OSCE", "IntergovernmentalOrganisation"), ("Organization of American States", "IntergovernmentalOrganisation"),
+                    ("ARF", "Forum")}
+
+
+def test_g7_members(q):
+    assert col(q("g7-members"), "code") == ["CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA"]
+    assert set(col(q("g7-members"), "graph")) == {"graph/reference"}
+
+
+def test_g7_gge_correspondences(q):
+    rows = {(r["practice"], r["ggeNotation"]) for r in q("g7-gge-correspondences", norm="13(h)")}
+    # 8.1 "points de contact permanents" ~ 16(a) "Recenser les points de contact", 17(b), 17(c)
+    assert rows == {("8.1a", "16(a)"), ("8.1a", "17(b)"), ("8.1a", "17(c)"), ("8.1b", "16(a)")}
