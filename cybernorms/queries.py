@@ -66,7 +66,8 @@ class Query:
         return self.name.startswith(CHECK_PREFIX)
 
 
-def load_query(path: Path) -> Query:
+def load_query(path: Path, library: bool = True) -> Query:
+    """Read a .rq file and its header. A library query must have a title; a user's own file need not."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
@@ -91,7 +92,9 @@ def load_query(path: Path) -> Query:
         else:
             fields.setdefault(key, []).append(value)
     if "title" not in fields:
-        raise UsageError(str(path), 1, "the query has no '# title:' header", "start the file with # title: ...")
+        if library:
+            raise UsageError(str(path), 1, "the query has no '# title:' header", "start the file with # title: ...")
+        fields["title"] = [path.stem]
     return Query(path.stem, path, fields["title"][0], " ".join(fields.get("description", [])), text,
                  params, (fields.get("example") or [None])[0], (fields.get("hint") or [None])[0])
 
@@ -348,7 +351,7 @@ def run(project: Project, name_or_path: str, params: dict[str, str] | None = Non
         return execute(store, text)
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
-        query = load_query(path)
+        query = load_query(path, library=False)
     else:
         queries = library(project)
         if name_or_path not in queries:
