@@ -80,7 +80,8 @@ def test_every_document_cited_by_the_report(sparql):
     names = {r[0].rsplit("/", 1)[1] for r in rows}
     assert names == {"A-70-150", "A-RES-68-243", "A-68-98", "A-65-201", "A-69-723", "A-RES-64-211", "A-RES-43-78",
                      "undc-cbm-guidelines-1988", "un-charter", "A-HRC-RES-20-8", "A-HRC-RES-26-13",
-                     "A-RES-68-167", "A-RES-69-166", "A-RES-58-199"}
+                     "A-RES-68-167", "A-RES-69-166", "A-RES-58-199",
+                     "sg-plan-of-action-preventing-violent-extremism"}   # foreword/3 "mon plan d'action"
 
 
 def test_symbols_as_printed_and_official(sparql):
