@@ -159,24 +159,32 @@ class Plan:
     cache_data: dict | None = None
 
     def changes(self):
-        """(file key, entity, kind, text) for every difference between the files now and the plan."""
+        """(file key, entity, kind, text) for every difference between the files now and the plan:
+        + added, - removed, ~ changed (another target for the same entity and property, or the same
+        link from another source)."""
         out = []
         for key in FILES:
             old = {(l.entity, l.predicate, l.target): l for l in self.old.get(key, [])}
             new = {(l.entity, l.predicate, l.target): l for l in self.links.get(key, [])}
-            for k in sorted(set(old) | set(new)):
-                entity, predicate, target = k
-                if k in old and k in new:
-                    if old[k].linkset != new[k].linkset:
-                        out.append((key, entity, "~", f"{short(predicate)} {short(target)}  (source: "
-                                    f"{self._source(old[k].linkset)} -> {self._source(new[k].linkset)})"))
-                    continue
-                if k in new:
-                    out.append((key, entity, "+", f"{short(predicate)} {short(target)}  "
-                                f"({self._source(new[k].linkset)})"))
-                else:
-                    out.append((key, entity, "-", f"{short(predicate)} {short(target)}  "
-                                f"(was: {self._source(old[k].linkset)})"))
+            pairs = sorted({(e, p) for e, p, _ in set(old) | set(new)})
+            for entity, predicate in pairs:
+                gone = sorted(t for e, p, t in old if (e, p) == (entity, predicate) and (e, p, t) not in new)
+                came = sorted(t for e, p, t in new if (e, p) == (entity, predicate) and (e, p, t) not in old)
+                moved = sorted(t for e, p, t in new if (e, p) == (entity, predicate) and (e, p, t) in old
+                               and old[(e, p, t)].linkset != new[(e, p, t)].linkset)
+                p = short(predicate)
+                if len(gone) == 1 and len(came) == 1:
+                    was, now = old[(entity, predicate, gone[0])], new[(entity, predicate, came[0])]
+                    out.append((key, entity, "~", f"{p} {short(gone[0])} -> {short(came[0])}  "
+                                f"({self._source(now.linkset)}; was: {self._source(was.linkset)})"))
+                    gone, came = [], []
+                for t in moved:
+                    out.append((key, entity, "~", f"{p} {short(t)}  (source: {self._source(old[(entity, predicate, t)].linkset)}"
+                                f" -> {self._source(new[(entity, predicate, t)].linkset)})"))
+                out += [(key, entity, "+", f"{p} {short(t)}  ({self._source(new[(entity, predicate, t)].linkset)})")
+                        for t in came]
+                out += [(key, entity, "-", f"{p} {short(t)}  (was: {self._source(old[(entity, predicate, t)].linkset)})")
+                        for t in gone]
         return out
 
     def _source(self, name: str) -> str:
@@ -294,6 +302,9 @@ def _read_table(project: Project, name: str, columns: tuple[str, ...]) -> list[t
     return rows
 
 
+TABLES = ("iso3166-wikidata", "organizations-wikidata")
+
+
 def iso_table(project: Project) -> dict[str, str]:
     """ISO 3166-1 alpha-3 code -> Wikidata item IRI."""
     rows = _read_table(project, "iso3166-wikidata.csv", ("iso_alpha3", "iso_alpha2", "wikidata"))
@@ -391,11 +402,22 @@ def _read_links_file(project: Project, path: Path) -> tuple[list, list[Link], di
                 links.append(Link(src.value, prop.value, tgt.value, ds.value[len(LINKSET):]))
         if VOID + "Linkset" in types and isinstance(s, ox.NamedNode) and s.value.startswith(LINKSET):
             name = s.value[len(LINKSET):]
-            title = props.get(DCTERMS + "title", [ox.Literal(name)])[0].value
-            linksets[name] = {"props": props, "display": title}
+            source = props.get(DCTERMS + "source", [ox.NamedNode(SOURCE + name)])[0].value
+            linksets[name] = {"props": props, "display": _display(name, source)}
     present = {(s.value, p.value, o.value) for s, p, o in triples if isinstance(s, ox.NamedNode)
                and isinstance(o, ox.NamedNode)}
     return triples, [l for l in links if l.triple in present], linksets
+
+
+def _display(name: str, source: str) -> str:
+    """How the report names the source of a linkset read from a file (as plan() names new ones)."""
+    rules = _rule_linksets()
+    if name in rules:
+        return rules[name].display
+    if source.startswith(SOURCE):
+        rest = source[len(SOURCE):]
+        return f"table {rest}.csv" if rest in TABLES else f"curated {LINKS_DIR}/{rest}.ttl"
+    return f"endpoint {source}"
 
 
 # ----------------------------------------------------------------------------------- planning
@@ -602,7 +624,8 @@ def plan(project: Project, endpoint: str = DEFAULT_ENDPOINT, offline: bool = Fal
             add(table_ls, entity, SCHEMA + "sameAs", table_item)
             if endpoint_items is not None and endpoint_items != [table_item]:
                 notes.setdefault(entity, []).append(
-                    f"conflict: {said}; the verified table's {short(table_item)} kept")
+                    f"{'conflict: ' if endpoint_items else ''}{said} for {what}; "
+                    f"the verified table's {short(table_item)} kept")
             return
         if endpoint_items is None:
             kept = [l for l in old.get("wikidata", []) if l.entity == entity
@@ -656,9 +679,9 @@ def plan(project: Project, endpoint: str = DEFAULT_ENDPOINT, offline: bool = Fal
         keys = {_label_key(n, lang) for n, lang in names if lang in LABEL_LANGUAGES}
         answers = [asked("organisation rdfs:label", k) for k in sorted(keys, key=str)]
         ep_items = None if any(a is None for a in answers) else sorted({i for a in answers for i in a})
-        label = next((n for n, lang in sorted(names, key=lambda x: x[1] != "en")), "")
+        labels = ", ".join(repr(n) for n in sorted({n for n, lang in names if lang in LABEL_LANGUAGES}))
         wd_choice(org, "organisation", items[0] if items else None, ep_items, org_ls, org_ep,
-                  f"the label {label!r}")
+                  f"the labels {labels}")
 
     # ---- documents: Wikidata (endpoint by symbol), undocs.org and ODS (rules)
     doc_ep = _endpoint_linkset("document", endpoint, f"its UN document symbol (wdt:{symbol_property})")
@@ -714,10 +737,11 @@ def _kept_linkset(name: str, old_linksets: dict[str, dict]) -> Linkset | None:
     props = old["props"]
     first = lambda p: props.get(p, [None])[0]
     value = lambda t: t.value if t is not None else None
+    source = value(first(DCTERMS + "source"))
     return Linkset(name, "wikidata", value(first(DCTERMS + "title")) or name,
                    value(first(DCTERMS + "description")) or "", value(first(VOID + "linkPredicate")),
-                   value(first(DCTERMS + "source")), value(first(VOID + "objectsTarget")),
-                   value(first(VOID + "subjectsTarget")), display=old["display"], extra=_wikidata_target())
+                   source, value(first(VOID + "objectsTarget")), value(first(VOID + "subjectsTarget")),
+                   display=old["display"], extra=_endpoint_linkset("", source, "").extra)
 
 
 # ---------------------------------------------------------------------------------- rendering
@@ -807,8 +831,8 @@ def report(plan: Plan, written: bool) -> str:
             for note in plan.notes[entity]:
                 out.append(f"  {short(entity)}: {note}")
     if plan.not_asked:
-        out.append(f"not asked of the endpoint (offline, not in the cache), links found before kept: "
-                   f"{', '.join(short(e) for e in plan.not_asked)}")
+        out.append(f"not asked of the endpoint (offline, not in the cache; a link found on an endpoint before "
+                   f"is kept): {', '.join(short(e) for e in plan.not_asked)}")
     if plan.unmatched_rows:
         out.append(f"rows of {LINK_TABLES_DIR}/organizations-wikidata.csv that link nothing:")
         out += [f"  {row}" for row in plan.unmatched_rows]
