@@ -59,7 +59,7 @@ def cmd_link(args) -> int:
 
 def cmd_publish(args) -> int:
     from . import publish
-    publish.run(_project(args), args.endpoint, args.user, args.password_env, args.timeout, log=print)
+    publish.run(_project(args), args.endpoint, args.user, args.password_env, args.timeout, log=print, auth=args.auth)
     return 0
 
 
@@ -147,6 +147,8 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--user", help="user name for HTTP basic authentication")
     pb.add_argument("--password-env", default="CYBERNORMS_PASSWORD", metavar="VAR",
                     help="environment variable holding the password (default: %(default)s); never on the command line")
+    pb.add_argument("--auth", choices=["basic", "digest"], default="basic",
+                    help="HTTP authentication with --user: basic (default) or digest (Virtuoso)")
     pb.add_argument("--timeout", type=float, default=120, help="seconds to wait for each PUT")
     pb.set_defaults(func=cmd_publish)
 

@@ -9,9 +9,11 @@ were pushed and those that were not. Any Graph Store endpoint works: Fuseki
 (http://host:3030/{dataset}/data), GraphDB (http://host:7200/repositories/{repo}/rdf-graphs/service),
 Virtuoso (http://host:8890/sparql-graph-crud-auth), Oxigraph (http://host:7878/store).
 
-Authentication is HTTP basic: the user name on the command line (--user), the password only ever
-from an environment variable (CYBERNORMS_PASSWORD by default), never on the command line where
-other users of the machine could read it.
+Authentication: the user name on the command line (--user), the password only ever from an
+environment variable (CYBERNORMS_PASSWORD by default), never on the command line where other users
+of the machine could read it. HTTP basic by default (sent with every request: use https beyond
+localhost); --auth digest answers the HTTP Digest challenge that Virtuoso's
+/sparql-graph-crud-auth sends.
 """
 from __future__ import annotations
 
@@ -50,34 +52,44 @@ def check_endpoint(url: str) -> str:
     return url
 
 
-def _auth_header(user: str | None, password_env: str) -> dict[str, str]:
+AUTH = ("basic", "digest")
+
+
+def _opener(endpoint: str, user: str | None, password_env: str, auth: str):
+    """The URL opener and the headers of every request, for the authentication asked."""
+    if auth not in AUTH:
+        raise UsageError("--auth", None, f"unknown authentication {auth!r}", "use basic or digest")
     if not user:
-        return {}
+        return urllib.request.build_opener(), {}
     password = os.environ.get(password_env)
     if password is None:
         raise UsageError(f"${password_env}", None, f"--user {user} is given but the environment variable "
                          f"{password_env} that holds the password is not set",
                          f"export {password_env}=... (the password is never taken from the command line)")
-    token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-    return {"Authorization": f"Basic {token}"}
+    if auth == "basic":
+        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        return urllib.request.build_opener(), {"Authorization": f"Basic {token}"}
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, endpoint, user, password)
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords)), {}
 
 
 def graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}?{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
-def _put(url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
+def _put(opener, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "text/turtle; charset=utf-8", "User-Agent": "cybernorms-publish/0.1", **headers})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with opener.open(request, timeout=timeout) as response:
         response.read()
 
 
 def run(project: Project, endpoint: str, user: str | None = None, password_env: str = DEFAULT_PASSWORD_ENV,
-        timeout: float = 120.0, log=lambda msg: None) -> Result:
+        timeout: float = 120.0, log=lambda msg: None, auth: str = "basic") -> Result:
     """PUT each named graph; raises ServiceError naming what was and was not pushed on the first failure."""
     check_endpoint(endpoint)
-    headers = _auth_header(user, password_env)
+    opener, headers = _opener(endpoint, user, password_env, auth)
     store = open_store(project)
     result = Result(endpoint)
     log(f"publishing {len(GRAPHS)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)")
@@ -86,7 +98,7 @@ def run(project: Project, endpoint: str, user: str | None = None, password_env: 
                    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))]
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE)
         try:
-            _put(graph_url(endpoint, spec.iri), body, headers, timeout)
+            _put(opener, graph_url(endpoint, spec.iri), body, headers, timeout)
         except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as e:
             if isinstance(e, urllib.error.HTTPError):
                 problem = f"HTTP {e.code} {e.reason}"

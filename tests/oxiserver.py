@@ -42,17 +42,19 @@ def oxigraph(location: Path | None = None, load: Path | None = None):
 
 @contextmanager
 def http_server(respond):
-    """A tiny HTTP server: respond(method, path, headers, body) -> (status, content type, body bytes),
-    called for every request; yields its base URL and the list of requests it received."""
+    """A tiny HTTP server: respond(method, path, headers, body) -> (status, content type, body bytes
+    [, more headers]), called for every request; yields its base URL and the requests it received."""
     received = []
 
     class Handler(BaseHTTPRequestHandler):
         def _any(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             received.append((self.command, self.path, dict(self.headers), body))
-            status, ctype, out = respond(self.command, self.path, self.headers, body)
+            status, ctype, out, *extra = respond(self.command, self.path, self.headers, body)
             self.send_response(status)
             self.send_header("Content-Type", ctype)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)
