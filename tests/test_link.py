@@ -380,6 +380,25 @@ def test_identity_links_do_not_merge_states_with_wikidata_items(linked):
     assert not list(st.quads_for_pattern(ox.NamedNode(WD + "Q142"), None, None, None))
 
 
+def test_owl_sameAs_would_copy_a_state_onto_its_wikidata_item(linked, tmp_path):
+    """Why the links are not owl:sameAs: the same identity as owl:sameAs (curated here for FRA) passes
+    every check, and the OWL RL materialisation then makes the Wikidata IRI a state too, with the
+    state's code, so that every question about states counts France twice."""
+    p = Project.at(tmp_path / "project", tmp_path / "project" / "build")
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(linked[0].root / part, p.root / part)
+    curated = p.root / LINKS / "curated.ttl"
+    curated.write_text(curated.read_text() + "<state/FRA> <http://www.w3.org/2002/07/owl#sameAs> wd:Q142 .\n")
+    assert cli(p, "link", "--offline", "--write")[0] == 0
+    assert cli(p, "build", "--quiet")[0] == 0
+    st = ox.Store.read_only(str(p.store))
+    rows = st.query("SELECT ?s ?code WHERE { ?s a <https://w3id.org/cybernorms/ontology#State> ; "
+                    "<http://purl.org/dc/terms/identifier> ?code } ORDER BY ?s", use_default_graph_as_union=True)
+    assert [(r["s"].value.removeprefix(ID), r["code"].value) for r in rows] == [
+        (WD + "Q142", "FRA"),
+        ("state/CAN", "CAN"), ("state/DEU", "DEU"), ("state/FRA", "FRA"), ("state/ITA", "ITA"), ("state/NLD", "NLD")]
+
+
 @pytest.mark.parametrize("change, check, message", [
     ("curated", "check-link-without-linkset",
      "<https://w3id.org/cybernorms/id/org/un> External link that no linkset records "
