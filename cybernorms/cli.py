@@ -144,7 +144,7 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--endpoint", required=True, metavar="URL",
                     help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data (Fuseki), "
                          "http://localhost:7878/store (Oxigraph); see docs/links.md")
-    pb.add_argument("--user", help="user name for HTTP basic authentication")
+    pb.add_argument("--user", help="user name for HTTP authentication (see --auth)")
     pb.add_argument("--password-env", default="CYBERNORMS_PASSWORD", metavar="VAR",
                     help="environment variable holding the password (default: %(default)s); never on the command line")
     pb.add_argument("--auth", choices=["basic", "digest"], default="basic",

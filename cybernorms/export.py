@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
+from .layout import BASE, CONTEXT, GRAPH_BY_NAME, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 from .segment import load_sources
 
 DATASET = BASE + "dataset"
@@ -197,7 +197,6 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
 
 def _linksets(st: ox.Store) -> list:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
-    from .layout import GRAPH_BY_NAME
     return sorted(((t.subject, t.predicate, t.object) for t in
                    st.query(LINKSET_DESCRIPTION % GRAPH_BY_NAME["links"].iri)), key=str)
 

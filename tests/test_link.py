@@ -18,7 +18,7 @@ import pytest
 import cybernorms
 from cybernorms.build import build
 from cybernorms.cli import main
-from cybernorms.errors import CybernormsError, ServiceError, UsageError
+from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 
 from conftest import copy_project
