@@ -45,7 +45,7 @@ from .errors import InputError, ServiceError, UsageError
 from .export import DATASET
 from .layout import (GENERATED_LINKS, GRAPH_BY_NAME, ID, LINK_CACHE_DIR, LINK_TABLES_DIR, LINKS_DIR, PREFIXES,
                      TURTLE_PREFIXES, Project)
-from .parse import parse_file
+from .parse import parse, parse_file
 
 RDF, RDFS, OWL, XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["xsd"]
 SKOS, DCTERMS, FOAF, SCHEMA = PREFIXES["skos"], PREFIXES["dcterms"], PREFIXES["foaf"], PREFIXES["schema"]
@@ -515,7 +515,6 @@ def _curated_linkset(stem: str, predicate: str) -> Linkset:
 def plan(project: Project, endpoint: str = DEFAULT_ENDPOINT, offline: bool = False,
          symbol_property: str = DEFAULT_SYMBOL_PROPERTY, timeout: float = 60.0, store: ox.Store | None = None) -> Plan:
     """Everything `cybernorms link` would write, and why, without writing anything."""
-    from .parse import parse
     check_endpoint(endpoint)
     if not re.fullmatch(r"P[1-9][0-9]*", symbol_property or ""):
         raise UsageError("--symbol-property", None, f"{symbol_property!r} is not a Wikidata property identifier",

@@ -229,6 +229,20 @@ def test_another_endpoint_with_other_answers_shows_changes_and_removals(tmp_path
     assert lines[-1].startswith("dry run, nothing written: 0 added, 2 changed, 1 removed;")
 
 
+def test_a_generated_link_never_gives_an_entity_the_item_of_a_curated_one(tmp_path):
+    """The table gives org/un wd:Q1065; a curator has given that item to org/g7: the generated link
+    is dropped and reported, rather than two entities claiming one identity."""
+    p = fixture_project(tmp_path)
+    curated = p.root / LINKS / "curated.ttl"
+    curated.write_text(curated.read_text() + "<org/g7> schema:sameAs wd:Q1065 .\n")
+    code, out, err = cli(p, "link", "--offline", "--write")
+    assert code == 0, err
+    assert "  organisation:un: wd:Q1065 is also the item of organisation:g7: not linked" in out.splitlines()
+    assert not any(l[0] == "org/un" for l in links_of(p, "generated-wikidata.ttl"))
+    assert ("org/g7", "schema:sameAs", "wd:Q1065", "curated-schema-sameAs") in links_of(p, "generated-curated-index.ttl")
+    assert cli(p, "build", "--quiet")[0] == 0
+
+
 # ---------------------------------------------------------------------------- offline, errors
 
 def test_offline_replays_the_cached_answers_exactly(tmp_path):
