@@ -49,6 +49,20 @@ def cmd_serve(args) -> int:
     os.execv(cmd[0], cmd)
 
 
+def cmd_link(args) -> int:
+    from . import link
+    _, text = link.run(_project(args), args.endpoint or link.DEFAULT_ENDPOINT, args.offline, args.write,
+                       args.symbol_property or link.DEFAULT_SYMBOL_PROPERTY, args.timeout)
+    sys.stdout.write(text)
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from . import publish
+    publish.run(_project(args), args.endpoint, args.user, args.password_env, args.timeout, log=print, auth=args.auth)
+    return 0
+
+
 def _params(pairs: list[str]) -> dict[str, str]:
     params = {}
     for pair in pairs or []:
@@ -115,6 +129,28 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--max-width", type=int, default=80, metavar="N",
                    help="in a table, cut values longer than N characters (0: never)")
     q.set_defaults(func=cmd_query)
+
+    lk = sub.add_parser("link", help="refresh graph/links from the verified tables, the URL rules and a SPARQL "
+                        "endpoint; prints the diff, writes data/links/generated-*.ttl only with --write")
+    lk.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint shaped like Wikidata (default: Wikidata's)")
+    lk.add_argument("--offline", action="store_true", help="ask no endpoint: replay its cached answers")
+    lk.add_argument("--write", action="store_true", help="rewrite the generated link files (never curated.ttl)")
+    lk.add_argument("--symbol-property", metavar="PID",
+                    help="Wikidata property of UN document symbols (default: P3069, unverified: see docs/links.md)")
+    lk.add_argument("--timeout", type=float, default=60, help="seconds to wait for each endpoint answer")
+    lk.set_defaults(func=cmd_link)
+
+    pb = sub.add_parser("publish", help="PUT each named graph of build/store to a SPARQL 1.1 Graph Store endpoint")
+    pb.add_argument("--endpoint", required=True, metavar="URL",
+                    help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data (Fuseki), "
+                         "http://localhost:7878/store (Oxigraph); see docs/links.md")
+    pb.add_argument("--user", help="user name for HTTP authentication (see --auth)")
+    pb.add_argument("--password-env", default="CYBERNORMS_PASSWORD", metavar="VAR",
+                    help="environment variable holding the password (default: %(default)s); never on the command line")
+    pb.add_argument("--auth", choices=["basic", "digest"], default="basic",
+                    help="HTTP authentication with --user: basic (default) or digest (Virtuoso)")
+    pb.add_argument("--timeout", type=float, default=120, help="seconds to wait for each PUT")
+    pb.set_defaults(func=cmd_publish)
 
     ls = sub.add_parser("queries", help="list the library queries with their parameters")
     ls.add_argument("--checks", action="store_true", help="include the violation queries (check-*)")

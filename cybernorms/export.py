@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
+from .layout import BASE, CONTEXT, GRAPH_BY_NAME, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 from .segment import load_sources
 
 DATASET = BASE + "dataset"
@@ -108,8 +108,9 @@ def _triples(quads):
 
 
 def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], tmp: Path,
-              fingerprint: str) -> tuple[str, str]:
-    """VoID and DCAT descriptions of the dataset (Turtle)."""
+              fingerprint: str, linksets=()) -> tuple[str, str]:
+    """VoID and DCAT descriptions of the dataset (Turtle). `linksets` are the triples that describe
+    the void:Linksets of graph/links, which VoID lists as subsets of that graph."""
     import rdflib
     from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
@@ -145,6 +146,11 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
         if meta:
             void.add((g, DCTERMS.source, rdflib.URIRef(meta["iri"])))
             void.add((g, DCTERMS.bibliographicCitation, rdflib.Literal(meta["attribution"], lang="en")))
+        if spec.name == "links":
+            for s, p, o in linksets:
+                void.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
+                if p.value == PREFIXES["rdf"] + "type" and o.value == PREFIXES["void"] + "Linkset":
+                    void.add((g, VOID.subset, _to_rdflib(s)))
         if spec.name == "inferred":
             activity = rdflib.URIRef(BASE + "activity/owl-rl-materialisation")
             void.add((g, PROV.wasGeneratedBy, activity))
@@ -181,6 +187,18 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
         dcat.add((dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"),
                   rdflib.Literal("sha256:" + hashlib.sha256(data).hexdigest())))
     return void.serialize(format="turtle"), dcat.serialize(format="turtle")
+
+
+LINKSET_DESCRIPTION = """PREFIX void: <http://rdfs.org/ns/void#>
+CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
+  { ?x a void:Linkset ; ?p ?o }
+  UNION { ?ls a void:Linkset ; void:objectsTarget|void:subjectsTarget ?x . ?x ?p ?o } } }"""
+
+
+def _linksets(st: ox.Store) -> list:
+    """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
+    return sorted(((t.subject, t.predicate, t.object) for t in
+                   st.query(LINKSET_DESCRIPTION % GRAPH_BY_NAME["links"].iri)), key=str)
 
 
 def export(project: Project) -> list[Path]:
@@ -223,7 +241,7 @@ def export(project: Project) -> list[Path]:
             all_quads, format=ox.RdfFormat.TRIG, prefixes={k: v for k, v in TURTLE_PREFIXES.items()}))
         files["dataset-nquads"] = _write(tmp / "cybernorms.nq",
                                          "".join(sorted({f"{q} .\n" for q in all_quads})))
-        void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""))
+        void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)
         written = sorted(p for p in tmp.rglob("*") if p.is_file())

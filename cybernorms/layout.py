@@ -85,6 +85,10 @@ CONTEXT = "ontology/context.jsonld"
 SOURCES_DIR = "data/sources"
 QUERIES_DIR = "queries"
 CHECK_PREFIX = "check-"        # queries/check-*.rq: violation queries, any row fails the build
+LINKS_DIR = "data/links"       # graph/links: curated.ttl (by hand) and generated-*.ttl (cybernorms link)
+GENERATED_LINKS = "generated-"  # prefix of the link files that `cybernorms link --write` owns and rewrites
+LINK_TABLES_DIR = "data/reference/tables"   # verified identifier tables (CSV) that links are made from
+LINK_CACHE_DIR = "link-cache"  # under the build directory: the endpoint answers, for --offline
 
 
 def _default_root() -> Path:

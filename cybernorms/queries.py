@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from .errors import UsageError
+from .errors import ServiceError, UsageError
 from .layout import ID, PREFIXES, QUERIES_DIR, CHECK_PREFIX, Project
 
 XSD = PREFIXES["xsd"]
@@ -168,6 +169,19 @@ def _document(value: str, store: ox.Store, param: Param):
     return docs[0]
 
 
+def _iri(value: str, store, param: Param):
+    """An absolute http(s) IRI, e.g. the SPARQL endpoint a federated query sends its SERVICE part to."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"{}|\\^`]", value.strip()):
+        raise UsageError(None, None, f"parameter {param.name} must be an absolute http(s) IRI, not {value!r}",
+                         "give e.g. https://query.wikidata.org/sparql")
+    try:
+        return ox.NamedNode(value.strip())
+    except ValueError as e:
+        raise UsageError(None, None, f"parameter {param.name} is not a valid IRI: {e}",
+                         "give e.g. https://query.wikidata.org/sparql") from None
+
+
 def _notation(value: str, store: ox.Store, param: Param):
     q = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
          "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }")
@@ -181,6 +195,7 @@ PARAM_TYPES = {
     "string": _string,
     "integer": _integer,
     "lang": _lang,
+    "iri": _iri,
     "notation": _notation,
     "document": _document,
     "state": _entity("state code", lambda v: f"{ID}state/{v}" if re.fullmatch(r"[A-Z]{3}", v) else None,
@@ -250,7 +265,16 @@ def shared_store(project: Project) -> ox.Store:
 
 def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None):
     try:
-        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if isinstance(result, ox.QuerySolutions) and "SERVICE" in text.upper():
+            # a federated query reaches its endpoint only when its rows are read: read them here,
+            # so that an unreachable endpoint is one clear error rather than a failure mid-output
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return result
+    except OSError as e:               # a SERVICE endpoint that cannot be reached or answers badly
+        raise ServiceError(where, None, f"the SERVICE endpoint failed: {e}",
+                           "check the endpoint URL (--param endpoint=...) and the network") from None
     except SyntaxError as e:
         raise UsageError(where, None, f"SPARQL syntax error: {e}", "fix the query text") from None
     except RuntimeError as e:          # e.g. a parameter variable that the SELECT does not project

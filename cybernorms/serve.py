@@ -59,11 +59,23 @@ def command(project: Project, host: str, port: int, timeout: int) -> list[str]:
             "--bind", f"{host}:{port}", "--union-default-graph", "--timeout-s", str(timeout)]
 
 
+def store_command(location: Path | None, host: str, port: int, read_write: bool = False) -> list[str]:
+    """The command of an Oxigraph server on any store directory (in memory if None): read-only, or
+    read-write with the SPARQL update and Graph Store endpoints (/update, /store)."""
+    cmd = [oxigraph_binary(), "serve" if read_write else "serve-read-only", "--bind", f"{host}:{port}"]
+    return cmd + (["--location", str(location)] if location is not None else [])
+
+
 def start(project: Project, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           timeout: int = DEFAULT_TIMEOUT, wait: float = 20.0, **popen) -> subprocess.Popen:
     """Start the server in the background and return once it answers queries."""
+    return launch(command(project, host, port, timeout), host, port, wait, **popen)
+
+
+def launch(cmd: list[str], host: str, port: int, wait: float = 20.0, **popen) -> subprocess.Popen:
+    """Run an Oxigraph server command in the background and return once it answers queries."""
     check_port(host, port)
-    proc = subprocess.Popen(command(project, host, port, timeout), **popen)
+    proc = subprocess.Popen(cmd, **popen)
     _, query_url = urls(host, port)
     deadline = time.monotonic() + wait
     probe = query_url + "?query=ASK%7B%7D"
@@ -77,7 +89,7 @@ def start(project: Project, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                     return proc
         except OSError:
             time.sleep(0.1)
-    proc.terminate()
+    stop(proc)
     raise ServiceError(f"{host}:{port}", None, "the server did not answer in time", "retry, or check the store")
 
 

@@ -104,12 +104,14 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
     for path in ds.project.check_queries():
         query = load_query(path)
         try:
-            rows = list(ds.store.query(query.text, use_default_graph_as_union=True))
+            result = ds.store.query(query.text, use_default_graph_as_union=True)
+            rows = list(result)
         except SyntaxError as e:
             raise InputError(ds.project.rel(path), None, f"SPARQL syntax error: {e}", "fix the query") from None
         if not rows:
             continue
-        variables = [v.value for v in rows[0].variables] if hasattr(rows[0], "variables") else []
+        # the variables are those of the result (a QuerySolution does not list them)
+        variables = [v.value for v in result.variables] if hasattr(result, "variables") else []
         problems = []
         for row in rows:
             focus = row["focus"] if "focus" in variables else None
