@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from rdflib import namespace as ns
 
 from cybernorms.export import DATASET, LICENSE, export, jsonld, rdflib_graph, version
 from cybernorms.layout import CONTEXT, GRAPHS
@@ -80,24 +80,24 @@ def test_jsonld_round_trips_the_awkward_cases_of_the_context():
 def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(dist):
     dcat = rdflib.Graph().parse(dist / "dcat.ttl")
     dataset = rdflib.URIRef(DATASET)
-    assert dcat.value(dataset, DCTERMS.license) == rdflib.URIRef(LICENSE)
-    assert str(dcat.value(dataset, rdflib.URIRef(str(DCAT) + "version"))) == version()
-    assert str(dcat.value(dataset, OWL.versionInfo)) == version()
-    distributions = set(dcat.objects(dataset, DCAT.distribution))
-    # every file is a distribution but the checksums and the descriptions themselves (VoID, DCAT)
+    assert dcat.value(dataset, ns.DCTERMS.license) == rdflib.URIRef(LICENSE)
+    assert str(dcat.value(dataset, rdflib.URIRef(str(ns.DCAT) + "version"))) == version()
+    assert str(dcat.value(dataset, ns.OWL.versionInfo)) == version()
+    distributions = set(dcat.objects(dataset, ns.DCAT.distribution))
+    # every file is a distribution but the checksums and the descriptions themselves (VoID, ns.DCAT)
     files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - \
         {"SHA256SUMS", "dcat.ttl", "void.ttl"}
     described = {}
     for d in distributions:
-        assert (d, RDF.type, DCAT.Distribution) in dcat
-        assert dcat.value(d, DCTERMS.license) == rdflib.URIRef(LICENSE), d
-        url = str(dcat.value(d, DCAT.downloadURL))
+        assert (d, ns.RDF.type, ns.DCAT.Distribution) in dcat
+        assert dcat.value(d, ns.DCTERMS.license) == rdflib.URIRef(LICENSE), d
+        url = str(dcat.value(d, ns.DCAT.downloadURL))
         rel = url.removeprefix("https://w3id.org/cybernorms/dist/")
         data = (dist / rel).read_bytes()
-        assert int(dcat.value(d, DCAT.byteSize)) == len(data)
-        assert dcat.value(d, DCAT.byteSize).datatype == XSD.nonNegativeInteger
+        assert int(dcat.value(d, ns.DCAT.byteSize)) == len(data)
+        assert dcat.value(d, ns.DCAT.byteSize).datatype == ns.XSD.nonNegativeInteger
         assert str(dcat.value(d, SPDX_CHECKSUM)) == "sha256:" + hashlib.sha256(data).hexdigest()
-        described[rel] = str(dcat.value(d, DCAT.mediaType)).removeprefix(MEDIA)
+        described[rel] = str(dcat.value(d, ns.DCAT.mediaType)).removeprefix(MEDIA)
     assert set(described) == files                               # every distribution, nothing else
     by_format = {}
     for rel, media in described.items():
@@ -115,11 +115,11 @@ def test_void_counts_and_linksets_are_the_stores(dist, store):
     total = 0
     for spec in GRAPHS:
         n = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
-        assert int(void.value(rdflib.URIRef(spec.iri), VOID.triples)) == n, spec.name
+        assert int(void.value(rdflib.URIRef(spec.iri), ns.VOID.triples)) == n, spec.name
         total += n
-    assert int(void.value(rdflib.URIRef(DATASET), VOID.triples)) == total
+    assert int(void.value(rdflib.URIRef(DATASET), ns.VOID.triples)) == total
     links = rdflib.URIRef(next(g for g in GRAPHS if g.name == "links").iri)
-    linksets = set(void.objects(links, VOID.subset))
+    linksets = set(void.objects(links, ns.VOID.subset))
     actual = {}
     query = """PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?ls (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH <%s> {
@@ -129,6 +129,6 @@ def test_void_counts_and_linksets_are_the_stores(dist, store):
         actual[row["ls"].value] = int(row["n"].value)
     assert {str(ls) for ls in linksets} == set(actual) and actual
     for ls in linksets:
-        assert (ls, RDF.type, VOID.Linkset) in void
-        assert int(void.value(ls, VOID.triples)) == actual[str(ls)]
-        assert void.value(ls, VOID.linkPredicate) is not None and void.value(ls, DCTERMS.source) is not None
+        assert (ls, ns.RDF.type, ns.VOID.Linkset) in void
+        assert int(void.value(ls, ns.VOID.triples)) == actual[str(ls)]
+        assert void.value(ls, ns.VOID.linkPredicate) is not None and void.value(ls, ns.DCTERMS.source) is not None

@@ -2,9 +2,11 @@
 their linksets, the curated links it never overrides, the offline path from the cache, its errors,
 the build checks that guard graph/links, and the federated queries of the library.
 
-The fixture project is a copy of the real one with five states, three organisations and a document
-more (tests/fixtures/links/entities.ttl) and one curated link (tests/fixtures/links/curated.ttl);
-the endpoint is an Oxigraph server loaded with tests/fixtures/links/wikidata.ttl."""
+The fixture project holds the ontology, the queries, the two source texts, the verified tables and
+a small set of states, organisations and documents (tests/fixtures/links/entities.ttl), with one
+curated link (tests/fixtures/links/curated.ttl) and no other link: the expected links follow from
+the fixture alone, not from the real data. Its build leaves out the modality check, since it holds
+no modality. The endpoint is an Oxigraph server loaded with tests/fixtures/links/wikidata.ttl."""
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +23,7 @@ from cybernorms.cli import main
 from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 
-from conftest import copy_project
+from conftest import ROOT, copy_project
 from oxiserver import http_server, oxigraph
 
 FIX = Path(__file__).parent / "fixtures" / "links"
@@ -48,10 +50,14 @@ def one_line_error(err: str) -> str:
 
 
 def fixture_project(tmp_path: Path) -> Project:
-    p = copy_project(tmp_path)
-    shutil.copy(FIX / "entities.ttl", p.root / "data/reference/fixture-entities.ttl")
-    shutil.copy(FIX / "curated.ttl", p.root / LINKS / "curated.ttl")
-    return p
+    dest = tmp_path / "project"
+    for name in ("ontology", "queries", "data/sources", "data/reference/tables"):
+        shutil.copytree(ROOT / name, dest / name)
+    (dest / "queries" / "check-provision-without-modality.rq").unlink()
+    (dest / LINKS).mkdir(parents=True)
+    shutil.copy(FIX / "entities.ttl", dest / "data/reference/fixture-entities.ttl")
+    shutil.copy(FIX / "curated.ttl", dest / LINKS / "curated.ttl")
+    return Project.at(dest, dest / "build", dest / "dist")
 
 
 def on_disk(p: Project) -> dict[str, bytes]:
@@ -125,6 +131,8 @@ def test_a_dry_run_prints_the_diff_per_entity_and_writes_nothing(tmp_path, endpo
         "  organisation:g7", f"    + schema:sameAs wd:Q90000007  (endpoint {endpoint})",
         "  organisation:osce", "    + schema:sameAs wd:Q81299  (table organizations-wikidata.csv)",
         "  organisation:un", "    + schema:sameAs wd:Q1065  (table organizations-wikidata.csv)",
+        "  organisation:un-general-assembly", "    + schema:sameAs wd:Q47423  (table organizations-wikidata.csv)",
+        "  organisation:un-human-rights-council", "    + schema:sameAs wd:Q205650  (table organizations-wikidata.csv)",
         "  state:CAN", "    + schema:sameAs wd:Q16  (table iso3166-wikidata.csv)",
         "  state:DEU", "    + schema:sameAs wd:Q183  (table iso3166-wikidata.csv)",
         "  state:FRA", "    + schema:sameAs wd:Q142  (table iso3166-wikidata.csv)",
@@ -142,7 +150,7 @@ def test_a_dry_run_prints_the_diff_per_entity_and_writes_nothing(tmp_path, endpo
            "the verified table's wd:Q47423 kept" in lines
     assert "  document:A-68-98: not found: the endpoint finds no item for the symbol A/68/98" in lines
     assert "  Council of Europe (wd:Q8908): no organisation of the graph has this name" in lines
-    assert lines[-1] == ("dry run, nothing written: 23 added, 0 changed, 0 removed; links per file after this run: "
+    assert lines[-1] == ("dry run, nothing written: 73 added, 0 changed, 0 removed; links per file after this run: "
                          "generated-wikidata.ttl 11, generated-un-documents.ttl 56, generated-eu-countries.ttl 5, "
                          "generated-curated-index.ttl 1; run again with --write to apply")
 
@@ -150,7 +158,8 @@ def test_a_dry_run_prints_the_diff_per_entity_and_writes_nothing(tmp_path, endpo
 def test_write_produces_exactly_these_wikidata_links_with_their_sources(linked, endpoint):
     p, out = linked
     ep = slug(endpoint)
-    assert "written: 23 added, 0 changed, 0 removed" in out.splitlines()[-1]
+    # 11 Wikidata links, 7 documents x 8 pages and PDFs, 5 EU country concepts, 1 curated link
+    assert "written: 73 added, 0 changed, 0 removed" in out.splitlines()[-1]
     assert links_of(p, "generated-wikidata.ttl") == {
         ("state/CAN", "schema:sameAs", "wd:Q16", "state-iso3166-wikidata"),
         ("state/DEU", "schema:sameAs", "wd:Q183", "state-iso3166-wikidata"),
