@@ -422,10 +422,15 @@ def _display(name: str, source: str) -> str:
 
 # ----------------------------------------------------------------------------------- planning
 
+def _target(name: str, title: str, uri_space: str) -> list:
+    """The description of a dataset that links point into (a void:Dataset with its URI space)."""
+    t = TARGET + name
+    return [(t, RDF + "type", VOID + "Dataset"), (t, DCTERMS + "title", _lit(title, "en")),
+            (t, VOID + "uriSpace", _lit(uri_space))]
+
+
 def _wikidata_target() -> list:
-    t = TARGET + "wikidata"
-    return [(t, RDF + "type", VOID + "Dataset"), (t, DCTERMS + "title", _lit("Wikidata", "en")),
-            (t, VOID + "uriSpace", _lit(WD)), (t, FOAF + "homepage", "https://www.wikidata.org/")]
+    return _target("wikidata", "Wikidata", WD) + [(TARGET + "wikidata", FOAF + "homepage", "https://www.wikidata.org/")]
 
 
 def _source(iri: str, title: str, description: str, derived: str | None = None) -> list:
@@ -470,9 +475,7 @@ def _rule_linksets() -> dict[str, Linkset]:
                 extra=_source(undocs, "URL rule https://undocs.org/{lang}/{symbol}",
                               "lang is one of ar, zh, en, fr, ru, es; symbol is the document's official UN "
                               "symbol (dcterms:identifier).")
-                + [(TARGET + "undocs", RDF + "type", VOID + "Dataset"),
-                   (TARGET + "undocs", DCTERMS + "title", _lit("undocs.org", "en")),
-                   (TARGET + "undocs", VOID + "uriSpace", _lit("https://undocs.org/"))]),
+                + _target("undocs", "undocs.org", "https://undocs.org/")),
         Linkset("document-ods-pdf", "un-documents", "PDF files of the UN documents in the Official Document System",
                 "Each UN document is linked with schema:encoding to its PDF in English and in French on "
                 "documents.un.org, by the rule https://documents.un.org/api/symbol/access?s={symbol}&l={E|F}&t=pdf.",
@@ -480,9 +483,7 @@ def _rule_linksets() -> dict[str, Linkset]:
                 extra=_source(ods, "URL rule https://documents.un.org/api/symbol/access?s={symbol}&l={letter}&t=pdf",
                               "symbol is the document's official UN symbol; letter is E (English) or F (French), "
                               "the two letters the verified pattern gives.")
-                + [(TARGET + "ods", RDF + "type", VOID + "Dataset"),
-                   (TARGET + "ods", DCTERMS + "title", _lit("United Nations Official Document System", "en")),
-                   (TARGET + "ods", VOID + "uriSpace", _lit("https://documents.un.org/"))]),
+                + _target("ods", "United Nations Official Document System", "https://documents.un.org/")),
         Linkset("state-eu-country", "eu-countries", "EU Publications Office country concepts of the states",
                 "Each state is the foaf:focus of the concept of the EU Publications Office country authority "
                 "table whose code is its ISO 3166-1 alpha-3 code, by the rule "
@@ -492,11 +493,8 @@ def _rule_linksets() -> dict[str, Linkset]:
                 subjects_target=TARGET + "eu-country",
                 extra=_source(eu, "URL rule http://publications.europa.eu/resource/authority/country/{code}",
                               "code is the state's ISO 3166-1 alpha-3 code (dcterms:identifier).")
-                + [(TARGET + "eu-country", RDF + "type", VOID + "Dataset"),
-                   (TARGET + "eu-country", DCTERMS + "title",
-                    _lit("EU Publications Office, authority table of countries", "en")),
-                   (TARGET + "eu-country", VOID + "uriSpace",
-                    _lit("http://publications.europa.eu/resource/authority/country/"))]),
+                + _target("eu-country", "EU Publications Office, authority table of countries",
+                          "http://publications.europa.eu/resource/authority/country/")),
     )}
 
 

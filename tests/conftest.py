@@ -57,6 +57,25 @@ def sparql(store):
     return ask
 
 
+def cli(project: Project, *args) -> tuple[int, str, str]:
+    """Run the command line on a project; returns (exit status, stdout, stderr)."""
+    import contextlib
+    import io
+    from cybernorms.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(project.root), "--build-dir", str(project.build), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def one_line_error(err: str) -> str:
+    """The message of an error printed as the CLI prints them: exactly one line, "error: ..."."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    return lines[0][len("error: "):]
+
+
 def copy_project(tmp_path: Path) -> Project:
     """A private copy of the project inputs, for tests that modify them (FAIL fixtures)."""
     dest = tmp_path / "project"

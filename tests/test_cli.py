@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from cybernorms.cli import main
+from conftest import cli
 
 ASK = "ASK { ?s a <https://w3id.org/cybernorms/ontology#Norm> }"
 SELECT = """PREFIX cno: <https://w3id.org/cybernorms/ontology#>
@@ -13,47 +13,41 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?notation WHERE { ?s a cno:Risk ; skos:notation ?notation } ORDER BY ?notation"""
 
 
-def run(project, capsys, *args):
-    code = main(["--root", str(project.root), "--build-dir", str(project.build), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_query_file_in_every_format(project, capsys, tmp_path):
+def test_query_file_in_every_format(project, tmp_path):
     rq = tmp_path / "risks.rq"
     rq.write_text(SELECT, encoding="utf-8")
     # section II: paragraphs 3 to 8
-    code, out, _ = run(project, capsys, "query", str(rq), "--format", "csv")
+    code, out, _ = cli(project, "query", str(rq), "--format", "csv")
     assert code == 0 and list(csv.reader(io.StringIO(out))) == [["notation"]] + [[str(n)] for n in range(3, 9)]
-    code, out, _ = run(project, capsys, "query", str(rq), "--format", "tsv")
+    code, out, _ = cli(project, "query", str(rq), "--format", "tsv")
     assert out.splitlines() == ["notation", "3", "4", "5", "6", "7", "8"]
-    code, out, _ = run(project, capsys, "query", str(rq), "--format", "json")
+    code, out, _ = cli(project, "query", str(rq), "--format", "json")
     assert [b["notation"]["value"] for b in json.loads(out)["results"]["bindings"]] == ["3", "4", "5", "6", "7", "8"]
-    code, out, _ = run(project, capsys, "query", str(rq))
+    code, out, _ = cli(project, "query", str(rq))
     assert out.splitlines()[0] == "notation" and out.splitlines()[-1] == "(6 rows)"
 
 
-def test_query_text_ask_and_construct(project, capsys):
-    assert run(project, capsys, "query", "--text", ASK)[1] == "true\n"
-    code, out, _ = run(project, capsys, "query", "describe-norm", "--param", "norm=13(k)", "--format", "json-ld")
+def test_query_text_ask_and_construct(project):
+    assert cli(project, "query", "--text", ASK)[1] == "true\n"
+    code, out, _ = cli(project, "query", "describe-norm", "--param", "norm=13(k)", "--format", "json-ld")
     assert code == 0 and "https://w3id.org/cybernorms/id/norm/13k" in out
     json.loads(out)
-    code, out, _ = run(project, capsys, "query", "describe-norm", "--param", "norm=13(k)")
+    code, out, _ = cli(project, "query", "describe-norm", "--param", "norm=13(k)")
     assert "@prefix cno:" in out and "norm:13k" in out
 
 
-def test_bad_query_is_one_line_and_exit_2(project, capsys):
-    code, _, err = run(project, capsys, "query", "--text", "SELECT ?x WHERE {")
+def test_bad_query_is_one_line_and_exit_2(project):
+    code, _, err = cli(project, "query", "--text", "SELECT ?x WHERE {")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "SPARQL syntax error" in err
-    code, _, err = run(project, capsys, "query", "no-such-query")
+    code, _, err = cli(project, "query", "no-such-query")
     assert code == 2 and err.startswith("error: cybernorms: no query named 'no-such-query'")
-    code, _, err = run(project, capsys, "query", "norms", "--param", "norm")
+    code, _, err = cli(project, "query", "norms", "--param", "norm")
     assert code == 2 and "not of the form name=value" in err
 
 
-def test_queries_lists_titles_and_parameters(project, capsys):
-    code, out, _ = run(project, capsys, "queries")
+def test_queries_lists_titles_and_parameters(project):
+    code, out, _ = cli(project, "queries")
     assert code == 0
     assert "norms\n    The eleven norms of A/70/174 with their French text\n    --param norm=<norm>" in out
     assert "check-" not in out
-    assert "check-dangling-reference" in run(project, capsys, "queries", "--checks")[1]
+    assert "check-dangling-reference" in cli(project, "queries", "--checks")[1]

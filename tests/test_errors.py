@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from cybernorms.build import build
-from cybernorms.cli import main
 from cybernorms.export import export
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, cli, copy_project, one_line_error
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"
 TARGET = "data/curation/fixture.ttl"
@@ -34,19 +33,6 @@ def snapshot(p):
             sorted(x.name for x in (p.build / "stores").iterdir()))
 
 
-def run(p, capsys, *args):
-    code = main(["--root", str(p.root), *args])
-    captured = capsys.readouterr()
-    return code, captured.err
-
-
-def assert_one_line_error(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    return lines[0][len("error: "):]
-
-
 def with_fixture(p, name):
     shutil.copy(FIXTURES / name, p.root / TARGET)
 
@@ -59,17 +45,17 @@ def cleanup(built):
 
 # ------------------------------------------------------------------------- malformed Turtle
 
-def test_syntax_pass(built, capsys):
+def test_syntax_pass(built):
     with_fixture(built, "syntax-pass.ttl")
-    assert run(built, capsys, "build", "--quiet")[0] == 0
+    assert cli(built, "build", "--quiet")[0] == 0
 
 
-def test_syntax_fail(built, capsys):
+def test_syntax_fail(built):
     before = snapshot(built)
     with_fixture(built, "syntax-fail.ttl")
-    code, err = run(built, capsys, "build", "--quiet")
+    code, _, err = cli(built, "build", "--quiet")
     assert code == 2
-    message = assert_one_line_error(err)
+    message = one_line_error(err)
     # the dot is missing at the end of line 4; the parser notices at line 5, column 1
     assert message == ("data/curation/fixture.ttl:5:1: Turtle syntax error: A dot is expected at the end of "
                        "statements; fix the Turtle at that position (see https://www.w3.org/TR/turtle/)")
@@ -78,17 +64,17 @@ def test_syntax_fail(built, capsys):
 
 # ------------------------------------------------------------------------------------ SHACL
 
-def test_shacl_pass(built, capsys):
+def test_shacl_pass(built):
     with_fixture(built, "shacl-pass.ttl")
-    assert run(built, capsys, "build", "--quiet")[0] == 0
+    assert cli(built, "build", "--quiet")[0] == 0
 
 
-def test_shacl_fail(built, capsys):
+def test_shacl_fail(built):
     before = snapshot(built)
     with_fixture(built, "shacl-fail.ttl")
-    code, err = run(built, capsys, "build", "--quiet")
+    code, _, err = cli(built, "build", "--quiet")
     assert code == 2
-    message = assert_one_line_error(err)
+    message = one_line_error(err)
     assert message == ("data/curation/fixture.ttl:7: SHACL violation: "
                        "<https://w3id.org/cybernorms/id/topic/fixture-topic> skos:definition: "
                        "a concept needs a skos:definition; correct the data or, if the data is right, "
@@ -98,17 +84,17 @@ def test_shacl_fail(built, capsys):
 
 # ----------------------------------------------------------------------- OWL inconsistency
 
-def test_consistency_pass(built, capsys):
+def test_consistency_pass(built):
     with_fixture(built, "hermit-pass.ttl")
-    assert run(built, capsys, "build", "--quiet")[0] == 0
+    assert cli(built, "build", "--quiet")[0] == 0
 
 
-def test_consistency_fail(built, capsys):
+def test_consistency_fail(built):
     before = snapshot(built)
     with_fixture(built, "hermit-fail.ttl")
-    code, err = run(built, capsys, "build", "--quiet")
+    code, _, err = cli(built, "build", "--quiet")
     assert code == 2
-    message = assert_one_line_error(err)
+    message = one_line_error(err)
     # it names the statement that makes the norm a provision (line 7 of the fixture), and both reasons
     assert message.startswith("data/curation/fixture.ttl:7: OWL inconsistency: "
                               "<https://w3id.org/cybernorms/id/norm/13a> is both cno:FrameworkElement and "
@@ -121,22 +107,22 @@ def test_consistency_fail(built, capsys):
 
 # ---------------------------------------------------------------------- missing source text
 
-def test_source_present_pass(built, capsys):
+def test_source_present_pass(built):
     assert (built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt").is_file()
-    assert run(built, capsys, "build", "--quiet", "--force")[0] == 0
+    assert cli(built, "build", "--quiet", "--force")[0] == 0
 
 
-def test_source_missing_fail(built, capsys):
+def test_source_missing_fail(built):
     before = snapshot(built)
     text = built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt"
     saved = text.read_bytes()
     text.unlink()
     try:
-        code, err = run(built, capsys, "build", "--quiet")
+        code, _, err = cli(built, "build", "--quiet")
     finally:
         text.write_bytes(saved)
     assert code == 2
-    assert assert_one_line_error(err) == (
+    assert one_line_error(err) == (
         "data/sources/g7-cyber-norm-initiative-2019.fr.txt: source text file is missing; restore it, "
         "or correct 'file' in data/sources/g7-cyber-norm-initiative-2019.toml")
     assert snapshot(built) == before
@@ -152,24 +138,24 @@ def test_port_free_pass(built):
     serve.check_port("127.0.0.1", port)          # does not raise once the port is released
 
 
-def test_port_in_use_fail(built, capsys):
+def test_port_in_use_fail(built):
     before = snapshot(built)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        code, err = run(built, capsys, "serve", "--port", str(port))
+        code, _, err = cli(built, "serve", "--port", str(port))
     assert code == 2
-    assert assert_one_line_error(err) == (
+    assert one_line_error(err) == (
         f"127.0.0.1:{port}: port already in use; stop the program using it or choose another with --port")
     assert snapshot(built) == before
 
 
 # ---------------------------------------------------------------- exports are never half-done
 
-def test_export_without_store_fails_cleanly(tmp_path, capsys):
+def test_export_without_store_fails_cleanly(tmp_path):
     p = copy_project(tmp_path)
-    code, err = run(p, capsys, "export")
+    code, _, err = cli(p, "export")
     assert code == 2
-    assert assert_one_line_error(err) == "build/store: no store has been built yet; run `cybernorms build` first"
+    assert one_line_error(err) == "build/store: no store has been built yet; run `cybernorms build` first"
     assert not p.dist.exists()

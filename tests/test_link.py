@@ -9,8 +9,6 @@ the fixture alone, not from the real data. Its build leaves out the modality che
 no modality. The endpoint is an Oxigraph server loaded with tests/fixtures/links/wikidata.ttl."""
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
@@ -19,11 +17,10 @@ import pytest
 
 import cybernorms
 from cybernorms.build import build
-from cybernorms.cli import main
 from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, cli, copy_project, one_line_error
 from oxiserver import http_server, oxigraph
 
 FIX = Path(__file__).parent / "fixtures" / "links"
@@ -33,20 +30,6 @@ GENERATED = ("generated-wikidata.ttl", "generated-un-documents.ttl", "generated-
 WD = "http://www.wikidata.org/entity/"
 ID = "https://w3id.org/cybernorms/id/"
 LINKSET = "https://w3id.org/cybernorms/dataset/linkset/"
-
-
-def cli(project: Project, *args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--root", str(project.root), "--build-dir", str(project.build), *args])
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_line_error(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    return lines[0][len("error: "):]
 
 
 def fixture_project(tmp_path: Path) -> Project:

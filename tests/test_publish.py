@@ -4,9 +4,7 @@ authentication with the password from the environment only."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
-import io
 import json
 import re
 import urllib.parse
@@ -15,25 +13,12 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from cybernorms.cli import main
 from cybernorms.layout import GRAPHS
 
+from conftest import cli, one_line_error
 from oxiserver import free_port, http_server, oxigraph
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-
-def cli(project, *args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--root", str(project.root), "--build-dir", str(project.build), *args])
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_line_error(err: str) -> str:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0].removeprefix("error: ")
 
 
 def remote_counts(base: str) -> dict[str, int]:
