@@ -23,3 +23,27 @@ def test_readme_query_example_prints_what_it_shows(command, expected, project, c
     args = shlex.split(command[len("$ cybernorms "):])
     assert main(["--root", str(project.root), "--build-dir", str(project.build), *args]) == 0
     assert capsys.readouterr().out == expected
+
+
+def test_readme_curl_example_prints_what_it_shows(project):
+    """The curl example, run against a server started the way `make run` starts it."""
+    import shutil
+    import socket
+    import subprocess
+
+    from cybernorms import serve
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ (curl .*?LIMIT 3')\n(.*?)```", text, re.S)
+    command, expected = block.group(1), block.group(2)
+    assert shutil.which("curl"), "curl is needed: the README shows it"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = serve.start(project, "127.0.0.1", port)
+    try:
+        args = shlex.split(command.replace("127.0.0.1:7878", f"127.0.0.1:{port}"))
+        out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    finally:
+        serve.stop(proc)
+    assert out.replace("\r\n", "\n") == expected
