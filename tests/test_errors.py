@@ -159,3 +159,18 @@ def test_export_without_store_fails_cleanly(tmp_path):
     assert code == 2
     assert one_line_error(err) == "build/store: no store has been built yet; run `cybernorms build` first"
     assert not p.dist.exists()
+
+
+def test_a_failed_export_leaves_the_previous_exports(built):
+    before = snapshot(built)
+    context = built.root / "ontology" / "context.jsonld"
+    saved = context.read_bytes()
+    context.write_text("{ not json", encoding="utf-8")
+    try:
+        code, _, err = cli(built, "export")
+    finally:
+        context.write_bytes(saved)
+    assert code == 2
+    assert one_line_error(err).startswith("ontology/context.jsonld: cannot read the JSON-LD context: ")
+    assert snapshot(built) == before
+    assert not list(built.root.glob(".dist.tmp-*"))

@@ -422,3 +422,12 @@ def test_g7_gge_correspondences(q):
     rows = {(r["practice"], r["ggeNotation"]) for r in q("g7-gge-correspondences", norm="13(h)")}
     # 8.1 "points de contact permanents" ~ 16(a) "Recenser les points de contact", 17(b), 17(c)
     assert rows == {("8.1a", "16(a)"), ("8.1a", "17(b)"), ("8.1a", "17(c)"), ("8.1b", "16(a)")}
+
+
+def test_describe_an_entity(q):
+    triples = q("describe", entity="https://w3id.org/cybernorms/id/person/katherine-getao")
+    props = {(p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for s, p, o in triples}
+    # annex: "Kenya / Katherine Getao / Secrétaire des technologies de l'information et des communications, ..."
+    assert ("name", "Katherine Getao") in props
+    assert ("represents", "https://w3id.org/cybernorms/id/state/KEN") in props
+    assert {s for s, _, _ in triples} == {"https://w3id.org/cybernorms/id/person/katherine-getao"}
