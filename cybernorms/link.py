@@ -542,7 +542,7 @@ def plan(project: Project, endpoint: str = DEFAULT_ENDPOINT, offline: bool = Fal
             curated += [(path.stem, s.value, p.value, o.value) for s, p, o in triples if _is_link(s, p, o)]
     curated_triples = {(s, p, o) for _, s, p, o in curated}
     curated_wd: dict[str, set] = {}
-    for _, s, p, o in curated:
+    for _, s, _p, o in curated:
         for a, b in ((s, o), (o, s)):
             if a.startswith(ID) and WIKIDATA_ITEM.match(b):
                 curated_wd.setdefault(a, set()).add(b)

@@ -161,7 +161,6 @@ def _segment_un_report(source: Source) -> None:
     cover_line = blocks[0].line if blocks else 1
     section: Provision | None = None          # current front section or chapter
     section_name = "cover"
-    units: list[Provision] = []               # the last unit of each level: paragraph, subpara, item
     counters: dict[str, int] = {}
     last_para = 0
     para: Provision | None = None

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
 from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES
-from .parse import Dataset
+from .parse import Dataset, parse_file
 from .queries import load_query
 
 SH = PREFIXES["sh"]
@@ -62,7 +62,6 @@ def shacl(ds: Dataset, report: Path | None = None) -> None:
     shapes_path = ds.project.root / SHAPES
     if not shapes_path.is_file():
         raise InputError(SHAPES, None, "the SHACL shapes file is missing", "restore it from version control")
-    from .parse import parse_file
     shape_quads = parse_file(ds.project, shapes_path, GRAPH_BY_NAME["ontology"].iri)   # syntax errors with position
     shapes = rdflib.Graph().parse(data=ntriples(shape_quads), format="nt")
     data = rdflib.Graph().parse(data=ntriples(asserted_quads(ds)), format="nt")
@@ -188,7 +187,7 @@ def consistency(ds: Dataset) -> None:
                 raise InputError("data", None, "OWL inconsistency: HermiT finds the ontology and data "
                                  "inconsistent, and no clash of disjoint classes explains it",
                                  "look for a functional data property with two values, or a restriction "
-                                 "the data violates")
+                                 "the data violates") from None
             r = rows[0]
             x = r["x"].value
             reasons = [_reason(ds, x, r[f"why{i}"].value, r[f"side{i}"].value, r[f"o{i}"].value) for i in (1, 2)]
@@ -200,7 +199,7 @@ def consistency(ds: Dataset) -> None:
             raise InputError(culprit[1], culprit[2],
                              f"OWL inconsistency: <{x}> is both {_short(r['c1'].value)} and "
                              f"{_short(r['c2'].value)}, which the ontology declares disjoint: {detail}",
-                             "correct the statement, or the axioms in ontology/cybernorms.ttl")
+                             "correct the statement, or the axioms in ontology/cybernorms.ttl") from None
         except owlready2.OwlReadyJavaError as e:
             raise ServiceError("java", None, f"HermiT failed to run: {str(e).splitlines()[0][:200]}",
                                "check the Java installation") from None

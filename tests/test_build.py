@@ -3,7 +3,6 @@ killed at the worst moments (the previous store must keep answering, also throug
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,7 @@ from cybernorms.build import build, summary
 from cybernorms.cli import main
 from cybernorms.layout import GRAPHS
 
-from conftest import ROOT, copy_project
+from conftest import copy_project
 
 NORMS = """
 PREFIX cno: <https://w3id.org/cybernorms/ontology#>

@@ -12,7 +12,7 @@ import pytest
 from cybernorms.build import build
 from cybernorms.export import export
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import cli, copy_project, one_line_error
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"
 TARGET = "data/curation/fixture.ttl"

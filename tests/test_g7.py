@@ -2,7 +2,6 @@
 the Dinard meeting, checked against the text (quoted)."""
 from __future__ import annotations
 
-import pytest
 
 G7 = "https://w3id.org/cybernorms/id/document/g7-cyber-norm-initiative-2019"
 GRAPH = "https://w3id.org/cybernorms/graph/"

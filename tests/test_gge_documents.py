@@ -15,7 +15,7 @@ def test_the_report_cover(sparql):
     assert [(s, str(d), o, n, i, t) for s, d, o, n, i, t in rows] == [
         ("A/70/174", "2015-07-22", "en", 70, "93",
          "Progrès de l'informatique et des télécommunications et sécurité internationale")]
-    assert sparql(f"""SELECT ?s WHERE {{ <https://w3id.org/cybernorms/id/document/A-70-174/cover> cno:cites/dcterms:identifier ?s }}""") \
+    assert sparql("""SELECT ?s WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/cover> cno:cites/dcterms:identifier ?s }""") \
         == [("A/70/150",)]
 
 

@@ -252,7 +252,7 @@ def test_offline_replays_the_cached_answers_exactly(tmp_path):
     # ... offline works from the cache and says so
     code, out, err = cli(first, "link", "--endpoint", url, "--offline")
     assert code == 0, err
-    assert out.startswith(f"cybernorms link: offline: endpoint answers replayed from the cache build/link-cache/")
+    assert out.startswith("cybernorms link: offline: endpoint answers replayed from the cache build/link-cache/")
     assert "nothing was asked of the endpoint" in out.splitlines()[0]
     assert out.splitlines()[-1].startswith("no change: the generated link files are up to date")
     # another checkout with that cache makes the same files, byte for byte
