@@ -173,3 +173,17 @@ def test_practices_have_topics_and_cross_links_are_curation(sparql):
     assert sparql(f"""ASK {{ GRAPH <{GRAPH}curation> {{
         <https://w3id.org/cybernorms/id/practice/g7-2019-2-5> cno:correspondsTo <https://w3id.org/cybernorms/id/cbm/16d-iv> }} }}""")
     assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{ ?a cno:correspondsTo ?b }} }}""") is False
+
+
+def test_the_parties_to_the_budapest_convention(sparql):
+    # 8.1 "les parties à la Convention de Budapest"; 4.2 "la Convention sur la cybercriminalité du
+    # Conseil de l'Europe de 2001 (Convention de Budapest)"
+    rows = sparql("""SELECT ?title WHERE { <https://w3id.org/cybernorms/id/org/budapest-convention-parties>
+                     cno:partiesTo/dcterms:title ?title FILTER(LANG(?title) = "fr") }""")
+    assert rows == [("Convention sur la cybercriminalité",)]
+
+
+def test_the_eu_csirts_network_is_a_body_of_the_eu(sparql):
+    # 8.1 "le réseau des CSIRT de l'UE", stated by the G7 graph
+    assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{
+        <https://w3id.org/cybernorms/id/org/eu-csirts-network> cno:bodyOf <https://w3id.org/cybernorms/id/org/eu> }} }}""")

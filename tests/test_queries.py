@@ -431,3 +431,13 @@ def test_describe_an_entity(q):
     assert ("name", "Katherine Getao") in props
     assert ("represents", "https://w3id.org/cybernorms/id/state/KEN") in props
     assert {s for s, _, _ in triples} == {"https://w3id.org/cybernorms/id/person/katherine-getao"}
+
+
+def test_confidence_building_measures_by_topic(q):
+    rows = {(r["kind"], r["notation"]) for r in q("elements-by-topic", topic="confidence-building")}
+    # the 13 measures of 16 and 17, and the G7 practices 1.3 ("mesures de confiance (notamment à
+    # l'OSCE, l'OEA et l'ARF)") and 7.3 ("l'élaboration de mesures de confiance entre États")
+    assert {n for k, n in rows if k == "ConfidenceBuildingMeasure"} == {
+        "16(a)", "16(b)", "16(c)", "16(d)", "16(d)(i)", "16(d)(ii)", "16(d)(iii)", "16(d)(iv)",
+        "17(a)", "17(b)", "17(c)", "17(d)", "17(e)"}
+    assert {n for k, n in rows if k == "Practice"} == {"1.3", "7.3"}
