@@ -71,6 +71,10 @@ def test_entries_without_sessions_are_read_as_all_four_in_curation_only(sparql):
         assert sessions_of(sparql, name, "curation") == [1, 2, 3, 4]
     notes = sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?p a cno:Person ; skos:editorialNote ?note }")
     assert notes == [(13,)]
+    # two of them serve beside an alternate with printed sessions: the note says the reading is doubtful
+    doubtful = sparql("""SELECT ?name WHERE { ?p foaf:name ?name ; skos:editorialNote ?note
+                         FILTER(CONTAINS(STR(?note), "Doubtful")) } ORDER BY ?name""")
+    assert doubtful == [("Florence Mangin",), ("Sameh Aboul-Enein",)]
 
 
 def test_persons_per_state(sparql):

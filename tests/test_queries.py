@@ -319,6 +319,7 @@ def test_cited_by(q):
     assert col(rows, "label") == ["A/70/174, note by the Secretary-General, paragraph 1",
                                   "A/70/174, letter of transmittal, paragraph 1",
                                   "A/70/174, letter of transmittal, paragraph 2",
+                                  "A/70/174, letter of transmittal, paragraph 3",   # "cette résolution"
                                   "A/70/174, paragraph 1", "A/70/174, paragraph 28"]
 
 
