@@ -161,3 +161,11 @@ def test_actor_categories_named_by_paragraph_31(sparql):
     # para 31: "la participation du secteur privé, des milieux universitaires et de la société civile"
     rows = sparql("""SELECT ?a WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/para/31> cno:mentions ?a }""")
     assert {r[0].rsplit("/", 1)[1] for r in rows} == {"private-sector", "academia", "civil-society"}
+
+
+def test_how_the_group_was_created(sparql):
+    # para 1: "le Secrétaire général a constitué un groupe d'experts gouvernementaux"; letter/1: "Le
+    # Groupe d'experts a été créé en 2014 en application du paragraphe 4 de la résolution 68/243"
+    rows = sparql("""SELECT ?by ?year WHERE { <https://w3id.org/cybernorms/id/org/gge-2014-2015>
+                     cno:establishedBy/rdfs:label ?by ; dcterms:created ?year FILTER(LANG(?by) = "fr") }""")
+    assert [(b, str(y)) for b, y in rows] == [("Secrétaire général", "2014")]
