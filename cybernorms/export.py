@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, GRAPH_BY_NAME, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
+from .layout import BASE, CONTEXT, ONTOLOGY_IRI, GRAPH_BY_NAME, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 from .segment import load_sources
 
 DATASET = BASE + "dataset"
@@ -167,7 +167,7 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
     dcat.add((ds, rdflib.URIRef(PREFIXES["dcat"] + "version"), rdflib.Literal(version())))
     dcat.add((ds, OWL.versionInfo, rdflib.Literal(version())))
     dcat.add((ds, DCTERMS.identifier, rdflib.Literal(f"sha256:{fingerprint}")))
-    dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(BASE + "ontology")))
+    dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(ONTOLOGY_IRI)))
     for lang in ("fr", "en"):
         dcat.add((ds, DCTERMS.language, rdflib.URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}")))
     for meta in sources.values():
@@ -202,11 +202,8 @@ def _linksets(st: ox.Store) -> list:
 
 
 def export(project: Project) -> list[Path]:
-    if not project.store.exists():
-        raise CybernormsError(project.rel(project.store), None, "no store has been built yet",
-                              "run `cybernorms build` first")
+    st = ox.Store.read_only(str(project.built_store()))
     info = store_stage.current(project) or {}
-    st = ox.Store.read_only(str(project.store))
     context_path = project.root / CONTEXT
     try:
         context = json.loads(context_path.read_text(encoding="utf-8"))["@context"]

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import CybernormsError, InputError
 
 BASE = "https://w3id.org/cybernorms/"
 CNO = BASE + "ontology#"
@@ -36,6 +36,15 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
 }
+
+
+def curie(iri: str) -> str | None:
+    """An IRI of a vocabulary as prefix:local (cno:Norm, skos:notation), or None for any other IRI
+    (the data's own id/ IRIs included)."""
+    for prefix, ns in PREFIXES.items():
+        if prefix != "id" and iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
 
 
 # Prefixes for readable Turtle output: the vocabularies, plus one per kind of entity
@@ -120,6 +129,13 @@ class Project:
     def store(self) -> Path:
         """The current store: a symbolic link swapped atomically by each successful build."""
         return self.build / "store"
+
+    def built_store(self) -> Path:
+        """The current store, or a one-line error saying to build it first."""
+        if not self.store.exists():
+            raise CybernormsError(self.rel(self.store), None, "no store has been built yet",
+                                  "run `cybernorms build` first")
+        return self.store
 
     def rel(self, path: Path) -> str:
         """A path relative to the project root, for messages (symbolic links are not followed)."""

@@ -135,12 +135,6 @@ class Entities:
 
 
 @dataclass
-class Lookup:
-    """What the endpoint said for one key: items, or None when it was not asked (offline, no cache)."""
-    items: list[str] | None
-
-
-@dataclass
 class Plan:
     project: Project
     endpoint: str

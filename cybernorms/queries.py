@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
-from .layout import ID, PREFIXES, QUERIES_DIR, CHECK_PREFIX, Project
+from .layout import ID, PREFIXES, QUERIES_DIR, CHECK_PREFIX, Project, curie
 
 XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
@@ -243,12 +243,7 @@ def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variab
 # --------------------------------------------------------------------------------- running
 
 def open_store(project: Project) -> ox.Store:
-    from .errors import CybernormsError
-    path = project.store
-    if not path.exists():
-        raise CybernormsError(project.rel(path), None, "no store has been built yet",
-                              "run `cybernorms build` (or `make run`) first")
-    return ox.Store.read_only(str(path))
+    return ox.Store.read_only(str(project.built_store()))
 
 
 _STORES: dict[str, ox.Store] = {}
@@ -314,10 +309,7 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}" if prefix != "id" else term.value[len(ns):]
-        return term.value
+        return curie(term.value) or term.value.removeprefix(ID)
     return str(to_python(term))
 
 

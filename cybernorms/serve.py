@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .errors import CybernormsError, ServiceError
+from .errors import ServiceError
 from .layout import Project
 
 DEFAULT_HOST = "127.0.0.1"
@@ -52,10 +52,7 @@ def urls(host: str, port: int) -> tuple[str, str]:
 
 
 def command(project: Project, host: str, port: int, timeout: int) -> list[str]:
-    if not project.store.exists():
-        raise CybernormsError(project.rel(project.store), None, "no store has been built yet",
-                              "run `cybernorms build` first")
-    return [oxigraph_binary(), "serve-read-only", "--location", str(project.store.resolve()),
+    return [oxigraph_binary(), "serve-read-only", "--location", str(project.built_store().resolve()),
             "--bind", f"{host}:{port}", "--union-default-graph", "--timeout-s", str(timeout)]
 
 

@@ -109,6 +109,3 @@ def _collect(project: Project, keep: set) -> None:
         if stray.is_symlink():
             stray.unlink()
 
-
-def open_read_only(path: Path) -> ox.Store:
-    return ox.Store.read_only(str(path))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
-from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES
+from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES, curie
 from .parse import Dataset, parse_file
 from .queries import load_query
 
@@ -90,10 +90,7 @@ def shacl(ds: Dataset, report: Path | None = None) -> None:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and prefix != "id":
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
+    return curie(iri) or f"<{iri}>"
 
 
 # ------------------------------------------------------------------------- violation queries
