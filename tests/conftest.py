@@ -57,6 +57,19 @@ def sparql(store):
     return ask
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (for the servers tests start)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def short(iri: str) -> str:
+    """An IRI of the data without its namespace (norm/13g), for compact assertions."""
+    return iri.removeprefix(ID)
+
+
 def cli(project: Project, *args) -> tuple[int, str, str]:
     """Run the command line on a project; returns (exit status, stdout, stderr)."""
     import contextlib

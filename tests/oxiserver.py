@@ -2,7 +2,6 @@
 port of 127.0.0.1, loaded with a fixture, and always stopped."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import threading
 import urllib.request
@@ -12,13 +11,9 @@ from pathlib import Path
 
 from cybernorms import serve
 
+from conftest import free_port
+
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

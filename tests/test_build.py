@@ -17,7 +17,7 @@ from cybernorms.build import build, summary
 from cybernorms.cli import main
 from cybernorms.layout import GRAPHS
 
-from conftest import copy_project
+from conftest import copy_project, free_port
 
 NORMS = """
 PREFIX cno: <https://w3id.org/cybernorms/ontology#>
@@ -134,7 +134,7 @@ def test_a_killed_build_leaves_the_previous_store_answering(tmp_path, where):
     p = copy_project(tmp_path)
     build(p, log=lambda m: None)
     old_target = p.store.resolve()
-    port = _free_port()
+    port = free_port()
     server = serve.start(p, "127.0.0.1", port)
     try:
         (p.root / "data/curation/extra.ttl").write_text(EXTRA, encoding="utf-8")
@@ -155,13 +155,6 @@ def test_a_killed_build_leaves_the_previous_store_answering(tmp_path, where):
     assert not result.skipped
     assert has_extra(p.store)
     assert not [e for e in (p.build / "stores").iterdir() if e.name.startswith(".tmp-")]
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _http_norms(port: int) -> list[str]:

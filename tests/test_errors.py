@@ -12,7 +12,7 @@ import pytest
 from cybernorms.build import build
 from cybernorms.export import export
 
-from conftest import cli, copy_project, one_line_error
+from conftest import cli, copy_project, free_port, one_line_error
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"
 TARGET = "data/curation/fixture.ttl"
@@ -132,10 +132,7 @@ def test_source_missing_fail(built):
 
 def test_port_free_pass(built):
     from cybernorms import serve
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    serve.check_port("127.0.0.1", port)          # does not raise once the port is released
+    serve.check_port("127.0.0.1", free_port())          # does not raise once the port is released
 
 
 def test_port_in_use_fail(built):

@@ -7,7 +7,6 @@ out of what is sent: SPARQLWrapper guesses the query type from keywords and woul
 word such as "add" for an update."""
 from __future__ import annotations
 
-import socket
 
 import pyoxigraph as ox
 import pytest
@@ -19,16 +18,14 @@ from cybernorms import serve
 from cybernorms.layout import Project
 from cybernorms.queries import execute, library
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 LIBRARY = {n: q for n, q in library(Project.at(ROOT), checks=True).items() if not n.startswith("federated-")}
 
 
 @pytest.fixture(scope="module")
 def endpoint(project):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = serve.start(project, "127.0.0.1", port)
     yield f"http://127.0.0.1:{port}/query"
     serve.stop(proc)

@@ -9,7 +9,7 @@ import pytest
 
 from cybernorms.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 BLOCKS = re.findall(r"```console\n(\$ cybernorms query [^\n]+)\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
 
@@ -28,7 +28,6 @@ def test_readme_query_example_prints_what_it_shows(command, expected, project, c
 def test_readme_curl_example_prints_what_it_shows(project):
     """The curl example, run against a server started the way `make run` starts it."""
     import shutil
-    import socket
     import subprocess
 
     from cybernorms import serve
@@ -37,9 +36,7 @@ def test_readme_curl_example_prints_what_it_shows(project):
     block = re.search(r"```console\n\$ (curl .*?LIMIT 3')\n(.*?)```", text, re.S)
     command, expected = block.group(1), block.group(2)
     assert shutil.which("curl"), "curl is needed: the README shows it"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = serve.start(project, "127.0.0.1", port)
     try:
         args = shlex.split(command.replace("127.0.0.1:7878", f"127.0.0.1:{port}"))

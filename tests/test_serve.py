@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -15,16 +14,12 @@ import pytest
 from cybernorms import serve
 from cybernorms.cli import parser
 
+from conftest import free_port
+
 QUERY = """PREFIX cno: <https://w3id.org/cybernorms/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?notation ?text WHERE { ?n a cno:Norm ; skos:notation ?notation ; cno:hasSource/cno:text ?text }
 ORDER BY ?notation"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
