@@ -8,9 +8,10 @@
 its rows as dictionaries of Python values; ASK gives a bool, CONSTRUCT and DESCRIBE a list of
 (subject, predicate, object) tuples.
 """
+
 from __future__ import annotations
 
-__all__ = ["query", "library"]
+__all__ = ["library", "query"]
 
 
 def query(name: str, /, *, root=None, build=None, **params):
@@ -34,4 +35,5 @@ def library(root=None) -> dict[str, str]:
     """The library queries by name, with their titles."""
     from .layout import Project
     from .queries import library
+
     return {name: q.title for name, q in library(Project.at(root), checks=False).items()}

@@ -3,6 +3,7 @@
 A failing stage raises a CybernormsError before the store stage is reached, so the previous store
 and the exports are never touched by a failed build.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -35,8 +36,9 @@ def _lock(project: Project):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise CybernormsError(project.rel(project.build), None, "another build is running",
-                                  "wait for it to finish") from None
+            raise CybernormsError(
+                project.rel(project.build), None, "another build is running", "wait for it to finish"
+            ) from None
         yield
 
 
@@ -82,13 +84,16 @@ def build(project: Project, force: bool = False, log=print) -> BuildResult:
 def summary(result: BuildResult, project: Project) -> str:
     lines = []
     if result.skipped:
-        lines.append(f"{project.rel(project.store)} is up to date: inputs unchanged "
-                     f"(fingerprint {result.fingerprint[:16]}); nothing to do.")
+        lines.append(
+            f"{project.rel(project.store)} is up to date: inputs unchanged "
+            f"(fingerprint {result.fingerprint[:16]}); nothing to do."
+        )
     else:
         took = sum(result.timings.values())
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-        lines.append(f"built {project.rel(project.store)} (fingerprint {result.fingerprint[:16]}) "
-                     f"in {took:.1f}s: {steps}")
+        lines.append(
+            f"built {project.rel(project.store)} (fingerprint {result.fingerprint[:16]}) in {took:.1f}s: {steps}"
+        )
     width = max(len(g.name) for g in GRAPHS)
     for g in GRAPHS:
         lines.append(f"  graph/{g.name.ljust(width)}  {result.counts.get(g.name, 0):>7,} triples")

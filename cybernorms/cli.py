@@ -1,5 +1,6 @@
 """The command line: wires the stages together, prints their results, turns errors into one line
 and exit status 2. No logic of its own beyond argument handling."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ def _project(args) -> Project:
 
 def cmd_build(args) -> int:
     from .build import build, summary
+
     project = _project(args)
     log = (lambda msg: print(msg, file=sys.stderr)) if not args.quiet else (lambda msg: None)
     result = build(project, force=args.force, log=log)
@@ -25,6 +27,7 @@ def cmd_build(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import export
+
     project = _project(args)
     written = export(project)
     print(f"exported {len(written)} files to {project.rel(project.dist)}/")
@@ -35,12 +38,15 @@ def cmd_export(args) -> int:
 
 def cmd_serve(args) -> int:
     from . import serve
+
     project = _project(args)
     serve.check_port(args.host, args.port)
     cmd = serve.command(project, args.host, args.port, args.timeout)
     page, query = serve.urls(args.host, args.port)
-    print(f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
-          f"query timeout {args.timeout}s)")
+    print(
+        f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
+        f"query timeout {args.timeout}s)"
+    )
     print(f"  YASGUI query page: {page}")
     print(f"  SPARQL endpoint:   {query}")
     print("press Ctrl-C to stop", flush=True)
@@ -51,14 +57,22 @@ def cmd_serve(args) -> int:
 
 def cmd_link(args) -> int:
     from . import link
-    _, text = link.run(_project(args), args.endpoint or link.DEFAULT_ENDPOINT, args.offline, args.write,
-                       args.symbol_property or link.DEFAULT_SYMBOL_PROPERTY, args.timeout)
+
+    _, text = link.run(
+        _project(args),
+        args.endpoint or link.DEFAULT_ENDPOINT,
+        args.offline,
+        args.write,
+        args.symbol_property or link.DEFAULT_SYMBOL_PROPERTY,
+        args.timeout,
+    )
     sys.stdout.write(text)
     return 0
 
 
 def cmd_publish(args) -> int:
     from . import publish
+
     publish.run(_project(args), args.endpoint, args.user, args.password_env, args.timeout, log=print, auth=args.auth)
     return 0
 
@@ -67,8 +81,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
     params = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise UsageError(None, None, f"parameter {pair!r} is not of the form name=value",
-                             "write --param state=FRA")
+            raise UsageError(None, None, f"parameter {pair!r} is not of the form name=value", "write --param state=FRA")
         k, v = pair.split("=", 1)
         params[k.strip()] = v
     return params
@@ -76,6 +89,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def cmd_query(args) -> int:
     from . import queries
+
     project = _project(args)
     if args.text is None and args.name is None:
         raise UsageError(None, None, "no query given", "give a query name or file, or --text 'SELECT ...'")
@@ -89,6 +103,7 @@ def cmd_query(args) -> int:
 
 def cmd_queries(args) -> int:
     from . import queries
+
     project = _project(args)
     for q in queries.library(project, checks=args.checks).values():
         print(f"{q.name}\n    {q.title}")
@@ -99,9 +114,13 @@ def cmd_queries(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="cybernorms", description=(
-        "A knowledge graph of the norms of responsible state behaviour in cyberspace "
-        "(UN GGE A/70/174 and the G7 Cyber Norm Initiative 2019)."))
+    ap = argparse.ArgumentParser(
+        prog="cybernorms",
+        description=(
+            "A knowledge graph of the norms of responsible state behaviour in cyberspace "
+            "(UN GGE A/70/174 and the G7 Cyber Norm Initiative 2019)."
+        ),
+    )
     ap.add_argument("--root", help="project directory (default: the current checkout)")
     ap.add_argument("--build-dir", help="where the store is built (default: ROOT/build)")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -126,29 +145,52 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "turtle", "json-ld", "ntriples"])
-    q.add_argument("--max-width", type=int, default=80, metavar="N",
-                   help="in a table, cut values longer than N characters (0: never)")
+    q.add_argument(
+        "--max-width",
+        type=int,
+        default=80,
+        metavar="N",
+        help="in a table, cut values longer than N characters (0: never)",
+    )
     q.set_defaults(func=cmd_query)
 
-    lk = sub.add_parser("link", help="refresh graph/links from the verified tables, the URL rules and a SPARQL "
-                        "endpoint; prints the diff, writes data/links/generated-*.ttl only with --write")
+    lk = sub.add_parser(
+        "link",
+        help="refresh graph/links from the verified tables, the URL rules and a SPARQL "
+        "endpoint; prints the diff, writes data/links/generated-*.ttl only with --write",
+    )
     lk.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint shaped like Wikidata (default: Wikidata's)")
     lk.add_argument("--offline", action="store_true", help="ask no endpoint: replay its cached answers")
     lk.add_argument("--write", action="store_true", help="rewrite the generated link files (never curated.ttl)")
-    lk.add_argument("--symbol-property", metavar="PID",
-                    help="Wikidata property of UN document symbols (default: P3069, unverified: see docs/links.md)")
+    lk.add_argument(
+        "--symbol-property",
+        metavar="PID",
+        help="Wikidata property of UN document symbols (default: P3069, unverified: see docs/links.md)",
+    )
     lk.add_argument("--timeout", type=float, default=60, help="seconds to wait for each endpoint answer")
     lk.set_defaults(func=cmd_link)
 
     pb = sub.add_parser("publish", help="PUT each named graph of build/store to a SPARQL 1.1 Graph Store endpoint")
-    pb.add_argument("--endpoint", required=True, metavar="URL",
-                    help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data (Fuseki), "
-                         "http://localhost:7878/store (Oxigraph); see docs/links.md")
+    pb.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data (Fuseki), "
+        "http://localhost:7878/store (Oxigraph); see docs/links.md",
+    )
     pb.add_argument("--user", help="user name for HTTP authentication (see --auth)")
-    pb.add_argument("--password-env", default="CYBERNORMS_PASSWORD", metavar="VAR",
-                    help="environment variable holding the password (default: %(default)s); never on the command line")
-    pb.add_argument("--auth", choices=["basic", "digest"], default="basic",
-                    help="HTTP authentication with --user: basic (default) or digest (Virtuoso)")
+    pb.add_argument(
+        "--password-env",
+        default="CYBERNORMS_PASSWORD",
+        metavar="VAR",
+        help="environment variable holding the password (default: %(default)s); never on the command line",
+    )
+    pb.add_argument(
+        "--auth",
+        choices=["basic", "digest"],
+        default="basic",
+        help="HTTP authentication with --user: basic (default) or digest (Virtuoso)",
+    )
     pb.add_argument("--timeout", type=float, default=120, help="seconds to wait for each PUT")
     pb.set_defaults(func=cmd_publish)
 
@@ -167,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:                       # output piped into a program that stopped reading
+    except BrokenPipeError:  # output piped into a program that stopped reading
         sys.stderr.close()
         return 0
 

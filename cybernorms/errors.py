@@ -1,5 +1,6 @@
 """The one kind of error a user should ever see: a single line naming the file, the place, the
 problem and what to do. The CLI prints it and exits with status 2."""
+
 from __future__ import annotations
 
 EXIT_INPUT = 2
@@ -8,8 +9,9 @@ EXIT_INPUT = 2
 class CybernormsError(Exception):
     """A problem with the user's input or environment, reported on one line."""
 
-    def __init__(self, where: str | None, line: int | None, problem: str, hint: str | None = None,
-                 column: int | None = None):
+    def __init__(
+        self, where: str | None, line: int | None, problem: str, hint: str | None = None, column: int | None = None
+    ):
         self.where = where
         self.line = line
         self.column = column

@@ -17,6 +17,7 @@ written, triples are sorted, JSON arrays that carry no order are sorted, and not
 no path) depends on when or where the export runs. The new dist/ is written beside the old one
 and swapped in only when complete.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,14 +31,19 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, ONTOLOGY_IRI, GRAPH_BY_NAME, GRAPHS, ID, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
+from .layout import BASE, CONTEXT, GRAPH_BY_NAME, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 from .segment import load_sources
 
 DATASET = BASE + "dataset"
 DIST_BASE = BASE + "dist/"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-MEDIA = {".ttl": "text/turtle", ".owl": "application/rdf+xml", ".trig": "application/trig",
-         ".nq": "application/n-quads", ".jsonld": "application/ld+json"}
+MEDIA = {
+    ".ttl": "text/turtle",
+    ".owl": "application/rdf+xml",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+}
 
 
 def version() -> str:
@@ -49,8 +55,10 @@ def version() -> str:
 
 # ------------------------------------------------------------------------------- terms
 
+
 def _to_rdflib(t):
     import rdflib
+
     if isinstance(t, ox.NamedNode):
         return rdflib.URIRef(t.value)
     if isinstance(t, ox.BlankNode):
@@ -70,6 +78,7 @@ def canonical(quads) -> list[ox.Quad]:
 
 def rdflib_graph(triples):
     import rdflib
+
     g = rdflib.Graph()
     for prefix, ns in TURTLE_PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
@@ -91,11 +100,12 @@ def _sorted_json(value):
 def jsonld(graph, context: dict) -> str:
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if isinstance(data, dict) and "@context" in data:
-        data["@context"] = context                                     # inline, exactly as published
+        data["@context"] = context  # inline, exactly as published
     return json.dumps(_sorted_json(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # -------------------------------------------------------------------------------- writing
+
 
 def _write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +117,9 @@ def _triples(quads):
     return [(q.subject, q.predicate, q.object) for q in quads]
 
 
-def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], tmp: Path,
-              fingerprint: str, linksets=()) -> tuple[str, str]:
+def _describe(
+    project: Project, counts: dict[str, int], files: dict[str, Path], tmp: Path, fingerprint: str, linksets=()
+) -> tuple[str, str]:
     """VoID and DCAT descriptions of the dataset (Turtle). `linksets` are the triples that describe
     the void:Linksets of graph/links, which VoID lists as subsets of that graph."""
     import rdflib
@@ -119,9 +130,11 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
     ds = rdflib.URIRef(DATASET)
     title_en = "cybernorms: the norms of responsible state behaviour in cyberspace"
     title_fr = "cybernorms : les normes de comportement responsable des États dans le cyberespace"
-    description = ("A knowledge graph of the 2015 UN GGE report A/70/174 (norms, confidence- and capacity-building "
-                   "measures, international law, risks, conclusions, experts and sessions) and of the G7 Cyber Norm "
-                   "Initiative synthesis (Dinard, 2019) with the practices by which the G7 implement each norm.")
+    description = (
+        "A knowledge graph of the 2015 UN GGE report A/70/174 (norms, confidence- and capacity-building "
+        "measures, international law, risks, conclusions, experts and sessions) and of the G7 Cyber Norm "
+        "Initiative synthesis (Dinard, 2019) with the practices by which the G7 implement each norm."
+    )
     total = sum(counts.values())
     void.add((ds, RDF.type, VOID.Dataset))
     void.add((ds, DCTERMS.title, rdflib.Literal(title_en, lang="en")))
@@ -155,8 +168,15 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
             activity = rdflib.URIRef(BASE + "activity/owl-rl-materialisation")
             void.add((g, PROV.wasGeneratedBy, activity))
             void.add((activity, RDF.type, PROV.Activity))
-            void.add((activity, RDFS.label, rdflib.Literal(
-                f"OWL 2 RL materialisation with reasonable {metadata.version('reasonable')}", lang="en")))
+            void.add(
+                (
+                    activity,
+                    RDFS.label,
+                    rdflib.Literal(
+                        f"OWL 2 RL materialisation with reasonable {metadata.version('reasonable')}", lang="en"
+                    ),
+                )
+            )
 
     dcat = rdflib_graph([])
     dcat.add((ds, RDF.type, DCAT.Dataset))
@@ -180,12 +200,18 @@ def _describe(project: Project, counts: dict[str, int], files: dict[str, Path], 
         dcat.add((dist, RDF.type, DCAT.Distribution))
         dcat.add((dist, DCTERMS.title, rdflib.Literal(rel, lang="en")))
         dcat.add((dist, DCAT.downloadURL, rdflib.URIRef(DIST_BASE + rel)))
-        dcat.add((dist, DCAT.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" +
-                                                       MEDIA[path.suffix])))
+        dcat.add(
+            (dist, DCAT.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" + MEDIA[path.suffix]))
+        )
         dcat.add((dist, DCAT.byteSize, rdflib.Literal(len(data), datatype=XSD.nonNegativeInteger)))
         dcat.add((dist, DCTERMS.license, rdflib.URIRef(LICENSE)))
-        dcat.add((dist, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"),
-                  rdflib.Literal("sha256:" + hashlib.sha256(data).hexdigest())))
+        dcat.add(
+            (
+                dist,
+                rdflib.URIRef("http://spdx.org/rdf/terms#checksum"),
+                rdflib.Literal("sha256:" + hashlib.sha256(data).hexdigest()),
+            )
+        )
     return void.serialize(format="turtle"), dcat.serialize(format="turtle")
 
 
@@ -197,8 +223,10 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
 
 def _linksets(st: ox.Store) -> list:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
-    return sorted(((t.subject, t.predicate, t.object) for t in
-                   st.query(LINKSET_DESCRIPTION % GRAPH_BY_NAME["links"].iri)), key=str)
+    return sorted(
+        ((t.subject, t.predicate, t.object) for t in st.query(LINKSET_DESCRIPTION % GRAPH_BY_NAME["links"].iri)),
+        key=str,
+    )
 
 
 def export(project: Project) -> list[Path]:
@@ -221,29 +249,35 @@ def export(project: Project) -> list[Path]:
             counts[spec.name] = len(quads)
             all_quads += quads
             graph = rdflib_graph(_triples(quads))
-            files[f"graph-{spec.name}-turtle"] = _write(tmp / "graphs" / f"{spec.name}.ttl",
-                                                        graph.serialize(format="turtle"))
-            files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld",
-                                                        jsonld(graph, context))
+            files[f"graph-{spec.name}-turtle"] = _write(
+                tmp / "graphs" / f"{spec.name}.ttl", graph.serialize(format="turtle")
+            )
+            files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld", jsonld(graph, context))
             if spec.name == "ontology":
-                files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl",
-                                                  graph.serialize(format="turtle"))
-                files["ontology-rdfxml"] = _write(tmp / "ontology" / "cybernorms.owl", ox.serialize(
-                    [ox.Triple(*t) for t in _triples(quads)], format=ox.RdfFormat.RDF_XML,
-                    prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")}))
+                files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
+                files["ontology-rdfxml"] = _write(
+                    tmp / "ontology" / "cybernorms.owl",
+                    ox.serialize(
+                        [ox.Triple(*t) for t in _triples(quads)],
+                        format=ox.RdfFormat.RDF_XML,
+                        prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
+                    ),
+                )
         files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
         files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
         all_quads = canonical(all_quads)
-        files["dataset-trig"] = _write(tmp / "cybernorms.trig", ox.serialize(
-            all_quads, format=ox.RdfFormat.TRIG, prefixes={k: v for k, v in TURTLE_PREFIXES.items()}))
-        files["dataset-nquads"] = _write(tmp / "cybernorms.nq",
-                                         "".join(sorted({f"{q} .\n" for q in all_quads})))
+        files["dataset-trig"] = _write(
+            tmp / "cybernorms.trig",
+            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
+        )
+        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted({f"{q} .\n" for q in all_quads})))
         void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)
         written = sorted(p for p in tmp.rglob("*") if p.is_file())
-        sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n"
-                       for p in written)
+        sums = "".join(
+            f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n" for p in written
+        )
         _write(tmp / "SHA256SUMS", sums)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

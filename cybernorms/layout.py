@@ -3,6 +3,7 @@
 This module is the one place that declares the named graphs of the dataset and the files that
 fill them. Every other stage asks it; none hard-codes a path or a graph IRI.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,23 +44,48 @@ def curie(iri: str) -> str | None:
     (the data's own id/ IRIs included)."""
     for prefix, ns in PREFIXES.items():
         if prefix != "id" and iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return None
 
 
 # Prefixes for readable Turtle output: the vocabularies, plus one per kind of entity
 # (norm:13g, state:FRA); 'org' stays W3C ORG, so organisations are 'organisation:'.
-KINDS = ("norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion", "practice",
-         "principle", "state", "org", "actor", "person", "membership", "event", "place", "topic", "modality",
-         "role", "scope", "scheme", "document", "initiative", "framework")
-TURTLE_PREFIXES = {**{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},
-                   **{k: v for k, v in PREFIXES.items() if k not in ("sh", "id")}}
+KINDS = (
+    "norm",
+    "cbm",
+    "capacity-building",
+    "legal-view",
+    "risk",
+    "recommendation",
+    "conclusion",
+    "practice",
+    "principle",
+    "state",
+    "org",
+    "actor",
+    "person",
+    "membership",
+    "event",
+    "place",
+    "topic",
+    "modality",
+    "role",
+    "scope",
+    "scheme",
+    "document",
+    "initiative",
+    "framework",
+)
+TURTLE_PREFIXES = {
+    **{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},
+    **{k: v for k, v in PREFIXES.items() if k not in ("sh", "id")},
+}
 
 
 @dataclass(frozen=True)
 class GraphSpec:
-    name: str          # short name, e.g. "A-70-174"
-    globs: tuple       # files (relative to the project root) whose triples go to this graph
+    name: str  # short name, e.g. "A-70-174"
+    globs: tuple  # files (relative to the project root) whose triples go to this graph
     description: str
 
     @property
@@ -70,20 +96,37 @@ class GraphSpec:
 # The named graphs of the dataset, in a fixed order. Every triple lands in exactly one of them.
 # Source texts (data/sources/*.toml) name their own graph for the provisions they yield.
 GRAPHS: tuple[GraphSpec, ...] = (
-    GraphSpec("ontology", ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
-              "The OWL ontology (TBox) and the controlled vocabularies of the model."),
-    GraphSpec("A-70-174", ("data/A-70-174/*.ttl",),
-              "What the 2015 GGE report (A/70/174) states, with its provisions and their text."),
-    GraphSpec("g7-2019", ("data/g7-2019/*.ttl",),
-              "What the G7 Cyber Norm Initiative synthesis (2019) states, with its provisions and text."),
-    GraphSpec("reference", ("data/reference/*.ttl",),
-              "Facts from outside the two texts: G7 membership, ISO codes, English names, dates."),
-    GraphSpec("curation", ("data/curation/*.ttl",),
-              "Editorial interpretation: topics, readings, cross-links the texts do not state."),
-    GraphSpec("links", ("data/links/*.ttl",),
-              "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS)."),
-    GraphSpec("inferred", (),
-              "What the OWL 2 RL reasoner entails from the other graphs, and nothing else."),
+    GraphSpec(
+        "ontology",
+        ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+        "The OWL ontology (TBox) and the controlled vocabularies of the model.",
+    ),
+    GraphSpec(
+        "A-70-174",
+        ("data/A-70-174/*.ttl",),
+        "What the 2015 GGE report (A/70/174) states, with its provisions and their text.",
+    ),
+    GraphSpec(
+        "g7-2019",
+        ("data/g7-2019/*.ttl",),
+        "What the G7 Cyber Norm Initiative synthesis (2019) states, with its provisions and text.",
+    ),
+    GraphSpec(
+        "reference",
+        ("data/reference/*.ttl",),
+        "Facts from outside the two texts: G7 membership, ISO codes, English names, dates.",
+    ),
+    GraphSpec(
+        "curation",
+        ("data/curation/*.ttl",),
+        "Editorial interpretation: topics, readings, cross-links the texts do not state.",
+    ),
+    GraphSpec(
+        "links",
+        ("data/links/*.ttl",),
+        "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS).",
+    ),
+    GraphSpec("inferred", (), "What the OWL 2 RL reasoner entails from the other graphs, and nothing else."),
 )
 GRAPH_BY_NAME = {g.name: g for g in GRAPHS}
 INFERRED = GRAPH_BY_NAME["inferred"]
@@ -93,10 +136,10 @@ SHAPES = "ontology/shapes.ttl"
 CONTEXT = "ontology/context.jsonld"
 SOURCES_DIR = "data/sources"
 QUERIES_DIR = "queries"
-CHECK_PREFIX = "check-"        # queries/check-*.rq: violation queries, any row fails the build
-LINKS_DIR = "data/links"       # graph/links: curated.ttl (by hand) and generated-*.ttl (cybernorms link)
+CHECK_PREFIX = "check-"  # queries/check-*.rq: violation queries, any row fails the build
+LINKS_DIR = "data/links"  # graph/links: curated.ttl (by hand) and generated-*.ttl (cybernorms link)
 GENERATED_LINKS = "generated-"  # prefix of the link files that `cybernorms link --write` owns and rewrites
-LINK_TABLES_DIR = "data/reference/tables"   # verified identifier tables (CSV) that links are made from
+LINK_TABLES_DIR = "data/reference/tables"  # verified identifier tables (CSV) that links are made from
 LINK_CACHE_DIR = "link-cache"  # under the build directory: the endpoint answers, for --offline
 
 
@@ -113,13 +156,15 @@ def _default_root() -> Path:
 @dataclass(frozen=True)
 class Project:
     """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`."""
+
     root: Path
     build: Path
     dist: Path
 
     @classmethod
-    def at(cls, root: Path | str | None = None, build: Path | str | None = None,
-           dist: Path | str | None = None) -> "Project":
+    def at(
+        cls, root: Path | str | None = None, build: Path | str | None = None, dist: Path | str | None = None
+    ) -> Project:
         r = Path(root).resolve() if root else _default_root()
         b = Path(build).resolve() if build else Path(os.environ.get("CYBERNORMS_BUILD", r / "build")).resolve()
         d = Path(dist).resolve() if dist else r / "dist"
@@ -133,8 +178,9 @@ class Project:
     def built_store(self) -> Path:
         """The current store, or a one-line error saying to build it first."""
         if not self.store.exists():
-            raise CybernormsError(self.rel(self.store), None, "no store has been built yet",
-                                  "run `cybernorms build` first")
+            raise CybernormsError(
+                self.rel(self.store), None, "no store has been built yet", "run `cybernorms build` first"
+            )
         return self.store
 
     def rel(self, path: Path) -> str:
@@ -161,15 +207,17 @@ class Project:
         for path in sorted(list(self.root.glob("data/**/*.ttl")) + list(self.root.glob("ontology/*.ttl"))):
             p = path.resolve()
             if p not in claimed and p != shapes:
-                raise InputError(self.rel(path), None,
-                                 "this file is not assigned to any named graph",
-                                 "move it under data/A-70-174, data/g7-2019, data/reference, "
-                                 "data/curation or data/links (see cybernorms/layout.py)")
+                raise InputError(
+                    self.rel(path),
+                    None,
+                    "this file is not assigned to any named graph",
+                    "move it under data/A-70-174, data/g7-2019, data/reference, "
+                    "data/curation or data/links (see cybernorms/layout.py)",
+                )
         for spec in GRAPHS:
             for pattern in spec.globs:
                 if "*" not in pattern and not (self.root / pattern).is_file():
-                    raise InputError(pattern, None, "required input file is missing",
-                                     "restore it from version control")
+                    raise InputError(pattern, None, "required input file is missing", "restore it from version control")
         return [(spec, path) for path, spec in claimed.items()]
 
     def source_metadata(self) -> list[Path]:

@@ -4,6 +4,7 @@ The ontology and curated Turtle files are parsed with pyoxigraph, whose errors g
 column; the provisions come from the segmenter. The result is an in-memory Oxigraph store (so the
 later stages can query it with SPARQL) and, for messages, the file each subject is described in.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,19 +14,20 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .layout import ID, GRAPHS, Project
+from .layout import GRAPHS, ID, Project
 from .segment import Source, load_sources, source_quads
 
 
 @dataclass
 class Dataset:
     """The asserted named graphs of a build, with where each subject was written."""
+
     project: Project
     store: ox.Store
     sources: list[Source]
-    files_of: dict[str, list[str]] = field(default_factory=dict)   # subject IRI -> files stating it
+    files_of: dict[str, list[str]] = field(default_factory=dict)  # subject IRI -> files stating it
     stated_in: dict[tuple, list[str]] = field(default_factory=dict)  # (subject, predicate) and
-                                                                     # (predicate, object) -> files
+    # (predicate, object) -> files
 
     def graph_counts(self) -> dict[str, int]:
         counts = {}
@@ -34,15 +36,14 @@ class Dataset:
             counts[spec.name] = sum(1 for _ in self.store.quads_for_pattern(None, None, None, g))
         return counts
 
-    def locate(self, iri: str, files: list[str] | None = None, predicate: str | None = None
-               ) -> tuple[str, int | None]:
+    def locate(self, iri: str, files: list[str] | None = None, predicate: str | None = None) -> tuple[str, int | None]:
         """The file (and line, when found) where a subject is described, for messages; with
         `files` and `predicate`, the line of that file where the subject meets the predicate."""
-        for rel in (files if files is not None else self.files_of.get(iri, [])):
+        for rel in files if files is not None else self.files_of.get(iri, []):
             path = self.project.root / rel
             if not path.is_file() or path.suffix != ".ttl":
                 return rel, None
-            forms = [f"<{iri}>"] + ([f"<{iri[len(ID):]}>"] if iri.startswith(ID) else [])
+            forms = [f"<{iri}>"] + ([f"<{iri[len(ID) :]}>"] if iri.startswith(ID) else [])
             local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if predicate else None
             lines = path.read_text(encoding="utf-8").splitlines()
             hits = [n for n, line in enumerate(lines, start=1) if any(f in line for f in forms)]
@@ -58,8 +59,13 @@ def _syntax_error(rel: str, e: SyntaxError) -> InputError:
     text = e.msg if getattr(e, "msg", None) else str(e)
     line, column = e.lineno, e.offset
     problem = re.sub(r"^Parser error [^:]*: ", "", text)
-    return InputError(rel, line, f"Turtle syntax error: {problem}",
-                      "fix the Turtle at that position (see https://www.w3.org/TR/turtle/)", column=column)
+    return InputError(
+        rel,
+        line,
+        f"Turtle syntax error: {problem}",
+        "fix the Turtle at that position (see https://www.w3.org/TR/turtle/)",
+        column=column,
+    )
 
 
 def parse_file(project: Project, path: Path, graph: str) -> list[ox.Quad]:

@@ -15,11 +15,11 @@ of the machine could read it. HTTP basic by default (sent with every request: us
 localhost); --auth digest answers the HTTP Digest challenge that Virtuoso's
 /sparql-graph-crud-auth sends.
 """
+
 from __future__ import annotations
 
 import base64
 import os
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,18 +37,26 @@ DEFAULT_PASSWORD_ENV = "CYBERNORMS_PASSWORD"
 @dataclass
 class Result:
     endpoint: str
-    pushed: list[tuple[str, int]] = field(default_factory=list)     # (graph name, triples)
+    pushed: list[tuple[str, int]] = field(default_factory=list)  # (graph name, triples)
 
 
 def check_endpoint(url: str) -> str:
     parts = urllib.parse.urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        raise UsageError("--endpoint", None, f"{url!r} is not an http(s) URL",
-                         "give the Graph Store endpoint, e.g. http://localhost:3030/ds/data (Fuseki) "
-                         "or http://localhost:7878/store (Oxigraph)")
+        raise UsageError(
+            "--endpoint",
+            None,
+            f"{url!r} is not an http(s) URL",
+            "give the Graph Store endpoint, e.g. http://localhost:3030/ds/data (Fuseki) "
+            "or http://localhost:7878/store (Oxigraph)",
+        )
     if parts.query or parts.fragment:
-        raise UsageError("--endpoint", None, f"{url!r} has a query or fragment",
-                         "give the endpoint without ?graph=...: publish adds it for each graph")
+        raise UsageError(
+            "--endpoint",
+            None,
+            f"{url!r} has a query or fragment",
+            "give the endpoint without ?graph=...: publish adds it for each graph",
+        )
     return url
 
 
@@ -63,11 +71,14 @@ def _opener(endpoint: str, user: str | None, password_env: str, auth: str):
         return urllib.request.build_opener(), {}
     password = os.environ.get(password_env)
     if password is None:
-        raise UsageError(f"${password_env}", None, f"--user {user} is given but the environment variable "
-                         f"{password_env} that holds the password is not set",
-                         f"export {password_env}=... (the password is never taken from the command line)")
+        raise UsageError(
+            f"${password_env}",
+            None,
+            f"--user {user} is given but the environment variable {password_env} that holds the password is not set",
+            f"export {password_env}=... (the password is never taken from the command line)",
+        )
     if auth == "basic":
-        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         return urllib.request.build_opener(), {"Authorization": f"Basic {token}"}
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, endpoint, user, password)
@@ -79,27 +90,42 @@ def graph_url(endpoint: str, graph_iri: str) -> str:
 
 
 def _put(opener, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
-        "Content-Type": "text/turtle; charset=utf-8", "User-Agent": "cybernorms-publish/0.1", **headers})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "cybernorms-publish/0.1", **headers},
+    )
     with opener.open(request, timeout=timeout) as response:
         response.read()
 
 
-def run(project: Project, endpoint: str, user: str | None = None, password_env: str = DEFAULT_PASSWORD_ENV,
-        timeout: float = 120.0, log=lambda msg: None, auth: str = "basic") -> Result:
+def run(
+    project: Project,
+    endpoint: str,
+    user: str | None = None,
+    password_env: str = DEFAULT_PASSWORD_ENV,
+    timeout: float = 120.0,
+    log=lambda msg: None,
+    auth: str = "basic",
+) -> Result:
     """PUT each named graph; raises ServiceError naming what was and was not pushed on the first failure."""
     check_endpoint(endpoint)
     opener, headers = _opener(endpoint, user, password_env, auth)
     store = open_store(project)
     result = Result(endpoint)
-    log(f"publishing {len(GRAPHS)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)")
+    log(
+        f"publishing {len(GRAPHS)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)"
+    )
     for i, spec in enumerate(GRAPHS):
-        triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))]
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
+        ]
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE)
         try:
             _put(opener, graph_url(endpoint, spec.iri), body, headers, timeout)
-        except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as e:
+        except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as e:
             if isinstance(e, urllib.error.HTTPError):
                 problem = f"HTTP {e.code} {e.reason}"
                 if e.code in (401, 403):
@@ -108,10 +134,12 @@ def run(project: Project, endpoint: str, user: str | None = None, password_env: 
                 problem = f"cannot reach the endpoint: {getattr(e, 'reason', e)}"
             pushed = ", ".join(f"graph/{name}" for name, _ in result.pushed) or "none"
             missing = ", ".join(f"graph/{g.name}" for g in GRAPHS[i:])
-            raise ServiceError(endpoint, None, f"publishing stopped at graph/{spec.name}: {problem}; "
-                               f"pushed: {pushed}; not pushed: {missing}",
-                               "fix the endpoint and run publish again (PUT replaces graphs, so repeating is safe)"
-                               ) from None
+            raise ServiceError(
+                endpoint,
+                None,
+                f"publishing stopped at graph/{spec.name}: {problem}; pushed: {pushed}; not pushed: {missing}",
+                "fix the endpoint and run publish again (PUT replaces graphs, so repeating is safe)",
+            ) from None
         result.pushed.append((spec.name, len(triples)))
         log(f"  pushed graph/{spec.name}: {len(triples):,} triples")
     log(f"published {len(result.pushed)} graphs, {sum(n for _, n in result.pushed):,} triples")

@@ -13,6 +13,7 @@ substitutions, never pasted into the query text, so hostile input is only ever d
 left out and without default stays a free variable: the query answers for all values. Oxigraph
 substitutes only variables a SELECT projects, so a parameter is always one of the result columns.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
-from .layout import ID, PREFIXES, QUERIES_DIR, CHECK_PREFIX, Project, curie
+from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project, curie
 
 XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
@@ -76,18 +77,26 @@ def load_query(path: Path, library: bool = True) -> Query:
             break
         m = HEADER.match(line)
         if not m:
-            if fields.get("description") and line.strip() != "#":   # continuation of the description
+            if fields.get("description") and line.strip() != "#":  # continuation of the description
                 fields["description"].append(line.lstrip("# ").strip())
             continue
         key, value = m.group(1), m.group(2).strip()
         if key == "param":
             pm = PARAM.match(value)
             if not pm:
-                raise UsageError(str(path), number, f"malformed parameter declaration {value!r}",
-                                 "write: # param: name (type, default VALUE): description")
+                raise UsageError(
+                    str(path),
+                    number,
+                    f"malformed parameter declaration {value!r}",
+                    "write: # param: name (type, default VALUE): description",
+                )
             if pm.group(2) not in PARAM_TYPES:
-                raise UsageError(str(path), number, f"unknown parameter type {pm.group(2)!r}",
-                                 f"use one of {', '.join(sorted(PARAM_TYPES))}")
+                raise UsageError(
+                    str(path),
+                    number,
+                    f"unknown parameter type {pm.group(2)!r}",
+                    f"use one of {', '.join(sorted(PARAM_TYPES))}",
+                )
             params.append(Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4)))
         else:
             fields.setdefault(key, []).append(value)
@@ -95,8 +104,16 @@ def load_query(path: Path, library: bool = True) -> Query:
         if library:
             raise UsageError(str(path), 1, "the query has no '# title:' header", "start the file with # title: ...")
         fields["title"] = [path.stem]
-    return Query(path.stem, path, fields["title"][0], " ".join(fields.get("description", [])), text,
-                 params, (fields.get("example") or [None])[0], (fields.get("hint") or [None])[0])
+    return Query(
+        path.stem,
+        path,
+        fields["title"][0],
+        " ".join(fields.get("description", [])),
+        text,
+        params,
+        (fields.get("example") or [None])[0],
+        (fields.get("hint") or [None])[0],
+    )
 
 
 def library(project: Project, checks: bool = True) -> dict[str, Query]:
@@ -109,6 +126,7 @@ def library(project: Project, checks: bool = True) -> dict[str, Query]:
 
 
 # ------------------------------------------------------------------------------ parameters
+
 
 def _ask(store: ox.Store, query: str, **bindings) -> bool:
     subs = {ox.Variable(k): v for k, v in bindings.items()}
@@ -124,9 +142,14 @@ def _entity(kind: str, make_iri, exists: str, listing: str):
     def convert(value: str, store: ox.Store, param: Param):
         iri = make_iri(value)
         if iri is None or not _ask(store, exists, x=ox.NamedNode(iri)):
-            raise UsageError(None, None, f"unknown {kind} {value!r} for parameter {param.name}",
-                             f"accepted: {_accepted(store, listing)}")
+            raise UsageError(
+                None,
+                None,
+                f"unknown {kind} {value!r} for parameter {param.name}",
+                f"accepted: {_accepted(store, listing)}",
+            )
         return ox.NamedNode(iri)
+
     return convert
 
 
@@ -145,8 +168,9 @@ def _string(value: str, store, param: Param):
 
 def _integer(value: str, store, param: Param):
     if not re.fullmatch(r"-?\d+", value.strip()):
-        raise UsageError(None, None, f"parameter {param.name} must be an integer, not {value!r}",
-                         "give a whole number, e.g. 3")
+        raise UsageError(
+            None, None, f"parameter {param.name} must be an integer, not {value!r}", "give a whole number, e.g. 3"
+        )
     return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
 
 
@@ -161,10 +185,18 @@ def _document(value: str, store: ox.Store, param: Param):
     rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
     if not docs:
-        raise UsageError(None, None, f"unknown document symbol {value!r} for parameter {param.name}",
-                         "accepted: " + _accepted(store, "PREFIX dcterms: <http://purl.org/dc/terms/> "
-                                      "SELECT ?s WHERE { ?d dcterms:identifier ?s "
-                                      f"FILTER(STRSTARTS(STR(?d), '{ID}document/')) }}"))
+        raise UsageError(
+            None,
+            None,
+            f"unknown document symbol {value!r} for parameter {param.name}",
+            "accepted: "
+            + _accepted(
+                store,
+                "PREFIX dcterms: <http://purl.org/dc/terms/> "
+                "SELECT ?s WHERE { ?d dcterms:identifier ?s "
+                f"FILTER(STRSTARTS(STR(?d), '{ID}document/')) }}",
+            ),
+        )
     return docs[0]
 
 
@@ -172,21 +204,32 @@ def _iri(value: str, store, param: Param):
     """An absolute http(s) IRI, e.g. the SPARQL endpoint a federated query sends its SERVICE part to."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"{}|\\^`]", value.strip()):
-        raise UsageError(None, None, f"parameter {param.name} must be an absolute http(s) IRI, not {value!r}",
-                         "give e.g. https://query.wikidata.org/sparql")
+        raise UsageError(
+            None,
+            None,
+            f"parameter {param.name} must be an absolute http(s) IRI, not {value!r}",
+            "give e.g. https://query.wikidata.org/sparql",
+        )
     try:
         return ox.NamedNode(value.strip())
     except ValueError as e:
-        raise UsageError(None, None, f"parameter {param.name} is not a valid IRI: {e}",
-                         "give e.g. https://query.wikidata.org/sparql") from None
+        raise UsageError(
+            None, None, f"parameter {param.name} is not a valid IRI: {e}", "give e.g. https://query.wikidata.org/sparql"
+        ) from None
 
 
 def _notation(value: str, store: ox.Store, param: Param):
-    q = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
-         "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }")
+    q = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }"
+    )
     if not _ask(store, q, x=ox.Literal(value)):
-        raise UsageError(None, None, f"unknown provision notation {value!r} for parameter {param.name}",
-                         "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a G7 norm number, e.g. 7")
+        raise UsageError(
+            None,
+            None,
+            f"unknown provision notation {value!r} for parameter {param.name}",
+            "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a G7 norm number, e.g. 7",
+        )
     return ox.Literal(value)
 
 
@@ -197,26 +240,41 @@ PARAM_TYPES = {
     "iri": _iri,
     "notation": _notation,
     "document": _document,
-    "state": _entity("state code", lambda v: f"{ID}state/{v}" if re.fullmatch(r"[A-Z]{3}", v) else None,
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:State }",
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-                     "SELECT ?c WHERE { ?s a cno:State ; dcterms:identifier ?c }"),
-    "norm": _entity("norm", _norm_iri,
-                    "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Norm }",
-                    "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                    "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }"),
-    "topic": _entity("topic", _slug_iri("topic"),
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Topic }",
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
-                     "SELECT ?t WHERE { ?x a cno:Topic BIND(STRAFTER(STR(?x), '/topic/') AS ?t) }"),
-    "scope": _entity("practice scope", _slug_iri("scope"),
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:PracticeScope }",
-                     "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
-                     "SELECT ?t WHERE { ?x a cno:PracticeScope BIND(STRAFTER(STR(?x), '/scope/') AS ?t) }"),
-    "modality": _entity("modality", _slug_iri("modality"),
-                        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:DeonticModality }",
-                        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
-                        "SELECT ?t WHERE { ?x a cno:DeonticModality BIND(STRAFTER(STR(?x), '/modality/') AS ?t) }"),
+    "state": _entity(
+        "state code",
+        lambda v: f"{ID}state/{v}" if re.fullmatch(r"[A-Z]{3}", v) else None,
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:State }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?c WHERE { ?s a cno:State ; dcterms:identifier ?c }",
+    ),
+    "norm": _entity(
+        "norm",
+        _norm_iri,
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Norm }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }",
+    ),
+    "topic": _entity(
+        "topic",
+        _slug_iri("topic"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Topic }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:Topic BIND(STRAFTER(STR(?x), '/topic/') AS ?t) }",
+    ),
+    "scope": _entity(
+        "practice scope",
+        _slug_iri("scope"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:PracticeScope }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:PracticeScope BIND(STRAFTER(STR(?x), '/scope/') AS ?t) }",
+    ),
+    "modality": _entity(
+        "modality",
+        _slug_iri("modality"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:DeonticModality }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:DeonticModality BIND(STRAFTER(STR(?x), '/modality/') AS ?t) }",
+    ),
 }
 
 
@@ -226,8 +284,7 @@ def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variab
     unknown = sorted(set(given) - set(declared))
     if unknown:
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
-        raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}",
-                         f"accepted: {accepted}")
+        raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}", f"accepted: {accepted}")
     subs = {}
     for p in query.params:
         value = given.get(p.name, p.default)
@@ -241,6 +298,7 @@ def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variab
 
 
 # --------------------------------------------------------------------------------- running
+
 
 def open_store(project: Project) -> ox.Store:
     return ox.Store.read_only(str(project.built_store()))
@@ -266,14 +324,22 @@ def execute(store: ox.Store, text: str, substitutions=None, where: str | None = 
             data = result.serialize(format=ox.QueryResultsFormat.JSON)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         return result
-    except OSError as e:               # a SERVICE endpoint that cannot be reached or answers badly
-        raise ServiceError(where, None, f"the SERVICE endpoint failed: {e}",
-                           "check the endpoint URL (--param endpoint=...) and the network") from None
+    except OSError as e:  # a SERVICE endpoint that cannot be reached or answers badly
+        raise ServiceError(
+            where,
+            None,
+            f"the SERVICE endpoint failed: {e}",
+            "check the endpoint URL (--param endpoint=...) and the network",
+        ) from None
     except SyntaxError as e:
         raise UsageError(where, None, f"SPARQL syntax error: {e}", "fix the query text") from None
-    except RuntimeError as e:          # e.g. a parameter variable that the SELECT does not project
-        raise UsageError(where, None, f"the query cannot run: {e}",
-                         "a parameter must be a variable the SELECT projects (not only inside a subquery)") from None
+    except RuntimeError as e:  # e.g. a parameter variable that the SELECT does not project
+        raise UsageError(
+            where,
+            None,
+            f"the query cannot run: {e}",
+            "a parameter must be a variable the SELECT projects (not only inside a subquery)",
+        ) from None
 
 
 def to_python(term):
@@ -319,14 +385,24 @@ def format_results(result, fmt: str, max_width: int = 0) -> str:
     if isinstance(result, ox.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
-        rdf = {"turtle": ox.RdfFormat.TURTLE, "table": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD,
-               "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES}.get(fmt)
+        rdf = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "table": ox.RdfFormat.TURTLE,
+            "json-ld": ox.RdfFormat.JSON_LD,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "ntriples": ox.RdfFormat.N_TRIPLES,
+        }.get(fmt)
         if rdf is None:
-            raise UsageError(None, None, f"format {fmt!r} does not apply to a graph result",
-                             "use --format turtle, json-ld or ntriples")
+            raise UsageError(
+                None,
+                None,
+                f"format {fmt!r} does not apply to a graph result",
+                "use --format turtle, json-ld or ntriples",
+            )
         triples = list(result)
-        if rdf == ox.RdfFormat.TURTLE:                 # rdflib writes readable Turtle
+        if rdf == ox.RdfFormat.TURTLE:  # rdflib writes readable Turtle
             from .export import rdflib_graph
+
             return rdflib_graph([(t.subject, t.predicate, t.object) for t in triples]).serialize(format="turtle")
         return ox.serialize(triples, format=rdf).decode("utf-8")
     if fmt == "json":
@@ -347,10 +423,13 @@ def format_results(result, fmt: str, max_width: int = 0) -> str:
         for r in cells:
             for i, c in enumerate(r):
                 if len(c) > max_width:
-                    r[i] = c[:max_width - 1] + "…"
+                    r[i] = c[: max_width - 1] + "…"
                     cut = True
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    line = lambda values: " | ".join(val.ljust(w) for val, w in zip(values, widths)).rstrip()
+
+    def line(values):
+        return " | ".join(val.ljust(w) for val, w in zip(values, widths, strict=False)).rstrip()
+
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
     note = f"; values cut at {max_width} characters, --max-width 0 shows them whole" if cut else ""
@@ -358,8 +437,13 @@ def format_results(result, fmt: str, max_width: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-def run(project: Project, name_or_path: str, params: dict[str, str] | None = None,
-        store: ox.Store | None = None, text: str | None = None):
+def run(
+    project: Project,
+    name_or_path: str,
+    params: dict[str, str] | None = None,
+    store: ox.Store | None = None,
+    text: str | None = None,
+):
     """Run a library query by name (or a .rq file, or raw text); returns the pyoxigraph result."""
     store = store or open_store(project)
     if text is not None:
@@ -370,7 +454,11 @@ def run(project: Project, name_or_path: str, params: dict[str, str] | None = Non
     else:
         queries = library(project)
         if name_or_path not in queries:
-            raise UsageError(None, None, f"no query named {name_or_path!r}",
-                             "run `cybernorms queries` to list them, or give a path to a .rq file")
+            raise UsageError(
+                None,
+                None,
+                f"no query named {name_or_path!r}",
+                "run `cybernorms queries` to list them, or give a path to a .rq file",
+            )
         query = queries[name_or_path]
     return execute(store, query.text, bind(query, params or {}, store), where=str(query.path))

@@ -5,6 +5,7 @@ is not already asserted, minus the tautologies that every OWL 2 RL closure adds 
 information: `x rdf:type owl:Thing`, `x owl:sameAs x`, reflexive subclass and subproperty axioms,
 and triples about blank nodes (the anonymous parts of OWL axioms) or about built-in vocabulary.
 """
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -16,31 +17,36 @@ from .validate import asserted_quads, ntriples
 RDF_TYPE = PREFIXES["rdf"] + "type"
 OWL = PREFIXES["owl"]
 BUILTIN = (PREFIXES["rdf"], PREFIXES["rdfs"], OWL, PREFIXES["xsd"])
-REFLEXIVE = {PREFIXES["rdfs"] + "subClassOf", PREFIXES["rdfs"] + "subPropertyOf",
-             OWL + "equivalentClass", OWL + "equivalentProperty", OWL + "sameAs"}
+REFLEXIVE = {
+    PREFIXES["rdfs"] + "subClassOf",
+    PREFIXES["rdfs"] + "subPropertyOf",
+    OWL + "equivalentClass",
+    OWL + "equivalentProperty",
+    OWL + "sameAs",
+}
 
 
 def _keep(s, p, o) -> bool:
     import rdflib
+
     if isinstance(s, rdflib.BNode) or isinstance(o, rdflib.BNode):
         return False
     if str(s).startswith(BUILTIN):
         return False
     if str(p) == RDF_TYPE and str(o) in (OWL + "Thing", PREFIXES["rdfs"] + "Resource"):
         return False
-    if str(p) in REFLEXIVE and s == o:
-        return False
-    return True
+    return not (str(p) in REFLEXIVE and s == o)
 
 
 def _to_ox(term):
     import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        if term.datatype and str(term.datatype) != PREFIXES["xsd"] + "string":   # RDF 1.1: same literal
+        if term.datatype and str(term.datatype) != PREFIXES["xsd"] + "string":  # RDF 1.1: same literal
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(term)

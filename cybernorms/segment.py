@@ -10,6 +10,7 @@ Two layouts are known:
   with paragraphs 1-36, lettered subparagraphs and roman items, and the annex listing the experts;
 - "g7-synthesis": cover, introduction, "Norme 1-11" statements and the practice items under each.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,13 +38,13 @@ def slug(text: str) -> str:
 @dataclass
 class Provision:
     iri: str
-    kind: str                 # local name of a cno: class: Section, Paragraph, Subparagraph, Item, NormStatement
+    kind: str  # local name of a cno: class: Section, Paragraph, Subparagraph, Item, NormStatement
     notation: str
-    parent: str               # IRI of the enclosing provision, or of the document
-    line: int                 # line of the source text where it starts (for messages)
-    text: str | None = None   # verbatim text, artefacts repaired
+    parent: str  # IRI of the enclosing provision, or of the document
+    line: int  # line of the source text where it starts (for messages)
+    text: str | None = None  # verbatim text, artefacts repaired
     title: str | None = None  # heading as printed (sections)
-    order: int = 0            # position in the document's reading order, from 1
+    order: int = 0  # position in the document's reading order, from 1
 
 
 @dataclass
@@ -64,10 +65,11 @@ class Source:
 
 # --------------------------------------------------------------------------- reading
 
+
 @dataclass
 class Block:
     lines: list[str]
-    line: int                 # source line number of the first line
+    line: int  # source line number of the first line
 
     @property
     def text(self) -> str:
@@ -76,8 +78,8 @@ class Block:
 
 def _clean_line(line: str) -> str:
     line = line.rstrip()
-    line = re.sub(r"^#+\s+", "", line)                                   # markdown heading marks
-    line = re.sub(r"(?<=\S)\*{2,}(?=[A-ZÀ-ÖØ-Ý])", "\n", line)           # blocks glued by bold marks
+    line = re.sub(r"^#+\s+", "", line)  # markdown heading marks
+    line = re.sub(r"(?<=\S)\*{2,}(?=[A-ZÀ-ÖØ-Ý])", "\n", line)  # blocks glued by bold marks
     return line.replace("**", "")
 
 
@@ -147,7 +149,7 @@ def _segment_un_report(source: Source) -> None:
     doc = source.iri
     groups = meta.get("annex_groups", [])
     honorifics = tuple(meta.get("honorifics", []))
-    blocks = [b for b in read_blocks(source.text_path)]
+    blocks = list(read_blocks(source.text_path))
 
     # The table of contents is a heading followed by table rows: not part of the text.
     kept: list[Block] = []
@@ -159,13 +161,13 @@ def _segment_un_report(source: Source) -> None:
 
     cover_lines: list[str] = []
     cover_line = blocks[0].line if blocks else 1
-    section: Provision | None = None          # current front section or chapter
+    section: Provision | None = None  # current front section or chapter
     section_name = "cover"
     counters: dict[str, int] = {}
     last_para = 0
     para: Provision | None = None
     sub: Provision | None = None
-    last: Provision | None = None             # the unit a continuation block would extend
+    last: Provision | None = None  # the unit a continuation block would extend
     annex_blocks: list[Block] = []
 
     i = 0
@@ -174,7 +176,7 @@ def _segment_un_report(source: Source) -> None:
         i += 1
         first = b.lines[0]
         if first == "Annexe":
-            annex_blocks = [Block(b.lines[1:], b.line)] + blocks[i:]
+            annex_blocks = [Block(b.lines[1:], b.line), *blocks[i:]]
             break
         if first in FRONT_SECTIONS:
             section_name = FRONT_SECTIONS[first]
@@ -191,10 +193,10 @@ def _segment_un_report(source: Source) -> None:
         if m:
             cover_lines.append(b.text)
             continue
-        if section is None:                                       # the cover page
+        if section is None:  # the cover page
             cover_lines.extend(b.lines)
             continue
-        if b.text == meta["title"]:                                # the report's own title line
+        if b.text == meta["title"]:  # the report's own title line
             last = None
             continue
 
@@ -202,7 +204,7 @@ def _segment_un_report(source: Source) -> None:
         for offset, line in enumerate(b.lines):
             number = b.line + offset
             if section_name == "chapter":
-                if (m := PARAGRAPH.match(line)):
+                if m := PARAGRAPH.match(line):
                     n = int(m.group(1))
                     if n != last_para + 1:
                         w.fail(number, f"paragraph {n} follows paragraph {last_para}")
@@ -215,25 +217,43 @@ def _segment_un_report(source: Source) -> None:
                     letter = m.group(1)
                     expected = "a" if sub is None or sub.parent != para.iri else chr(ord(sub.notation[-2]) + 1)
                     if letter != expected:
-                        w.fail(number, f"subparagraph {para.notation}({letter}) where {para.notation}({expected}) was expected")
-                    sub = w.add("Subparagraph", f"para/{para.notation}/{letter}",
-                                f"{para.notation}({letter})", para.iri, number, m.group(2))
+                        w.fail(
+                            number,
+                            f"subparagraph {para.notation}({letter}) where {para.notation}({expected}) was expected",
+                        )
+                    sub = w.add(
+                        "Subparagraph",
+                        f"para/{para.notation}/{letter}",
+                        f"{para.notation}({letter})",
+                        para.iri,
+                        number,
+                        m.group(2),
+                    )
                     last = sub
                     continue
                 if (m := ITEM.match(line)) and sub is not None:
                     roman = m.group(1)
                     siblings = [p for p in source.provisions if p.parent == sub.iri]
                     if roman != ROMAN[len(siblings)]:
-                        w.fail(number, f"item {sub.notation}({roman}) where {sub.notation}({ROMAN[len(siblings)]}) was expected")
-                    last = w.add("Item", f"para/{para.notation}/{sub.notation[-2]}/{roman}",
-                                 f"{sub.notation}({roman})", sub.iri, number, m.group(2))
+                        w.fail(
+                            number,
+                            f"item {sub.notation}({roman}) where {sub.notation}({ROMAN[len(siblings)]}) was expected",
+                        )
+                    last = w.add(
+                        "Item",
+                        f"para/{para.notation}/{sub.notation[-2]}/{roman}",
+                        f"{sub.notation}({roman})",
+                        sub.iri,
+                        number,
+                        m.group(2),
+                    )
                     continue
                 if last is None:
                     w.fail(number, f"text outside any numbered paragraph: {line[:60]!r}")
             else:
                 if section_name == "letter" and DATE_LINE.match(line):
                     last = w.add("Paragraph", "letter/date", "letter/date", section.iri, number, line)
-                    last = None                                   # a date is never continued
+                    last = None  # a date is never continued
                     continue
                 if section_name == "letter" and line == "Le Président du Groupe":
                     signature = "\n".join(b.lines[offset:])
@@ -241,7 +261,7 @@ def _segment_un_report(source: Source) -> None:
                     last = None
                     break
             if last is not None and (offset > 0 or _continues(last.text, line)):
-                last.text = f"{last.text} {line}"                   # page break or wrapped line
+                last.text = f"{last.text} {line}"  # page break or wrapped line
                 continue
             if section_name == "chapter":
                 w.fail(number, f"text outside any numbered paragraph: {line[:60]!r}")
@@ -251,8 +271,9 @@ def _segment_un_report(source: Source) -> None:
 
     if not cover_lines:
         w.fail(1, "no cover page found")
-    source.provisions.insert(0, Provision(f"{doc}/cover", "Section", "cover", doc, cover_line,
-                                          text="\n".join(cover_lines)))
+    source.provisions.insert(
+        0, Provision(f"{doc}/cover", "Section", "cover", doc, cover_line, text="\n".join(cover_lines))
+    )
     if not annex_blocks:
         w.fail(None, "no annex found (a line 'Annexe' followed by the list of experts)")
     _segment_annex(w, annex_blocks, groups, honorifics)
@@ -264,7 +285,7 @@ def _segment_annex(w: _Writer, blocks: list[Block], groups: list[str], honorific
     title = title_block.lines[0]
     annex = w.add("Section", "annex", "annex", doc, title_block.line - 0, title=title)
     lines: list[tuple[int, str]] = []
-    for b in [Block(title_block.lines[1:], title_block.line)] + blocks[1:]:
+    for b in [Block(title_block.lines[1:], title_block.line), *blocks[1:]]:
         lines += [(b.line + k, line) for k, line in enumerate(b.lines)]
     group: Provision | None = None
     entry: Provision | None = None
@@ -286,14 +307,17 @@ def _segment_annex(w: _Writer, blocks: list[Block], groups: list[str], honorific
             after_heading = True
             continue
         if group is None:
-            w.fail(number, f"annex text before the first state heading: {line[:60]!r}",
-                   "add the heading to annex_groups in data/sources/A-70-174.toml")
+            w.fail(
+                number,
+                f"annex text before the first state heading: {line[:60]!r}",
+                "add the heading to annex_groups in data/sources/A-70-174.toml",
+            )
         if after_heading or SESSIONS.search(line):
             close_entry()
             name = SESSIONS.split(line)[0].split(",")[0].strip()
             for h in honorifics:
                 if name.startswith(h + " "):
-                    name = name[len(h) + 1:]
+                    name = name[len(h) + 1 :]
             entry = w.add("Item", f"annex/{slug(name)}", f"annex/{slug(name)}", group.iri, number)
             entry.title = name
             entry_lines = [line]
@@ -303,8 +327,11 @@ def _segment_annex(w: _Writer, blocks: list[Block], groups: list[str], honorific
     close_entry()
     if seen_groups != groups:
         missing = [g for g in groups if g not in seen_groups]
-        w.fail(None, f"annex headings differ from annex_groups: missing {missing}",
-               "correct annex_groups in data/sources/A-70-174.toml")
+        w.fail(
+            None,
+            f"annex headings differ from annex_groups: missing {missing}",
+            "correct annex_groups in data/sources/A-70-174.toml",
+        )
 
 
 # --------------------------------------------------------------------------- g7-synthesis
@@ -346,21 +373,22 @@ def _segment_g7(source: Source) -> None:
             number = b.line + offset
             if line.startswith("- "):
                 count += 1
-                last = w.add("Item", f"norme/{norm.notation}/{count}", f"{norm.notation}.{count}",
-                             norm.iri, number, line[2:])
+                last = w.add(
+                    "Item", f"norme/{norm.notation}/{count}", f"{norm.notation}.{count}", norm.iri, number, line[2:]
+                )
                 continue
             if last is not None and (offset > 0 or _continues(last.text, line)):
                 last.text = f"{last.text} {line}"
                 continue
             count += 1
-            last = w.add("Paragraph", f"norme/{norm.notation}/{count}", f"{norm.notation}.{count}",
-                         norm.iri, number, line)
+            last = w.add(
+                "Paragraph", f"norme/{norm.notation}/{count}", f"{norm.notation}.{count}", norm.iri, number, line
+            )
     if not cover:
         w.fail(1, "no cover lines (date and title) found")
-    source.provisions.insert(0, Provision(f"{doc}/cover", "Section", "cover", doc, cover_line,
-                                          text="\n".join(cover)))
+    source.provisions.insert(0, Provision(f"{doc}/cover", "Section", "cover", doc, cover_line, text="\n".join(cover)))
     final = source.provisions[-1]
-    final.text = re.sub(r"\s*/\.$", "", final.text)               # end-of-document mark "./."
+    final.text = re.sub(r"\s*/\.$", "", final.text)  # end-of-document mark "./."
 
 
 LAYOUTS = {"un-report": _segment_un_report, "g7-synthesis": _segment_g7}
@@ -383,8 +411,9 @@ def load_source(project: Project, meta_path: Path) -> Source:
         raise InputError(where, None, f"unknown graph {meta['graph']!r}", f"use one of {sorted(GRAPH_BY_NAME)}")
     text_path = meta_path.parent / meta["file"]
     if not text_path.is_file():
-        raise InputError(project.rel(text_path), None, "source text file is missing",
-                         f"restore it, or correct 'file' in {where}")
+        raise InputError(
+            project.rel(text_path), None, "source text file is missing", f"restore it, or correct 'file' in {where}"
+        )
     source = Source(meta_path, meta, text_path)
     LAYOUTS[meta["layout"]](source)
     for order, p in enumerate(source.provisions, start=1):
@@ -392,9 +421,12 @@ def load_source(project: Project, meta_path: Path) -> Source:
     seen: dict[str, Provision] = {}
     for p in source.provisions:
         if p.iri in seen:
-            raise InputError(f"data/sources/{meta['file']}", p.line,
-                             f"two provisions get the same IRI {p.iri} (also line {seen[p.iri].line})",
-                             "check the numbering in the source text")
+            raise InputError(
+                f"data/sources/{meta['file']}",
+                p.line,
+                f"two provisions get the same IRI {p.iri} (also line {seen[p.iri].line})",
+                "check the numbering in the source text",
+            )
         seen[p.iri] = p
     return source
 
@@ -402,12 +434,14 @@ def load_source(project: Project, meta_path: Path) -> Source:
 def load_sources(project: Project) -> list[Source]:
     metas = project.source_metadata()
     if not metas:
-        raise InputError("data/sources", None, "no source metadata (*.toml) found",
-                         "restore data/sources from version control")
+        raise InputError(
+            "data/sources", None, "no source metadata (*.toml) found", "restore data/sources from version control"
+        )
     return [load_source(project, m) for m in metas]
 
 
 # --------------------------------------------------------------------------- RDF
+
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
@@ -451,8 +485,11 @@ def labels(p: Provision) -> tuple[str, str]:
     if "." in n:
         norme, k = n.split(".", 1)
         return f"norme {norme}, point {k}", f"norm {norme}, item {k}"
-    kind = {"Paragraph": ("paragraphe", "paragraph"), "Subparagraph": ("alinéa", "subparagraph"),
-            "Item": ("point", "item")}[p.kind]
+    kind = {
+        "Paragraph": ("paragraphe", "paragraph"),
+        "Subparagraph": ("alinéa", "subparagraph"),
+        "Item": ("point", "item"),
+    }[p.kind]
     return f"{kind[0]} {n}", f"{kind[1]} {n}"
 
 
@@ -486,7 +523,7 @@ def source_quads(source: Source) -> list[ox.Quad]:
         add(s, SKOS + "notation", ox.Literal(p.notation))
         add(s, CNO + "order", ox.Literal(str(p.order), datatype=_n(XSD + "integer")))
         add(s, CNO + "parent", _n(p.parent))
-        for language, name in zip(("fr", "en"), labels(p)):
+        for language, name in zip(("fr", "en"), labels(p), strict=False):
             short = short_labels.get(language) or meta.get("symbol") or meta["title"]
             add(s, RDFS + "label", ox.Literal(f"{short}, {name}", language=language))
         if p.text is not None:

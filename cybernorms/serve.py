@@ -3,6 +3,7 @@
 The union of the named graphs is the default graph; a query timeout bounds runaway queries;
 updates are refused (HTTP 403) because the server is read-only. The YASGUI page is at /.
 """
+
 from __future__ import annotations
 
 import errno
@@ -30,8 +31,12 @@ def oxigraph_binary() -> str:
     found = shutil.which("oxigraph")
     if found:
         return found
-    raise ServiceError("oxigraph", None, "the oxigraph server program was not found",
-                       "install the project (pip install -e .), which installs the oxigraph package")
+    raise ServiceError(
+        "oxigraph",
+        None,
+        "the oxigraph server program was not found",
+        "install the project (pip install -e .), which installs the oxigraph package",
+    )
 
 
 def check_port(host: str, port: int) -> None:
@@ -40,10 +45,15 @@ def check_port(host: str, port: int) -> None:
             s.bind((host, port))
         except OSError as e:
             if e.errno == errno.EADDRINUSE:
-                raise ServiceError(f"{host}:{port}", None, "port already in use",
-                                   "stop the program using it or choose another with --port") from None
-            raise ServiceError(f"{host}:{port}", None, f"cannot listen there: {e.strerror}",
-                               "choose another --host or --port") from None
+                raise ServiceError(
+                    f"{host}:{port}",
+                    None,
+                    "port already in use",
+                    "stop the program using it or choose another with --port",
+                ) from None
+            raise ServiceError(
+                f"{host}:{port}", None, f"cannot listen there: {e.strerror}", "choose another --host or --port"
+            ) from None
 
 
 def urls(host: str, port: int) -> tuple[str, str]:
@@ -52,8 +62,17 @@ def urls(host: str, port: int) -> tuple[str, str]:
 
 
 def command(project: Project, host: str, port: int, timeout: int) -> list[str]:
-    return [oxigraph_binary(), "serve-read-only", "--location", str(project.built_store().resolve()),
-            "--bind", f"{host}:{port}", "--union-default-graph", "--timeout-s", str(timeout)]
+    return [
+        oxigraph_binary(),
+        "serve-read-only",
+        "--location",
+        str(project.built_store().resolve()),
+        "--bind",
+        f"{host}:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        str(timeout),
+    ]
 
 
 def store_command(location: Path | None, host: str, port: int, read_write: bool = False) -> list[str]:
@@ -63,8 +82,14 @@ def store_command(location: Path | None, host: str, port: int, read_write: bool 
     return cmd + (["--location", str(location)] if location is not None else [])
 
 
-def start(project: Project, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          timeout: int = DEFAULT_TIMEOUT, wait: float = 20.0, **popen) -> subprocess.Popen:
+def start(
+    project: Project,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    timeout: int = DEFAULT_TIMEOUT,
+    wait: float = 20.0,
+    **popen,
+) -> subprocess.Popen:
     """Start the server in the background and return once it answers queries."""
     return launch(command(project, host, port, timeout), host, port, wait, **popen)
 
@@ -78,8 +103,12 @@ def launch(cmd: list[str], host: str, port: int, wait: float = 20.0, **popen) ->
     probe = query_url + "?query=ASK%7B%7D"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServiceError(f"{host}:{port}", None, f"the server exited with status {proc.returncode}",
-                               "run the command by hand to see its output")
+            raise ServiceError(
+                f"{host}:{port}",
+                None,
+                f"the server exited with status {proc.returncode}",
+                "run the command by hand to see its output",
+            )
         try:
             with urllib.request.urlopen(probe, timeout=1) as r:
                 if r.status == 200:

@@ -6,8 +6,10 @@ failure or a kill at any moment leaves build/store pointing at the previous comp
 keeps answering. The fingerprint is a hash of every input and of the code, so a rebuild with
 unchanged inputs finds its store already current and does nothing.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,10 +34,8 @@ def fingerprint(project: Project) -> str:
         h.update(path.read_bytes())
         h.update(b"\0")
     for name in PACKAGES:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"{name}=={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
     return h.hexdigest()
 
 
@@ -73,23 +73,23 @@ def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
     store.bulk_extend(quads)
     store.flush()
     total = len(store)
-    del store                                                    # closes the database
+    del store  # closes the database
 
-    if final.exists():                                           # an older, non-current copy
+    if final.exists():  # an older, non-current copy
         shutil.rmtree(final)
     info = {"fingerprint": fp, "triples": total, "graphs": counts}
     (stores / f"{name}.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.rename(tmp, final)
 
     link = project.store
-    if link.exists() and not link.is_symlink():                  # a plain directory from elsewhere
+    if link.exists() and not link.is_symlink():  # a plain directory from elsewhere
         os.rename(link, stores / f"legacy-{os.getpid()}")
     tmp_link = project.build / f".store-link-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     os.symlink(Path("stores") / name, tmp_link)
     previous = link.resolve() if link.is_symlink() else None
-    os.replace(tmp_link, link)                                   # the atomic swap
+    os.replace(tmp_link, link)  # the atomic swap
     _collect(project, keep={final.resolve(), previous})
     return final
 
@@ -108,4 +108,3 @@ def _collect(project: Project, keep: set) -> None:
     for stray in project.build.glob(".store-link-*"):
         if stray.is_symlink():
             stray.unlink()
-

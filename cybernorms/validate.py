@@ -5,6 +5,7 @@ In order, cheapest first: SHACL shapes (ontology/shapes.ttl), the violation quer
 HermiT through owlready2. The first failing step stops the build with one line naming the file,
 the line when it can be found, the problem and what to do; the full list goes to the report file.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -47,13 +48,16 @@ def _fail(ds: Dataset, step: str, problems: list[Problem], hint: str, report: Pa
         more += f", all listed in {ds.project.rel(report)})" if report else ")"
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(f"{step}: {len(problems)} problem(s)\n" +
-                          "".join(f"- {p.focus or ''} {p.text}\n" for p in problems), encoding="utf-8")
+        report.write_text(
+            f"{step}: {len(problems)} problem(s)\n" + "".join(f"- {p.focus or ''} {p.text}\n" for p in problems),
+            encoding="utf-8",
+        )
     focus = f"<{first.focus}> " if first.focus else ""
     return InputError(where, line, f"{step}: {focus}{first.text}{more}", hint)
 
 
 # ----------------------------------------------------------------------------------- SHACL
+
 
 def shacl(ds: Dataset, report: Path | None = None) -> None:
     import rdflib
@@ -62,11 +66,12 @@ def shacl(ds: Dataset, report: Path | None = None) -> None:
     shapes_path = ds.project.root / SHAPES
     if not shapes_path.is_file():
         raise InputError(SHAPES, None, "the SHACL shapes file is missing", "restore it from version control")
-    shape_quads = parse_file(ds.project, shapes_path, GRAPH_BY_NAME["ontology"].iri)   # syntax errors with position
+    shape_quads = parse_file(ds.project, shapes_path, GRAPH_BY_NAME["ontology"].iri)  # syntax errors with position
     shapes = rdflib.Graph().parse(data=ntriples(shape_quads), format="nt")
     data = rdflib.Graph().parse(data=ntriples(asserted_quads(ds)), format="nt")
-    conforms, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none",
-                                          allow_warnings=True, advanced=True)
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
+    )
     if conforms:
         return
     problems = []
@@ -85,8 +90,13 @@ def shacl(ds: Dataset, report: Path | None = None) -> None:
         problems.append(Problem(str(focus) if isinstance(focus, rdflib.URIRef) else None, text))
     if problems:
         problems.sort(key=lambda p: (p.focus or "", p.text))
-        raise _fail(ds, "SHACL violation", problems,
-                    "correct the data or, if the data is right, the shape in ontology/shapes.ttl", report)
+        raise _fail(
+            ds,
+            "SHACL violation",
+            problems,
+            "correct the data or, if the data is right, the shape in ontology/shapes.ttl",
+            report,
+        )
 
 
 def _short(iri: str) -> str:
@@ -94,6 +104,7 @@ def _short(iri: str) -> str:
 
 
 # ------------------------------------------------------------------------- violation queries
+
 
 def checks(ds: Dataset, report: Path | None = None) -> None:
     """Run every queries/check-*.rq over the union of the asserted graphs; any row fails."""
@@ -112,10 +123,19 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
         for row in rows:
             focus = row["focus"] if "focus" in variables else None
             detail = ", ".join(f"{v}={_term(row[v])}" for v in variables if v != "focus" and row[v] is not None)
-            problems.append(Problem(focus.value if isinstance(focus, ox.NamedNode) else None,
-                                    query.title + (f" ({detail})" if detail else "")))
-        raise _fail(ds, f"check {path.stem}", problems,
-                    query.hint or f"see {ds.project.rel(path)} for what the check requires", report)
+            problems.append(
+                Problem(
+                    focus.value if isinstance(focus, ox.NamedNode) else None,
+                    query.title + (f" ({detail})" if detail else ""),
+                )
+            )
+        raise _fail(
+            ds,
+            f"check {path.stem}",
+            problems,
+            query.hint or f"see {ds.project.rel(path)} for what the check requires",
+            report,
+        )
 
 
 def _term(t) -> str:
@@ -167,8 +187,12 @@ def consistency(ds: Dataset) -> None:
     import owlready2
 
     if shutil.which(owlready2.JAVA_EXE) is None:
-        raise ServiceError("java", None, "Java was not found, and HermiT needs it",
-                           "install a Java runtime (17 or later) and put java on PATH")
+        raise ServiceError(
+            "java",
+            None,
+            "Java was not found, and HermiT needs it",
+            "install a Java runtime (17 or later) and put java on PATH",
+        )
     with tempfile.TemporaryDirectory(prefix="cybernorms-hermit-") as tmp:
         path = Path(tmp) / "all.nt"
         path.write_text(ntriples(asserted_quads(ds)), encoding="utf-8")
@@ -176,29 +200,39 @@ def consistency(ds: Dataset) -> None:
         world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             # xsd:date literals are outside the OWL 2 datatype map: HermiT treats them as opaque values.
-            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                           ignore_unsupported_datatypes=True)
+            owlready2.sync_reasoner_hermit(
+                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+            )
         except owlready2.OwlReadyInconsistentOntologyError:
             rows = list(ds.store.query(DIAGNOSIS, use_default_graph_as_union=True))
             if not rows:
-                raise InputError("data", None, "OWL inconsistency: HermiT finds the ontology and data "
-                                 "inconsistent, and no clash of disjoint classes explains it",
-                                 "look for a functional data property with two values, or a restriction "
-                                 "the data violates") from None
+                raise InputError(
+                    "data",
+                    None,
+                    "OWL inconsistency: HermiT finds the ontology and data "
+                    "inconsistent, and no clash of disjoint classes explains it",
+                    "look for a functional data property with two values, or a restriction the data violates",
+                ) from None
             r = rows[0]
             x = r["x"].value
             reasons = [_reason(ds, x, r[f"why{i}"].value, r[f"side{i}"].value, r[f"o{i}"].value) for i in (1, 2)]
             # point at the statement that is not a plain type assertion, if one is: the usual mistake
             # is a property used on the wrong kind of thing (its domain or range adds the clashing class)
             culprit = next((rs for rs in reversed(reasons) if not rs[0].startswith("typed")), reasons[1])
-            detail = "; ".join(f"{_short(r[f'c{i}'].value)} as {how} ({where}{':' + str(line) if line else ''})"
-                               for i, (how, where, line) in zip((1, 2), reasons))
-            raise InputError(culprit[1], culprit[2],
-                             f"OWL inconsistency: <{x}> is both {_short(r['c1'].value)} and "
-                             f"{_short(r['c2'].value)}, which the ontology declares disjoint: {detail}",
-                             "correct the statement, or the axioms in ontology/cybernorms.ttl") from None
+            detail = "; ".join(
+                f"{_short(r[f'c{i}'].value)} as {how} ({where}{':' + str(line) if line else ''})"
+                for i, (how, where, line) in zip((1, 2), reasons, strict=False)
+            )
+            raise InputError(
+                culprit[1],
+                culprit[2],
+                f"OWL inconsistency: <{x}> is both {_short(r['c1'].value)} and "
+                f"{_short(r['c2'].value)}, which the ontology declares disjoint: {detail}",
+                "correct the statement, or the axioms in ontology/cybernorms.ttl",
+            ) from None
         except owlready2.OwlReadyJavaError as e:
-            raise ServiceError("java", None, f"HermiT failed to run: {str(e).splitlines()[0][:200]}",
-                               "check the Java installation") from None
+            raise ServiceError(
+                "java", None, f"HermiT failed to run: {str(e).splitlines()[0][:200]}", "check the Java installation"
+            ) from None
         finally:
             world.close()

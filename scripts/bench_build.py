@@ -5,6 +5,7 @@ rebuild with unchanged inputs, each run in a fresh process. Usage:
 
 Prints one line per run and the medians. Figures go in the closing notes and the README, never
 into timed assertions in the test suite."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,22 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(build_dir: Path) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "cybernorms.cli", "--root", str(ROOT), "--build-dir",
-                          str(build_dir), "build", "--quiet"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cybernorms.cli",
+            "--root",
+            str(ROOT),
+            "--build-dir",
+            str(build_dir),
+            "build",
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     wall = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(peak, before) / 1024, out.splitlines()[0]
@@ -42,8 +57,10 @@ def main() -> None:
             wall, _, line = run(Path(tmp))
             warm.append(wall)
             print(f"unchanged rebuild {i + 1}: {wall:.2f} s  [{line}]")
-    print(f"median cold build: {statistics.median(cold):.2f} s; median unchanged rebuild: "
-          f"{statistics.median(warm):.2f} s (each includes Python start-up)")
+    print(
+        f"median cold build: {statistics.median(cold):.2f} s; median unchanged rebuild: "
+        f"{statistics.median(warm):.2f} s (each includes Python start-up)"
+    )
 
 
 if __name__ == "__main__":

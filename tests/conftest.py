@@ -1,5 +1,6 @@
 """Shared fixtures: one build of the real project per test session, in a temporary directory, and
 helpers to ask it SPARQL questions with plain Python answers."""
+
 from __future__ import annotations
 
 import shutil
@@ -46,6 +47,7 @@ def store(project) -> ox.Store:
 def sparql(store):
     """sparql(query) -> list of tuples of Python values (IRIs as strings), over the union of graphs.
     The common prefixes are declared; `id:` stands for the data namespace."""
+
     def ask(query: str, **bindings):
         text = PREFIXES + f"PREFIX id: <{ID}>\n" + query
         subs = {ox.Variable(k): v for k, v in bindings.items()}
@@ -54,12 +56,14 @@ def sparql(store):
             return bool(result)
         variables = [v.value for v in result.variables]
         return [tuple(to_python(row[v]) for v in variables) for row in result]
+
     return ask
 
 
 def free_port() -> int:
     """A TCP port of 127.0.0.1 that nothing listens on (for the servers tests start)."""
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -74,7 +78,9 @@ def cli(project: Project, *args) -> tuple[int, str, str]:
     """Run the command line on a project; returns (exit status, stdout, stderr)."""
     import contextlib
     import io
+
     from cybernorms.cli import main
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["--root", str(project.root), "--build-dir", str(project.build), *args])
@@ -86,7 +92,7 @@ def one_line_error(err: str) -> str:
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
     assert lines[0].startswith("error: "), err
-    return lines[0][len("error: "):]
+    return lines[0][len("error: ") :]
 
 
 def copy_project(tmp_path: Path) -> Project:

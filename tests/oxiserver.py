@@ -1,5 +1,6 @@
 """Local servers for the tests: an Oxigraph server (cybernorms.serve starts and stops it) on a free
 port of 127.0.0.1, loaded with a fixture, and always stopped."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,13 +22,22 @@ def oxigraph(location: Path | None = None, load: Path | None = None):
     """A read-write Oxigraph server (in memory, or on `location`), with `load` (Turtle) in its default
     graph; yields its base URL (http://127.0.0.1:PORT): /query, /update and the Graph Store at /store."""
     port = free_port()
-    proc = serve.launch(serve.store_command(location, HOST, port, read_write=True), HOST, port,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = serve.launch(
+        serve.store_command(location, HOST, port, read_write=True),
+        HOST,
+        port,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://{HOST}:{port}"
     try:
         if load is not None:
-            request = urllib.request.Request(f"{base}/store?default", data=Path(load).read_bytes(), method="POST",
-                                             headers={"Content-Type": "text/turtle"})
+            request = urllib.request.Request(
+                f"{base}/store?default",
+                data=Path(load).read_bytes(),
+                method="POST",
+                headers={"Content-Type": "text/turtle"},
+            )
             with urllib.request.urlopen(request, timeout=30) as r:
                 assert r.status in (200, 201, 204)
         yield base

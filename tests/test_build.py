@@ -1,5 +1,6 @@
 """The build: named graphs, the 11 norms in the store, no-op rebuilds, and safety when a build is
 killed at the worst moments (the previous store must keep answering, also through a server)."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ SELECT ?notation ?text WHERE {
   ?norm a cno:Norm ; skos:notation ?notation ; cno:hasSource ?p . ?p cno:text ?text .
 } ORDER BY ?notation
 """
-EXTRA = "@base <https://w3id.org/cybernorms/id/> .\n" \
-        "<norm/13a> <http://www.w3.org/2004/02/skos/core#scopeNote> \"added by a test\"@en .\n"
+EXTRA = (
+    "@base <https://w3id.org/cybernorms/id/> .\n"
+    '<norm/13a> <http://www.w3.org/2004/02/skos/core#scopeNote> "added by a test"@en .\n'
+)
 
 
 def norms_in(store_path):
@@ -52,25 +55,33 @@ def test_the_eleven_norms_with_their_french_text(store):
     rows = [(r["notation"].value, r["text"]) for r in store.query(NORMS, use_default_graph_as_union=True)]
     assert [n for n, _ in rows] == [f"13({c})" for c in "abcdefghijk"]
     assert all(t.language == "fr" for _, t in rows)
-    texts = dict((n, t.value) for n, t in rows)
+    texts = {n: t.value for n, t in rows}
     assert texts["13(f)"].startswith("Un État ne devrait pas mener ou soutenir sciemment une activité informatique")
-    assert texts["13(k)"].endswith("un État ne devrait pas se servir d'équipes d'intervention d'urgence agréées "
-                                   "pour se livrer à des activités internationales malveillantes;")
+    assert texts["13(k)"].endswith(
+        "un État ne devrait pas se servir d'équipes d'intervention d'urgence agréées "
+        "pour se livrer à des activités internationales malveillantes;"
+    )
 
 
 def test_inferred_graph_holds_entailments_only(store):
     g = "https://w3id.org/cybernorms/graph/inferred"
     # the inverse of cno:expresses is entailed, never asserted
-    assert bool(store.query(f"""PREFIX cno: <https://w3id.org/cybernorms/ontology#>
+    assert bool(
+        store.query(f"""PREFIX cno: <https://w3id.org/cybernorms/ontology#>
         ASK {{ GRAPH <{g}> {{ <https://w3id.org/cybernorms/id/norm/13g> cno:expressedBy
-               <https://w3id.org/cybernorms/id/document/A-70-174/para/13/g> }} }}"""))
+               <https://w3id.org/cybernorms/id/document/A-70-174/para/13/g> }} }}""")
+    )
     # transitive part-of: a subparagraph is part of its document
-    assert bool(store.query(f"""PREFIX cno: <https://w3id.org/cybernorms/ontology#>
+    assert bool(
+        store.query(f"""PREFIX cno: <https://w3id.org/cybernorms/ontology#>
         ASK {{ GRAPH <{g}> {{ <https://w3id.org/cybernorms/id/document/A-70-174/para/16/d/iv> cno:partOf
-               <https://w3id.org/cybernorms/id/document/A-70-174> }} }}"""))
+               <https://w3id.org/cybernorms/id/document/A-70-174> }} }}""")
+    )
     # no tautologies and nothing that is also asserted
     assert not bool(store.query(f"ASK {{ GRAPH <{g}> {{ ?s a <http://www.w3.org/2002/07/owl#Thing> }} }}"))
-    assert not bool(store.query(f"""ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{g}>) }}"""))
+    assert not bool(
+        store.query(f"""ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{g}>) }}""")
+    )
 
 
 def test_unchanged_inputs_rebuild_does_nothing_and_says_so(tmp_path, capsys):
@@ -138,8 +149,9 @@ def test_a_killed_build_leaves_the_previous_store_answering(tmp_path, where):
     server = serve.start(p, "127.0.0.1", port)
     try:
         (p.root / "data/curation/extra.ttl").write_text(EXTRA, encoding="utf-8")
-        killed = subprocess.run([sys.executable, "-c", KILLER, str(p.root), where], cwd=p.root,
-                                capture_output=True, text=True)
+        killed = subprocess.run(
+            [sys.executable, "-c", KILLER, str(p.root), where], cwd=p.root, capture_output=True, text=True, check=False
+        )
         assert killed.returncode == -9, killed.stderr
         # the link still points at the complete previous store, which answers in-process and over HTTP
         assert p.store.resolve() == old_target
@@ -159,9 +171,11 @@ def test_a_killed_build_leaves_the_previous_store_answering(tmp_path, where):
 
 def _http_norms(port: int) -> list[str]:
     body = urllib.parse.urlencode({"query": NORMS}).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/query", data=body,
-                                 headers={"Accept": "application/sparql-results+json",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/query",
+        data=body,
+        headers={"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         data = json.load(r)
     return [b["notation"]["value"] for b in data["results"]["bindings"]]

@@ -1,5 +1,6 @@
 """Every violation query (queries/check-*.rq) has a FAIL fixture, added to the real data, for which
 it reports exactly the expected entity; on the real data alone (the PASS case) it reports nothing."""
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ def run(check: Path, quads) -> set[str]:
 
 
 def test_every_check_has_a_fail_fixture():
-    assert {c.stem for c in CHECKS} == {f.name[:-len(".fail.ttl")] for f in FIXTURES.glob("*.fail.ttl")}
+    assert {c.stem for c in CHECKS} == {f.name[: -len(".fail.ttl")] for f in FIXTURES.glob("*.fail.ttl")}
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
@@ -46,7 +47,9 @@ def test_fail_fixture_is_reported(check, asserted):
     fixture = FIXTURES / f"{check.stem}.fail.ttl"
     text = fixture.read_text(encoding="utf-8")
     graph = re.search(r"\(graph/([\w-]+)\)", text).group(1)
-    expected = set(re.search(r"^# expect: (.+)$", text, re.M).group(1).split(", "))
-    extra = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(GRAPH + graph))
-             for t in ox.parse(path=str(fixture), format=ox.RdfFormat.TURTLE)]
+    expected = set(re.search(r"^# expect: (.+)$", text, re.MULTILINE).group(1).split(", "))
+    extra = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(GRAPH + graph))
+        for t in ox.parse(path=str(fixture), format=ox.RdfFormat.TURTLE)
+    ]
     assert run(check, asserted + extra) == expected

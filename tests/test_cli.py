@@ -1,4 +1,5 @@
 """The query command line: a .rq file or --text, in every output format; listing the library."""
+
 from __future__ import annotations
 
 import csv

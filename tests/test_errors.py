@@ -1,6 +1,7 @@
 """Bad input: one clear line (file, line, what is wrong, what to do), exit status 2, and the previous
 store and exports left untouched. Each case has a PASS fixture (accepted) and a FAIL fixture
 (rejected with the expected message), in tests/fixtures/errors/."""
+
 from __future__ import annotations
 
 import shutil
@@ -29,8 +30,11 @@ def built(tmp_path_factory):
 
 def snapshot(p):
     """What must not change when a build or an export fails."""
-    return (p.store.resolve(), (p.dist / "SHA256SUMS").read_bytes(),
-            sorted(x.name for x in (p.build / "stores").iterdir()))
+    return (
+        p.store.resolve(),
+        (p.dist / "SHA256SUMS").read_bytes(),
+        sorted(x.name for x in (p.build / "stores").iterdir()),
+    )
 
 
 def with_fixture(p, name):
@@ -45,6 +49,7 @@ def cleanup(built):
 
 # ------------------------------------------------------------------------- malformed Turtle
 
+
 def test_syntax_pass(built):
     with_fixture(built, "syntax-pass.ttl")
     assert cli(built, "build", "--quiet")[0] == 0
@@ -57,12 +62,15 @@ def test_syntax_fail(built):
     assert code == 2
     message = one_line_error(err)
     # the dot is missing at the end of line 4; the parser notices at line 5, column 1
-    assert message == ("data/curation/fixture.ttl:5:1: Turtle syntax error: A dot is expected at the end of "
-                       "statements; fix the Turtle at that position (see https://www.w3.org/TR/turtle/)")
+    assert message == (
+        "data/curation/fixture.ttl:5:1: Turtle syntax error: A dot is expected at the end of "
+        "statements; fix the Turtle at that position (see https://www.w3.org/TR/turtle/)"
+    )
     assert snapshot(built) == before
 
 
 # ------------------------------------------------------------------------------------ SHACL
+
 
 def test_shacl_pass(built):
     with_fixture(built, "shacl-pass.ttl")
@@ -75,14 +83,17 @@ def test_shacl_fail(built):
     code, _, err = cli(built, "build", "--quiet")
     assert code == 2
     message = one_line_error(err)
-    assert message == ("data/curation/fixture.ttl:7: SHACL violation: "
-                       "<https://w3id.org/cybernorms/id/topic/fixture-topic> skos:definition: "
-                       "a concept needs a skos:definition; correct the data or, if the data is right, "
-                       "the shape in ontology/shapes.ttl")
+    assert message == (
+        "data/curation/fixture.ttl:7: SHACL violation: "
+        "<https://w3id.org/cybernorms/id/topic/fixture-topic> skos:definition: "
+        "a concept needs a skos:definition; correct the data or, if the data is right, "
+        "the shape in ontology/shapes.ttl"
+    )
     assert snapshot(built) == before
 
 
 # ----------------------------------------------------------------------- OWL inconsistency
+
 
 def test_consistency_pass(built):
     with_fixture(built, "hermit-pass.ttl")
@@ -96,9 +107,11 @@ def test_consistency_fail(built):
     assert code == 2
     message = one_line_error(err)
     # it names the statement that makes the norm a provision (line 7 of the fixture), and both reasons
-    assert message.startswith("data/curation/fixture.ttl:7: OWL inconsistency: "
-                              "<https://w3id.org/cybernorms/id/norm/13a> is both cno:FrameworkElement and "
-                              "cno:Provision, which the ontology declares disjoint: "), message
+    assert message.startswith(
+        "data/curation/fixture.ttl:7: OWL inconsistency: "
+        "<https://w3id.org/cybernorms/id/norm/13a> is both cno:FrameworkElement and "
+        "cno:Provision, which the ontology declares disjoint: "
+    ), message
     assert "cno:Provision as subject of cno:parent (data/curation/fixture.ttl:7)" in message
     assert "cno:FrameworkElement as " in message
     assert message.endswith("correct the statement, or the axioms in ontology/cybernorms.ttl")
@@ -106,6 +119,7 @@ def test_consistency_fail(built):
 
 
 # ---------------------------------------------------------------------- missing source text
+
 
 def test_source_present_pass(built):
     assert (built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt").is_file()
@@ -124,15 +138,18 @@ def test_source_missing_fail(built):
     assert code == 2
     assert one_line_error(err) == (
         "data/sources/g7-cyber-norm-initiative-2019.fr.txt: source text file is missing; restore it, "
-        "or correct 'file' in data/sources/g7-cyber-norm-initiative-2019.toml")
+        "or correct 'file' in data/sources/g7-cyber-norm-initiative-2019.toml"
+    )
     assert snapshot(built) == before
 
 
 # --------------------------------------------------------------------------- port in use
 
+
 def test_port_free_pass(built):
     from cybernorms import serve
-    serve.check_port("127.0.0.1", free_port())          # does not raise once the port is released
+
+    serve.check_port("127.0.0.1", free_port())  # does not raise once the port is released
 
 
 def test_port_in_use_fail(built):
@@ -144,11 +161,13 @@ def test_port_in_use_fail(built):
         code, _, err = cli(built, "serve", "--port", str(port))
     assert code == 2
     assert one_line_error(err) == (
-        f"127.0.0.1:{port}: port already in use; stop the program using it or choose another with --port")
+        f"127.0.0.1:{port}: port already in use; stop the program using it or choose another with --port"
+    )
     assert snapshot(built) == before
 
 
 # ---------------------------------------------------------------- exports are never half-done
+
 
 def test_export_without_store_fails_cleanly(tmp_path):
     p = copy_project(tmp_path)

@@ -1,5 +1,6 @@
 """Exports: every format present and parseable, counts that match the store, and the same bytes
 from the same store whatever the process (hash seed) that writes them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,9 +16,17 @@ from rdflib.compare import isomorphic
 from cybernorms.export import export
 from cybernorms.layout import GRAPHS
 
-EXPECTED = {"SHA256SUMS", "cybernorms.nq", "cybernorms.trig", "dcat.ttl", "void.ttl",
-            "ontology/cybernorms.ttl", "ontology/cybernorms.owl", "ontology/shapes.ttl", "ontology/context.jsonld"} | \
-           {f"graphs/{g.name}.{ext}" for g in GRAPHS for ext in ("ttl", "jsonld")}
+EXPECTED = {
+    "SHA256SUMS",
+    "cybernorms.nq",
+    "cybernorms.trig",
+    "dcat.ttl",
+    "void.ttl",
+    "ontology/cybernorms.ttl",
+    "ontology/cybernorms.owl",
+    "ontology/shapes.ttl",
+    "ontology/context.jsonld",
+} | {f"graphs/{g.name}.{ext}" for g in GRAPHS for ext in ("ttl", "jsonld")}
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +85,23 @@ def test_same_store_gives_the_same_bytes(project, tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"dist-{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-m", "cybernorms.cli", "--root", str(project.root), "--build-dir",
-                        str(project.build), "export", "--dist-dir", str(out)], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cybernorms.cli",
+                "--root",
+                str(project.root),
+                "--build-dir",
+                str(project.build),
+                "export",
+                "--dist-dir",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         sums.append((out / "SHA256SUMS").read_bytes())
     assert sums[0] == sums[1]
     assert sums[0] == (project.dist / "SHA256SUMS").read_bytes()

@@ -2,6 +2,7 @@
 context, inline) parses back to exactly the graph in the store; DCAT describes each distribution
 with its format, licence, size and checksum and the dataset with its version; VoID's counts, and
 its linksets', are the store's."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,8 @@ import json
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib import namespace as ns
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from cybernorms.export import DATASET, LICENSE, export, jsonld, rdflib_graph, version
 from cybernorms.layout import CONTEXT, GRAPHS
@@ -29,14 +30,17 @@ def dist(project):
 
 
 def store_graph(store: ox.Store, iri: str) -> rdflib.Graph:
-    return rdflib_graph([(q.subject, q.predicate, q.object)
-                         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))])
+    return rdflib_graph(
+        [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+    )
 
 
 def explain(expected: rdflib.Graph, got: rdflib.Graph) -> str:
     _, only_expected, only_got = graph_diff(to_isomorphic(expected), to_isomorphic(got))
-    return (f"{len(only_expected)} triples lost, e.g. {sorted(only_expected)[:3]}; "
-            f"{len(only_got)} triples gained, e.g. {sorted(only_got)[:3]}")
+    return (
+        f"{len(only_expected)} triples lost, e.g. {sorted(only_expected)[:3]}; "
+        f"{len(only_got)} triples gained, e.g. {sorted(only_got)[:3]}"
+    )
 
 
 @pytest.mark.parametrize("name", [g.name for g in GRAPHS])
@@ -46,7 +50,7 @@ def test_jsonld_of_each_graph_round_trips_to_the_store(dist, store, name):
     document = json.loads(text)
     context = json.loads((ROOT / CONTEXT).read_text(encoding="utf-8"))["@context"]
     if len(store_graph(store, spec.iri)):
-        assert document["@context"] == context                # compacted with the project's context, inline
+        assert document["@context"] == context  # compacted with the project's context, inline
     parsed = rdflib.Graph().parse(data=text, format="json-ld")
     expected = store_graph(store, spec.iri)
     assert len(parsed) == len(expected)
@@ -85,8 +89,11 @@ def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(
     assert str(dcat.value(dataset, ns.OWL.versionInfo)) == version()
     distributions = set(dcat.objects(dataset, ns.DCAT.distribution))
     # every file is a distribution but the checksums and the descriptions themselves (VoID, ns.DCAT)
-    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - \
-        {"SHA256SUMS", "dcat.ttl", "void.ttl"}
+    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {
+        "SHA256SUMS",
+        "dcat.ttl",
+        "void.ttl",
+    }
     described = {}
     for d in distributions:
         assert (d, ns.RDF.type, ns.DCAT.Distribution) in dcat
@@ -98,13 +105,14 @@ def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(
         assert dcat.value(d, ns.DCAT.byteSize).datatype == ns.XSD.nonNegativeInteger
         assert str(dcat.value(d, SPDX_CHECKSUM)) == "sha256:" + hashlib.sha256(data).hexdigest()
         described[rel] = str(dcat.value(d, ns.DCAT.mediaType)).removeprefix(MEDIA)
-    assert set(described) == files                               # every distribution, nothing else
+    assert set(described) == files  # every distribution, nothing else
     by_format = {}
     for rel, media in described.items():
         by_format.setdefault(media, set()).add(rel)
     assert by_format["application/ld+json"] == {f"graphs/{g.name}.jsonld" for g in GRAPHS} | {"ontology/context.jsonld"}
-    assert by_format["text/turtle"] == ({f"graphs/{g.name}.ttl" for g in GRAPHS} |
-                                        {"ontology/cybernorms.ttl", "ontology/shapes.ttl"})
+    assert by_format["text/turtle"] == (
+        {f"graphs/{g.name}.ttl" for g in GRAPHS} | {"ontology/cybernorms.ttl", "ontology/shapes.ttl"}
+    )
     assert by_format["application/rdf+xml"] == {"ontology/cybernorms.owl"}
     assert by_format["application/trig"] == {"cybernorms.trig"}
     assert by_format["application/n-quads"] == {"cybernorms.nq"}
@@ -121,10 +129,10 @@ def test_void_counts_and_linksets_are_the_stores(dist, store):
     links = rdflib.URIRef(next(g for g in GRAPHS if g.name == "links").iri)
     linksets = set(void.objects(links, ns.VOID.subset))
     actual = {}
-    query = """PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX void: <http://rdfs.org/ns/void#>
-        SELECT ?ls (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH <%s> {
+    query = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?ls (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH <{links}> {{
           ?ls a void:Linkset . ?a void:inDataset ?ls ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
-          owl:annotatedTarget ?o . ?s ?p ?o } } GROUP BY ?ls""" % links
+          owl:annotatedTarget ?o . ?s ?p ?o }} }} GROUP BY ?ls"""
     for row in store.query(query):
         actual[row["ls"].value] = int(row["n"].value)
     assert {str(ls) for ls in linksets} == set(actual) and actual

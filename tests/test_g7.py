@@ -1,7 +1,7 @@
 """The G7 Cyber Norm Initiative synthesis (2019): norm statements, practices, scopes, organisations,
 the Dinard meeting, checked against the text (quoted)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 G7 = "https://w3id.org/cybernorms/id/document/g7-cyber-norm-initiative-2019"
 GRAPH = "https://w3id.org/cybernorms/graph/"
@@ -10,7 +10,9 @@ GRAPH = "https://w3id.org/cybernorms/graph/"
 def test_each_norme_expresses_the_matching_gge_norm(sparql):
     rows = sparql(f"""SELECT ?n ?norm WHERE {{ ?s a cno:NormStatement ; skos:notation ?n ; cno:expresses ?x ;
                       cno:parent <{G7}> . ?x skos:notation ?norm }}""")
-    assert sorted(rows, key=lambda r: int(r[0])) == [(str(i), f"13({c})") for i, c in zip(range(1, 12), "abcdefghijk")]
+    assert sorted(rows, key=lambda r: int(r[0])) == [
+        (str(i), f"13({c})") for i, c in zip(range(1, 12), "abcdefghijk", strict=False)
+    ]
 
 
 def test_modality_of_every_norme_and_the_difference_with_the_gge(sparql):
@@ -38,20 +40,34 @@ def test_modality_of_every_norme_and_the_difference_with_the_gge(sparql):
 def test_practices_per_norm(sparql):
     rows = sparql("""SELECT ?norm (COUNT(?p) AS ?n) WHERE { ?p a cno:Practice ; cno:implements/skos:notation ?norm }
                      GROUP BY ?norm""")
-    assert dict(rows) == {"13(a)": 5, "13(b)": 5, "13(c)": 5, "13(d)": 4, "13(e)": 2, "13(f)": 2,
-                          "13(g)": 3, "13(h)": 2, "13(i)": 3, "13(j)": 2, "13(k)": 1}
+    assert dict(rows) == {
+        "13(a)": 5,
+        "13(b)": 5,
+        "13(c)": 5,
+        "13(d)": 4,
+        "13(e)": 2,
+        "13(f)": 2,
+        "13(g)": 3,
+        "13(h)": 2,
+        "13(i)": 3,
+        "13(j)": 2,
+        "13(k)": 1,
+    }
 
 
 def test_the_narrower_practices_and_their_scope(sparql):
     rows = sparql("""SELECT ?n ?scope WHERE { ?p a cno:Practice ; skos:notation ?n ; cno:scope/skos:notation ?scope
                      FILTER(?scope != "all") }""")
-    assert dict(rows) == {
-        "2.5": "some",      # "certains pays du G7 ont jugé utile de mettre en place un cadre de classification des incidents"
-        "3.5a": "some",     # "Certains pays du G7 ont pris des mesures pour encourager une notification responsable"
-        "3.5b": "some",     # "Certains pays ont également choisi d'autres approches"
-        "4.5": "some",      # "Certains pays du G7 ont également alloué d'importantes ressources"
-        "6.1b": "several",  # "Plusieurs d'entre eux ont indiqué clairement"
-    }
+    assert (
+        dict(rows)
+        == {
+            "2.5": "some",  # "certains pays du G7 ont jugé utile de mettre en place un cadre de classification des incidents"
+            "3.5a": "some",  # "Certains pays du G7 ont pris des mesures pour encourager une notification responsable"
+            "3.5b": "some",  # "Certains pays ont également choisi d'autres approches"
+            "4.5": "some",  # "Certains pays du G7 ont également alloué d'importantes ressources"
+            "6.1b": "several",  # "Plusieurs d'entre eux ont indiqué clairement"
+        }
+    )
 
 
 def test_every_practice_is_the_words_of_its_source(sparql):
@@ -66,10 +82,21 @@ def test_two_practices_from_one_paragraph_of_norme_6(sparql):
     rows = sparql("""SELECT ?n ?text WHERE { ?p a cno:Practice ; cno:implements <https://w3id.org/cybernorms/id/norm/13f> ;
                      skos:notation ?n ; cno:text ?text } ORDER BY ?n""")
     assert rows == [
-        ("6.1a", "Les pays du G7, en tant qu'États responsables, ont réaffirmé leur soutien à cette norme et l'ont "
-                 "défendue au niveau international."),
-        ("6.1b", "Plusieurs d'entre eux ont indiqué clairement que l'utilisation de capacités cyber offensives "
-                 "nationales devait être régie par le respect du droit international, notamment du droit humanitaire.")]
+        (
+            "6.1a",
+            (
+                "Les pays du G7, en tant qu'États responsables, ont réaffirmé leur soutien à cette norme et l'ont "
+                "défendue au niveau international."
+            ),
+        ),
+        (
+            "6.1b",
+            (
+                "Plusieurs d'entre eux ont indiqué clairement que l'utilisation de capacités cyber offensives "
+                "nationales devait être régie par le respect du droit international, notamment du droit humanitaire."
+            ),
+        ),
+    ]
 
 
 def named_under(sparql, norme):
@@ -88,31 +115,54 @@ def test_organisations_named_under_norme_4(sparql):
     # 4.3 "des échanges entre équipes d'intervention (CERT) et autres agents des forces de l'ordre",
     #     "partenaires publics et privés"; 4.4 "organisations européennes et internationales";
     # 4.5 "la coopération avec le secteur privé et la société civile"
-    assert named_under(sparql, 4) == {"org/council-of-europe", "document/budapest-convention", "actor/cert-csirt",
-                                      "actor/law-enforcement", "actor/private-sector", "actor/european-organisations",
-                                      "actor/international-organisations", "actor/civil-society"}
+    assert named_under(sparql, 4) == {
+        "org/council-of-europe",
+        "document/budapest-convention",
+        "actor/cert-csirt",
+        "actor/law-enforcement",
+        "actor/private-sector",
+        "actor/european-organisations",
+        "actor/international-organisations",
+        "actor/civil-society",
+    }
 
 
 def test_organisations_named_under_norme_5(sparql):
     # 5.3: "comme le Guide des droits de l'homme pour les utilisateurs d'internet du Conseil de l'Europe,
     # les résolutions pertinentes du Conseil des droits de l'homme, le règlement général sur la
     # protection des données de l'Union européenne"
-    assert named_under(sparql, 5) == {"org/council-of-europe", "document/coe-guide-human-rights-internet-users",
-                                      "org/un-human-rights-council", "org/eu", "document/eu-gdpr"}
+    assert named_under(sparql, 5) == {
+        "org/council-of-europe",
+        "document/coe-guide-human-rights-internet-users",
+        "org/un-human-rights-council",
+        "org/eu",
+        "document/eu-gdpr",
+    }
 
 
 def test_organisations_named_under_norme_8(sparql):
     # 8.1: "au sein des équipes d'intervention en cas d'urgence informatique (CERT) ou des centres de
     # réponse aux incidents de sécurité informatique (CSIRT) ... comme l'OSCE, le réseau des CSIRT de
     # l'UE ou les parties à la Convention de Budapest"
-    assert named_under(sparql, 8) == {"actor/cert-csirt", "org/osce", "org/eu-csirts-network",
-                                      "org/budapest-convention-parties"}
+    assert named_under(sparql, 8) == {
+        "actor/cert-csirt",
+        "org/osce",
+        "org/eu-csirts-network",
+        "org/budapest-convention-parties",
+    }
 
 
 def test_citations_of_normes_5_and_7(sparql):
-    rows = sparql(f"""SELECT ?n ?symbol WHERE {{ ?s cno:parent <{G7}> ; skos:notation ?n ; cno:cites/dcterms:identifier ?symbol }}""")
-    assert set(rows) == {("5", "A/HRC/RES/20/8"), ("5", "A/HRC/RES/26/13"), ("5", "A/RES/68/167"),
-                         ("5", "A/RES/69/166"), ("7", "A/RES/58/199")}
+    rows = sparql(
+        f"""SELECT ?n ?symbol WHERE {{ ?s cno:parent <{G7}> ; skos:notation ?n ; cno:cites/dcterms:identifier ?symbol }}"""
+    )
+    assert set(rows) == {
+        ("5", "A/HRC/RES/20/8"),
+        ("5", "A/HRC/RES/26/13"),
+        ("5", "A/RES/68/167"),
+        ("5", "A/RES/69/166"),
+        ("7", "A/RES/58/199"),
+    }
     # "A/RES 69/166" as printed; "58/199 (2003)" gives the year, stated by the G7 graph
     assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{
         <https://w3id.org/cybernorms/id/document/A-RES-69-166> cno:printedSymbol "A/RES 69/166" .
@@ -127,7 +177,8 @@ def test_instruments(sparql):
     assert {(k, t, str(i) if i else None, b) for k, t, i, b in rows} == {
         ("Treaty", "Convention sur la cybercriminalité", "2001", "Conseil de l'Europe"),
         ("Guide", "Guide des droits de l'homme pour les utilisateurs d'internet", None, "Conseil de l'Europe"),
-        ("Regulation", "règlement général sur la protection des données", None, "Union européenne")}
+        ("Regulation", "règlement général sur la protection des données", None, "Union européenne"),
+    }
 
 
 def test_the_dinard_meeting(sparql):
@@ -137,16 +188,20 @@ def test_the_dinard_meeting(sparql):
         ?i a cno:Initiative ; cno:launchedAt ?m . ?m cno:startDate ?start ; cno:endDate ?end ;
            cno:heldAt ?p ; cno:meetingOf/rdfs:label ?group . ?p rdfs:label ?place ; cno:locatedIn/dcterms:identifier ?country
         FILTER(LANG(?place) = "fr" && LANG(?group) = "fr") }""")
-    assert [(str(a), str(b), p, c, g) for a, b, p, c, g in rows] == [("2019-04-06", "2019-04-06", "Dinard", "FRA", "G7")]
-    assert sparql(f"""SELECT ?i WHERE {{ <{G7}> cno:outputOf ?i }}""") == \
-        [("https://w3id.org/cybernorms/id/initiative/g7-cyber-norm-initiative",)]
+    assert [(str(a), str(b), p, c, g) for a, b, p, c, g in rows] == [
+        ("2019-04-06", "2019-04-06", "Dinard", "FRA", "G7")
+    ]
+    assert sparql(f"""SELECT ?i WHERE {{ <{G7}> cno:outputOf ?i }}""") == [
+        ("https://w3id.org/cybernorms/id/initiative/g7-cyber-norm-initiative",)
+    ]
 
 
 def test_the_norms_come_from_the_gge_and_are_a_subset_of_the_framework(sparql):
     # "Les normes exposées dans ce document émanent principalement des travaux du groupe d'experts
     # gouvernementaux des Nations Unies (GGE) et constituent un sous-ensemble du cadre international"
-    assert sparql(f"""SELECT ?l WHERE {{ <{G7}> cno:buildsOn/rdfs:label ?l FILTER(LANG(?l) = "fr") }}""") == \
-        [("groupe d'experts gouvernementaux des Nations Unies",)]
+    assert sparql(f"""SELECT ?l WHERE {{ <{G7}> cno:buildsOn/rdfs:label ?l FILTER(LANG(?l) = "fr") }}""") == [
+        ("groupe d'experts gouvernementaux des Nations Unies",)
+    ]
     rows = sparql(f"""SELECT (COUNT(?n) AS ?c) WHERE {{ GRAPH <{GRAPH}g7-2019> {{
         ?n skos:inScheme <https://w3id.org/cybernorms/id/framework/international-framework-stability-cyberspace> }} }}""")
     assert rows == [(11,)]
@@ -156,14 +211,19 @@ def test_g7_membership_is_reference_only(sparql):
     rows = sparql(f"""SELECT ?code WHERE {{ GRAPH <{GRAPH}reference> {{ ?s cno:memberOf <https://w3id.org/cybernorms/id/org/g7> }}
                       ?s dcterms:identifier ?code }}""")
     assert {r[0] for r in rows} == {"CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"}
-    assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{ ?s cno:memberOf <https://w3id.org/cybernorms/id/org/g7> }} }}""") is False
+    assert (
+        sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{ ?s cno:memberOf <https://w3id.org/cybernorms/id/org/g7> }} }}""")
+        is False
+    )
 
 
 def test_every_g7_provision_with_text_has_a_modality(sparql):
     rows = sparql(f"""SELECT ?n WHERE {{ ?p cno:text ?t ; skos:notation ?n ; cno:partOf <{G7}>
                       FILTER NOT EXISTS {{ ?p cno:modality ?m }} }}""")
     assert rows == []
-    rows = sparql(f"""SELECT ?m (COUNT(?p) AS ?c) WHERE {{ ?p cno:modality/skos:notation ?m ; cno:partOf <{G7}> }} GROUP BY ?m""")
+    rows = sparql(
+        f"""SELECT ?m (COUNT(?p) AS ?c) WHERE {{ ?p cno:modality/skos:notation ?m ; cno:partOf <{G7}> }} GROUP BY ?m"""
+    )
     assert dict(rows) == {"descriptive": 37, "must": 8, "must-not": 3, "may": 1}
 
 

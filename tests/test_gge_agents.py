@@ -1,4 +1,5 @@
 """States, organisations, people, roles and sessions of A/70/174, checked against the text."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,27 @@ GRAPH = "https://w3id.org/cybernorms/graph/"
 # Israël, Japon, Kenya, Malaisie, Mexique, Pakistan, République de Corée et Royaume-Uni de
 # Grande-Bretagne et d'Irlande du Nord."
 GGE_STATES = {
-    "DEU": "Allemagne", "BLR": "Bélarus", "BRA": "Brésil", "CHN": "Chine", "COL": "Colombie", "EGY": "Égypte",
-    "ESP": "Espagne", "EST": "Estonie", "USA": "États-Unis d'Amérique", "RUS": "Fédération de Russie",
-    "FRA": "France", "GHA": "Ghana", "ISR": "Israël", "JPN": "Japon", "KEN": "Kenya", "MYS": "Malaisie",
-    "MEX": "Mexique", "PAK": "Pakistan", "KOR": "République de Corée",
-    "GBR": "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord"}
+    "DEU": "Allemagne",
+    "BLR": "Bélarus",
+    "BRA": "Brésil",
+    "CHN": "Chine",
+    "COL": "Colombie",
+    "EGY": "Égypte",
+    "ESP": "Espagne",
+    "EST": "Estonie",
+    "USA": "États-Unis d'Amérique",
+    "RUS": "Fédération de Russie",
+    "FRA": "France",
+    "GHA": "Ghana",
+    "ISR": "Israël",
+    "JPN": "Japon",
+    "KEN": "Kenya",
+    "MYS": "Malaisie",
+    "MEX": "Mexique",
+    "PAK": "Pakistan",
+    "KOR": "République de Corée",
+    "GBR": "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord",
+}
 # para 12: "proposé par la Chine, la Fédération de Russie, le Kazakhstan, le Kirghizistan,
 # l'Ouzbékistan et le Tadjikistan (document A/69/723)"
 CODE_OF_CONDUCT = {"CHN", "RUS", "KAZ", "KGZ", "UZB", "TJK"}
@@ -45,23 +62,28 @@ def test_the_code_of_conduct_was_proposed_by_six_states(sparql):
 
 def sessions_of(sparql, name, graph=None):
     where = f"GRAPH <{GRAPH}{graph}> {{ ?p cno:tookPartIn ?s }}" if graph else "?p cno:tookPartIn ?s ."
-    rows = sparql(f"""SELECT ?n ?name WHERE {{ ?p foaf:name ?name . {where} ?s cno:order ?n }}""",
-                  name=__import__("pyoxigraph").Literal(name))
+    rows = sparql(
+        f"""SELECT ?n ?name WHERE {{ ?p foaf:name ?name . {where} ?s cno:order ?n }}""",
+        name=__import__("pyoxigraph").Literal(name),
+    )
     return sorted(r[0] for r in rows)
 
 
-@pytest.mark.parametrize("name,sessions", [
-    ("Aliaksandr Chasnouski", [3, 4]),          # "(troisième et quatrième sessions)"
-    ("Vladimir N. Gerasimovich", [1]),          # "(première session)"
-    ("Ausaf Ali", [1, 2, 4]),                   # "(première, deuxième et quatrième sessions)"
-    ("Md Shah Nuri bin Md Zain", [1, 2, 3]),    # "(première, deuxième et troisième sessions)"
-    ("Takao Imafuku", [1]),                     # "Takao Imafuku (première session), négociateur principal ..."
-    ("Chul Lee", [2, 4]),                       # "(deuxième et quatrième sessions)"
-    ("Ricardo Mor", [4]),                       # "(quatrième session)"
-])
+@pytest.mark.parametrize(
+    "name,sessions",
+    [
+        ("Aliaksandr Chasnouski", [3, 4]),  # "(troisième et quatrième sessions)"
+        ("Vladimir N. Gerasimovich", [1]),  # "(première session)"
+        ("Ausaf Ali", [1, 2, 4]),  # "(première, deuxième et quatrième sessions)"
+        ("Md Shah Nuri bin Md Zain", [1, 2, 3]),  # "(première, deuxième et troisième sessions)"
+        ("Takao Imafuku", [1]),  # "Takao Imafuku (première session), négociateur principal ..."
+        ("Chul Lee", [2, 4]),  # "(deuxième et quatrième sessions)"
+        ("Ricardo Mor", [4]),  # "(quatrième session)"
+    ],
+)
 def test_sessions_printed_in_the_annex(sparql, name, sessions):
     assert sessions_of(sparql, name, "A-70-174") == sessions
-    assert sessions_of(sparql, name) == sessions      # no reading adds to a printed list
+    assert sessions_of(sparql, name) == sessions  # no reading adds to a printed list
 
 
 def test_entries_without_sessions_are_read_as_all_four_in_curation_only(sparql):
@@ -82,9 +104,28 @@ def test_persons_per_state(sparql):
                      ?s a cno:State ; dcterms:identifier ?code } GROUP BY ?code""")
     counts = dict(rows)
     assert sum(counts.values()) == 31
-    assert {k: counts[k] for k in ("BLR", "JPN", "CHN", "EGY", "FRA", "MYS", "PAK", "KOR", "ESP")} == \
-        {"BLR": 3, "JPN": 3, "CHN": 2, "EGY": 2, "FRA": 2, "MYS": 2, "PAK": 2, "KOR": 2, "ESP": 2}
-    assert {k for k, v in counts.items() if v == 1} == set(GGE_STATES) - {"BLR", "JPN", "CHN", "EGY", "FRA", "MYS", "PAK", "KOR", "ESP"}
+    assert {k: counts[k] for k in ("BLR", "JPN", "CHN", "EGY", "FRA", "MYS", "PAK", "KOR", "ESP")} == {
+        "BLR": 3,
+        "JPN": 3,
+        "CHN": 2,
+        "EGY": 2,
+        "FRA": 2,
+        "MYS": 2,
+        "PAK": 2,
+        "KOR": 2,
+        "ESP": 2,
+    }
+    assert {k for k, v in counts.items() if v == 1} == set(GGE_STATES) - {
+        "BLR",
+        "JPN",
+        "CHN",
+        "EGY",
+        "FRA",
+        "MYS",
+        "PAK",
+        "KOR",
+        "ESP",
+    }
 
 
 def test_thirty_four_people(sparql):
@@ -92,13 +133,28 @@ def test_thirty_four_people(sparql):
 
 
 def test_function_and_honorific_as_printed(sparql):
-    rows = sparql("""SELECT ?h ?f WHERE { ?p foaf:name "Vladimir N. Gerasimovich" ; cno:honorific ?h ; cno:functionTitle ?f }""")
-    assert rows == [("Ambassadeur", "Chef du Département de la sécurité internationale et du contrôle des armements, "
-                                    "Ministère des affaires étrangères")]
+    rows = sparql(
+        """SELECT ?h ?f WHERE { ?p foaf:name "Vladimir N. Gerasimovich" ; cno:honorific ?h ; cno:functionTitle ?f }"""
+    )
+    assert rows == [
+        (
+            "Ambassadeur",
+            (
+                "Chef du Département de la sécurité internationale et du contrôle des armements, "
+                "Ministère des affaires étrangères"
+            ),
+        )
+    ]
     # "Commission de la sécurité\nnationale mexicaine – Police fédérale": the wrapped line is joined
     rows = sparql("""SELECT ?f WHERE { ?p foaf:name "Edgar Zurita" ; cno:functionTitle ?f }""")
-    assert rows == [("Attaché auprès des États-Unis d'Amérique et du Canada, Commission de la sécurité nationale "
-                     "mexicaine – Police fédérale",)]
+    assert rows == [
+        (
+            (
+                "Attaché auprès des États-Unis d'Amérique et du Canada, Commission de la sécurité nationale "
+                "mexicaine – Police fédérale"
+            ),
+        )
+    ]
 
 
 def test_the_five_facilitators_and_their_states(sparql):
@@ -106,26 +162,41 @@ def test_the_five_facilitators_and_their_states(sparql):
     # (Pakistan) et Olivia Preston (Royaume-Uni)"
     rows = sparql("""SELECT ?name ?code WHERE { ?m cno:role <https://w3id.org/cybernorms/id/role/facilitator> ;
                      cno:member ?p . ?p foaf:name ?name ; cno:represents ?s . ?s dcterms:identifier ?code }""")
-    assert set(rows) == {("Ricardo Mor", "ESP"), ("Florence Mangin", "FRA"), ("Katherine Getao", "KEN"),
-                         ("Ausaf Ali", "PAK"), ("Olivia Preston", "GBR")}
+    assert set(rows) == {
+        ("Ricardo Mor", "ESP"),
+        ("Florence Mangin", "FRA"),
+        ("Katherine Getao", "KEN"),
+        ("Ausaf Ali", "PAK"),
+        ("Olivia Preston", "GBR"),
+    }
 
 
 def test_chair_consultants_and_secretary(sparql):
     rows = sparql("""SELECT ?role ?name WHERE { ?m cno:role ?r ; cno:member ?p . ?r skos:notation ?role .
                      ?p foaf:name ?name FILTER(?role IN ("chair", "consultant", "secretary")) }""")
-    assert set(rows) == {("chair", "Carlos Luís Dantas Coutinho Perez"), ("consultant", "James Lewis"),
-                         ("consultant", "Kerstin Vignard"), ("secretary", "Ewen Buchanan")}
+    assert set(rows) == {
+        ("chair", "Carlos Luís Dantas Coutinho Perez"),
+        ("consultant", "James Lewis"),
+        ("consultant", "Kerstin Vignard"),
+        ("secretary", "Ewen Buchanan"),
+    }
     # the chair is also Brazil's expert (annex: "Brésil / Carlos Luís Dantas Coutinho Perez")
-    rows = sparql("""SELECT ?code WHERE { ?p foaf:name "Carlos Luís Dantas Coutinho Perez" ; cno:represents/dcterms:identifier ?code }""")
+    rows = sparql(
+        """SELECT ?code WHERE { ?p foaf:name "Carlos Luís Dantas Coutinho Perez" ; cno:represents/dcterms:identifier ?code }"""
+    )
     assert rows == [("BRA",)]
     # letter/6: UNIDIR "représenté par James Lewis et Kerstin Vignard"; "Ewen Buchanan, du Bureau des affaires de désarmement"
     assert sparql("""SELECT ?name WHERE { ?p cno:represents <https://w3id.org/cybernorms/id/org/unidir> ; foaf:name ?name }
                      ORDER BY ?name""") == [("James Lewis",), ("Kerstin Vignard",)]
-    assert sparql("""ASK { ?p foaf:name "Ewen Buchanan" ; cno:affiliatedWith <https://w3id.org/cybernorms/id/org/unoda> }""")
+    assert sparql(
+        """ASK { ?p foaf:name "Ewen Buchanan" ; cno:affiliatedWith <https://w3id.org/cybernorms/id/org/unoda> }"""
+    )
 
 
 def test_every_expert_membership_comes_from_an_annex_entry(sparql):
-    rows = sparql("""SELECT ?m ?src WHERE { ?m cno:role <https://w3id.org/cybernorms/id/role/expert> ; cno:hasSource ?src }""")
+    rows = sparql(
+        """SELECT ?m ?src WHERE { ?m cno:role <https://w3id.org/cybernorms/id/role/expert> ; cno:hasSource ?src }"""
+    )
     assert len(rows) == 31
     assert all("/document/A-70-174/annex/" in src for _, src in rows)
 
@@ -140,7 +211,8 @@ def test_the_four_sessions(sparql):
         (1, "2014-07-21", "2014-07-25", "Siège de l'ONU"),
         (2, "2015-01-12", "2015-01-16", "Genève"),
         (3, "2015-04-13", "2015-04-17", "Siège de l'ONU"),
-        (4, "2015-06-22", "2015-06-26", "Siège de l'ONU")]
+        (4, "2015-06-22", "2015-06-26", "Siège de l'ONU"),
+    ]
 
 
 def test_the_group_is_mandated_by_paragraph_4_of_68_243(sparql):
@@ -153,7 +225,9 @@ def test_the_group_is_mandated_by_paragraph_4_of_68_243(sparql):
 def test_unidir_is_mentioned_where_the_text_names_it(sparql):
     # letter/6 "l'Institut des Nations Unies pour la recherche sur le désarmement"; para 32 "l'Institut
     # des Nations Unies pour la recherche sur le désarmement pourrait être invité"
-    rows = sparql("""SELECT ?n WHERE { ?p cno:mentions <https://w3id.org/cybernorms/id/org/unidir> ; skos:notation ?n }""")
+    rows = sparql(
+        """SELECT ?n WHERE { ?p cno:mentions <https://w3id.org/cybernorms/id/org/unidir> ; skos:notation ?n }"""
+    )
     assert {r[0] for r in rows} == {"letter/6", "32"}
 
 

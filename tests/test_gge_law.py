@@ -1,5 +1,6 @@
 """The views of A/70/174 on international law (chapter VI, paragraphs 24-29) and the principles
 the report names. Expected rows are read off the French text, data/sources/A-70-174.fr.txt."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ REFERENCE_GRAPH = "https://w3id.org/cybernorms/graph/reference"
 
 
 def short(iri: str) -> str:
-    return iri[len(ID):] if iri.startswith(ID) else iri
+    return iri.removeprefix(ID)
 
 
 def invoked_by(sparql, provision: str) -> set[str]:
@@ -25,9 +26,14 @@ def modalities(sparql, provision: str) -> set[str]:
     return {short(m).removeprefix("modality/") for _, m in rows}
 
 
-VIEWS = {("legal-view/" + n.replace("(", "").replace(")", ""), n,
-          "document/A-70-174/para/" + n.replace("(", "/").replace(")", ""))
-         for n in ["24", "25", "26", "27", "28(a)", "28(b)", "28(c)", "28(d)", "28(e)", "28(f)", "29"]}
+VIEWS = {
+    (
+        "legal-view/" + n.replace("(", "").replace(")", ""),
+        n,
+        "document/A-70-174/para/" + n.replace("(", "/").replace(")", ""),
+    )
+    for n in ["24", "25", "26", "27", "28(a)", "28(b)", "28(c)", "28(d)", "28(e)", "28(f)", "29"]
+}
 
 # 26: "égalité souveraine, règlement des différends internationaux par des moyens pacifiques, ...,
 # fait de s'abstenir, dans leurs relations internationales, de recourir à la menace ou à l'emploi de
@@ -36,23 +42,35 @@ VIEWS = {("legal-view/" + n.replace("(", "").replace(")", ""), n,
 PRINCIPLES_26 = {
     "principle/sovereign-equality": ("égalité souveraine", "sovereign equality"),
     "principle/peaceful-settlement-of-disputes": (
-        "règlement des différends internationaux par des moyens pacifiques, de telle manière que la paix "
-        "et la sécurité internationales ainsi que la justice ne soient pas mises en danger",
-        "settlement of international disputes by peaceful means in such a manner that international peace "
-        "and security and justice are not endangered"),
+        (
+            "règlement des différends internationaux par des moyens pacifiques, de telle manière que la paix "
+            "et la sécurité internationales ainsi que la justice ne soient pas mises en danger"
+        ),
+        (
+            "settlement of international disputes by peaceful means in such a manner that international peace "
+            "and security and justice are not endangered"
+        ),
+    ),
     "principle/non-use-of-force": (
-        "fait de s'abstenir, dans leurs relations internationales, de recourir à la menace ou à l'emploi de "
-        "la force, soit contre l'intégrité territoriale ou l'indépendance politique de tout État, soit de "
-        "toute autre manière incompatible avec les buts des Nations Unies",
-        "refraining in their international relations from the threat or use of force against the "
-        "territorial integrity or political independence of any State, or in any other manner inconsistent "
-        "with the purposes of the United Nations"),
+        (
+            "fait de s'abstenir, dans leurs relations internationales, de recourir à la menace ou à l'emploi de "
+            "la force, soit contre l'intégrité territoriale ou l'indépendance politique de tout État, soit de "
+            "toute autre manière incompatible avec les buts des Nations Unies"
+        ),
+        (
+            "refraining in their international relations from the threat or use of force against the "
+            "territorial integrity or political independence of any State, or in any other manner inconsistent "
+            "with the purposes of the United Nations"
+        ),
+    ),
     "principle/human-rights-and-fundamental-freedoms": (
         "respect des droits de l'homme et des libertés fondamentales",
-        "respect for human rights and fundamental freedoms"),
+        "respect for human rights and fundamental freedoms",
+    ),
     "principle/non-intervention": (
         "non-intervention dans les affaires intérieures d'autres États",
-        "non-intervention in the internal affairs of other States"),
+        "non-intervention in the internal affairs of other States",
+    ),
 }
 # 28(d): "les principes d'humanité, de nécessité, de proportionnalité et de discrimination"
 PRINCIPLES_28D = {
@@ -79,9 +97,9 @@ def test_the_legal_views_are_paragraphs_24_to_29_with_each_of_28a_to_28f(sparql)
 
 def test_view_labels(sparql):
     rows = sparql("SELECT ?l WHERE { <https://w3id.org/cybernorms/id/legal-view/28d> rdfs:label ?l }")
-    assert {l for (l,) in rows} == {"point de vue juridique 28 d)", "legal view 28(d)"}
+    assert {lbl for (lbl,) in rows} == {"point de vue juridique 28 d)", "legal view 28(d)"}
     rows = sparql("SELECT ?l WHERE { <https://w3id.org/cybernorms/id/legal-view/24> rdfs:label ?l }")
-    assert {l for (l,) in rows} == {"point de vue juridique 24", "legal view 24"}
+    assert {lbl for (lbl,) in rows} == {"point de vue juridique 24", "legal view 24"}
 
 
 def test_the_principles_of_paragraph_26(sparql):
@@ -97,9 +115,12 @@ def test_the_principles_of_28b(sparql):
     # étatique, l'égalité souveraine, le règlement des différends par des moyens pacifiques et la
     # non-intervention ...; ... de respecter et de protéger les droits de l'homme et les libertés fondamentales"
     assert invoked_by(sparql, "para/28/b") == {
-        "principle/state-sovereignty", "principle/sovereign-equality",
-        "principle/peaceful-settlement-of-disputes", "principle/non-intervention",
-        "principle/human-rights-and-fundamental-freedoms"}
+        "principle/state-sovereignty",
+        "principle/sovereign-equality",
+        "principle/peaceful-settlement-of-disputes",
+        "principle/non-intervention",
+        "principle/human-rights-and-fundamental-freedoms",
+    }
 
 
 def test_every_provision_that_names_a_principle_invokes_it(sparql):
@@ -121,9 +142,13 @@ def test_every_provision_that_names_a_principle_invokes_it(sparql):
         "para/27": set(PRINCIPLES_27),
         # 28(a) "La compétence territoriale des États s'applique aux infrastructures informatiques"
         "para/28/a": {"principle/territorial-jurisdiction"},
-        "para/28/b": {"principle/state-sovereignty", "principle/sovereign-equality",
-                      "principle/peaceful-settlement-of-disputes", "principle/non-intervention",
-                      "principle/human-rights-and-fundamental-freedoms"},
+        "para/28/b": {
+            "principle/state-sovereignty",
+            "principle/sovereign-equality",
+            "principle/peaceful-settlement-of-disputes",
+            "principle/non-intervention",
+            "principle/human-rights-and-fundamental-freedoms",
+        },
         "para/28/d": set(PRINCIPLES_28D),
     }
 
@@ -131,8 +156,8 @@ def test_every_provision_that_names_a_principle_invokes_it(sparql):
 def test_principles_have_their_printed_french_name_and_english_name(sparql):
     rows = sparql("SELECT ?x ?l (LANG(?l) AS ?lang) WHERE { ?x a cno:LegalPrinciple ; rdfs:label ?l }")
     got: dict[str, dict[str, set[str]]] = {}
-    for x, l, lang in rows:
-        got.setdefault(short(x), {}).setdefault(lang, set()).add(l)
+    for x, lbl, lang in rows:
+        got.setdefault(short(x), {}).setdefault(lang, set()).add(lbl)
     assert got == {x: {"fr": {fr}, "en": {en}} for x, (fr, en) in ALL_PRINCIPLES.items()}
     # the French text prints "discrimination" for the principle known in English as distinction
     assert got["principle/distinction"] == {"fr": {"discrimination"}, "en": {"distinction"}}
@@ -163,12 +188,30 @@ def test_each_principle_has_as_source_the_first_provision_that_prints_its_name(s
 
 
 def test_modality_of_the_views(sparql):
-    got = {p: modalities(sparql, p) for p in
-           ["para/24", "para/25", "para/26", "para/27", "para/28", "para/28/a", "para/28/b",
-            "para/28/c", "para/28/d", "para/28/e", "para/28/f", "para/29"]}
+    got = {
+        p: modalities(sparql, p)
+        for p in [
+            "para/24",
+            "para/25",
+            "para/26",
+            "para/27",
+            "para/28",
+            "para/28/a",
+            "para/28/b",
+            "para/28/c",
+            "para/28/d",
+            "para/28/e",
+            "para/28/f",
+            "para/29",
+        ]
+    }
     assert got == {
-        "para/24": {"descriptive"}, "para/25": {"descriptive"}, "para/26": {"descriptive"},
-        "para/27": {"descriptive"}, "para/28": {"descriptive"}, "para/28/a": {"descriptive"},
+        "para/24": {"descriptive"},
+        "para/25": {"descriptive"},
+        "para/26": {"descriptive"},
+        "para/27": {"descriptive"},
+        "para/28": {"descriptive"},
+        "para/28/a": {"descriptive"},
         # "les États doivent respecter ... ces derniers doivent remplir l'obligation"
         "para/28/b": {"must"},
         # "les États avaient implicitement le droit de prendre des mesures"

@@ -1,6 +1,7 @@
 """The confidence-building measures (A/70/174 paragraphs 16-17), the call for dialogue of
 paragraph 18 and the capacity-building measures (21-23). Expected rows are read off the French
 text, data/sources/A-70-174.fr.txt; each test quotes the words it rests on."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ DOC = ID + "document/A-70-174/"
 
 
 def short(iri: str) -> str:
-    return iri[len(ID):] if iri.startswith(ID) else iri
+    return iri.removeprefix(ID)
 
 
 def french_notation(notation: str) -> str:
@@ -72,8 +73,11 @@ def test_the_items_of_16d_are_sub_measures_of_16d(sparql):
     # (iii) mécanismes ... pour traiter les demandes, (iv) dispositifs ... pour classer les incidents
     rows = sparql("SELECT ?m ?b WHERE { ?m a cno:ConfidenceBuildingMeasure ; skos:broader ?b }")
     assert {(short(m), short(b)) for m, b in rows} == {
-        ("cbm/16d-i", "cbm/16d"), ("cbm/16d-ii", "cbm/16d"),
-        ("cbm/16d-iii", "cbm/16d"), ("cbm/16d-iv", "cbm/16d")}
+        ("cbm/16d-i", "cbm/16d"),
+        ("cbm/16d-ii", "cbm/16d"),
+        ("cbm/16d-iii", "cbm/16d"),
+        ("cbm/16d-iv", "cbm/16d"),
+    }
 
 
 def test_the_10_capacity_building_measures(sparql):
@@ -84,8 +88,7 @@ def test_the_10_capacity_building_measures(sparql):
 def test_paragraph_18_is_a_recommendation(sparql):
     # 18: "il recommande l'instauration d'un dialogue institutionnel régulier à large participation
     # sous les auspices de l'Organisation des Nations Unies"
-    assert elements(sparql, "cno:Recommendation") == {
-        ("recommendation/18", "18", "document/A-70-174/para/18")}
+    assert elements(sparql, "cno:Recommendation") == {("recommendation/18", "18", "document/A-70-174/para/18")}
 
 
 def test_each_measure_is_expressed_by_its_source_and_only_by_it(sparql):
@@ -101,11 +104,13 @@ def test_labels_are_derived_from_the_notation_like_the_norms(sparql):
         VALUES ?c { cno:ConfidenceBuildingMeasure cno:CapacityBuildingMeasure cno:Recommendation }
         ?e a ?c ; skos:notation ?n ; rdfs:label ?l }""")
     got: dict[str, set[str]] = {}
-    for e, n, l in rows:
-        got.setdefault(short(e), set()).add(l)
-    kinds = {"cbm": ("mesure de confiance", "confidence-building measure"),
-             "capacity-building": ("mesure de renforcement des capacités", "capacity-building measure"),
-             "recommendation": ("recommandation", "recommendation")}
+    for e, _n, lbl in rows:
+        got.setdefault(short(e), set()).add(lbl)
+    kinds = {
+        "cbm": ("mesure de confiance", "confidence-building measure"),
+        "capacity-building": ("mesure de renforcement des capacités", "capacity-building measure"),
+        "recommendation": ("recommandation", "recommendation"),
+    }
     expected = {}
     for e, n, _ in CBMS | CAPACITY | {("recommendation/18", "18", None)}:
         fr, en = kinds[e.split("/")[0]]
@@ -136,23 +141,30 @@ def test_modality_of_the_chapeaux(sparql):
 
 def test_modality_of_the_measures(sparql):
     expected = {
-        "para/16/a": {"should"}, "para/16/b": {"should"},
+        "para/16/a": {"should"},
+        "para/16/b": {"should"},
         # 16(c) "cela peut se traduire par des échanges volontaires de vues"
         "para/16/c": {"should", "may"},
         # 16(d) "les États devraient s'attacher à faciliter ... ces mesures pourraient inclure"
         "para/16/d": {"should", "may"},
-        "para/16/d/i": {"may"}, "para/16/d/ii": {"may"}, "para/16/d/iii": {"may"}, "para/16/d/iv": {"may"},
-        "para/17/a": {"may"}, "para/17/b": {"may"},
+        "para/16/d/i": {"may"},
+        "para/16/d/ii": {"may"},
+        "para/16/d/iii": {"may"},
+        "para/16/d/iv": {"may"},
+        "para/17/a": {"may"},
+        "para/17/b": {"may"},
         # 17(c) "les États pourront prendre en considération ces organes ... ils devraient soutenir"
         "para/17/c": {"may", "should"},
-        "para/17/d": {"may"}, "para/17/e": {"may"},
+        "para/17/d": {"may"},
+        "para/17/e": {"may"},
         # 18 "il recommande l'instauration d'un dialogue institutionnel régulier"
         "para/18": {"should"},
         **{f"para/21/{c}": {"should"} for c in "abcdefh"},
         # 21(g) "cette mesure peut comprendre ... ces programmes pourraient être couplés"
         "para/21/g": {"should", "may"},
         # 22 "ces stratégies pourraient prendre en compte"; 23 "les États peuvent envisager"
-        "para/22": {"may"}, "para/23": {"may"},
+        "para/22": {"may"},
+        "para/23": {"may"},
     }
     got = {p: {m.removeprefix("modality/") for m in modalities(sparql, p)} for p in expected}
     assert got == expected

@@ -3,6 +3,7 @@
 "sont tenus de" must, "ne doivent pas" must not, "peuvent" / "pourraient" may (when they open an
 option), no deontic verb descriptive; a subparagraph without a verb of its own takes the force of
 its chapeau."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ SCHEME = {"should", "should-not", "must", "must-not", "may", "descriptive"}
 
 
 def short(iri: str) -> str:
-    return iri[len(DOC):] if iri.startswith(DOC) else iri[len(ID):] if iri.startswith(ID) else iri
+    return iri[len(DOC) :] if iri.startswith(DOC) else iri.removeprefix(ID)
 
 
 def text_provisions(sparql) -> dict[str, tuple[str, str | None, set[str]]]:
@@ -49,13 +50,19 @@ def test_every_modality_is_a_concept_of_the_deontic_scheme(sparql):
     rows = sparql("""SELECT DISTINCT ?m WHERE { ?p cno:modality ?m
         FILTER(STRSTARTS(STR(?p), "https://w3id.org/cybernorms/id/document/A-70-174/")) }""")
     assert {short(m).removeprefix("modality/") for (m,) in rows} == SCHEME
-    assert sparql("""SELECT ?m WHERE { ?p cno:modality ?m FILTER NOT EXISTS {
-        ?m a cno:DeonticModality ; skos:topConceptOf <https://w3id.org/cybernorms/id/scheme/deontic-modality> } }""") == []
+    assert (
+        sparql("""SELECT ?m WHERE { ?p cno:modality ?m FILTER NOT EXISTS {
+        ?m a cno:DeonticModality ; skos:topConceptOf <https://w3id.org/cybernorms/id/scheme/deontic-modality> } }""")
+        == []
+    )
 
 
 def test_sections_without_text_have_no_modality(sparql):
-    assert sparql("""SELECT ?p WHERE { ?p a cno:Section ; cno:modality ?m
-        FILTER NOT EXISTS { ?p cno:text ?t } }""") == []
+    assert (
+        sparql("""SELECT ?p WHERE { ?p a cno:Section ; cno:modality ?m
+        FILTER NOT EXISTS { ?p cno:text ?t } }""")
+        == []
+    )
 
 
 def test_modality_of_a_representative_set_of_provisions(sparql):
@@ -91,26 +98,27 @@ def test_modality_of_a_representative_set_of_provisions(sparql):
         "annex/florence-mangin": {"descriptive"},
     }
     assert {p: provisions[p][2] for p in expected} == expected
-    assert {p for p, (_, _, ms) in provisions.items() if p.startswith("annex/") and ms == {"descriptive"}} == \
-        {p for p in provisions if p.startswith("annex/")}
+    assert {p for p, (_, _, ms) in provisions.items() if p.startswith("annex/") and ms == {"descriptive"}} == {
+        p for p in provisions if p.startswith("annex/")
+    }
 
 
 # Cue words of the French text. A provision whose wording contains a cue has the modality; a
 # provision with a modality has a cue for it or inherits it from its chapeau.
-SHOULD_CUE = re.compile(r"(?<!ne )\bdevrai(t|ent)\b", re.I)
-SHOULD_NOT_CUE = re.compile(r"\bne devrai(t|ent) pas\b", re.I)
-MUST_CUE = re.compile(r"(?<!ne )\bdoi(t|vent)\b|\btenus de\b", re.I)
-MUST_NOT_CUE = re.compile(r"\bne doivent pas\b", re.I)
+SHOULD_CUE = re.compile(r"(?<!ne )\bdevrai(t|ent)\b", re.IGNORECASE)
+SHOULD_NOT_CUE = re.compile(r"\bne devrai(t|ent) pas\b", re.IGNORECASE)
+MUST_CUE = re.compile(r"(?<!ne )\bdoi(t|vent)\b|\btenus de\b", re.IGNORECASE)
+MUST_NOT_CUE = re.compile(r"\bne doivent pas\b", re.IGNORECASE)
 # 13(d) "déterminer si de nouvelles mesures doivent être élaborées": an indirect question, not an
 # obligation (norms.ttl gives should and may).
 MUST_CUE_EXCEPTIONS = {"para/13/d"}
 
 JUSTIFY = {
-    "should": re.compile(r"devrai|recommand|propos|demande aux|appelé à|faudrait|préconis", re.I),
-    "should-not": re.compile(r"\bne devrai\w* pas\b|\bne permettent pas\b", re.I),
-    "must": re.compile(r"\bdoi(t|vent)\b|\btenus de\b|\bincombe\b|\bdevai(t|ent)\b", re.I),
-    "must-not": re.compile(r"\bne doivent pas\b", re.I),
-    "may": re.compile(r"\bpeu(t|vent)\b|\bpourr(a|ai|aient|ait|ont)\b|\bdroit de\b", re.I),
+    "should": re.compile(r"devrai|recommand|propos|demande aux|appelé à|faudrait|préconis", re.IGNORECASE),
+    "should-not": re.compile(r"\bne devrai\w* pas\b|\bne permettent pas\b", re.IGNORECASE),
+    "must": re.compile(r"\bdoi(t|vent)\b|\btenus de\b|\bincombe\b|\bdevai(t|ent)\b", re.IGNORECASE),
+    "must-not": re.compile(r"\bne doivent pas\b", re.IGNORECASE),
+    "may": re.compile(r"\bpeu(t|vent)\b|\bpourr(a|ai|aient|ait|ont)\b|\bdroit de\b", re.IGNORECASE),
 }
 
 
@@ -149,15 +157,14 @@ def test_modality_is_stated_in_the_report_graph_only(sparql):
 
 def test_each_modality_triple_is_written_in_exactly_one_file():
     where = defaultdict(list)
-    for path in sorted((ROOT / "data" / "A-70-174").glob("*.ttl")):   # the G7's are in test_g7.py
+    for path in sorted((ROOT / "data" / "A-70-174").glob("*.ttl")):  # the G7's are in test_g7.py
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             if t.predicate.value == CNO + "modality":
                 where[(t.subject.value, t.object.value)].append(path.relative_to(ROOT).as_posix())
     assert where, "no modality triples found"
     assert {k: v for k, v in where.items() if len(v) > 1} == {}
     files = {f for fs in where.values() for f in fs}
-    assert files == {f"data/A-70-174/{n}.ttl" for n in
-                     ("norms", "measures", "law", "risks", "conclusions", "modality")}
+    assert files == {f"data/A-70-174/{n}.ttl" for n in ("norms", "measures", "law", "risks", "conclusions", "modality")}
     # norms.ttl keeps paragraph 13 and 13(a)-(k), and only those
     in_norms = {s for (s, _), fs in where.items() if fs == ["data/A-70-174/norms.ttl"]}
     assert {short(s) for s in in_norms} == {"para/13"} | {f"para/13/{c}" for c in "abcdefghijk"}

@@ -1,5 +1,6 @@
 """The risks of A/70/174 chapter II (paragraphs 3-8) and the conclusions of chapter VII
 (30(a), 30(b), 31-36). Expected rows are read off the French text, data/sources/A-70-174.fr.txt."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -10,7 +11,7 @@ DOC = ID + "document/A-70-174/"
 
 
 def short(iri: str) -> str:
-    return iri[len(ID):] if iri.startswith(ID) else iri
+    return iri.removeprefix(ID)
 
 
 def modalities(sparql, provision: str) -> set[str]:
@@ -23,15 +24,17 @@ def test_the_risks_are_paragraphs_3_to_8(sparql):
     # critical infrastructure, 6 terrorist use, 7 diverse actors and attribution, 8 capacity gaps
     rows = sparql("SELECT ?r ?n ?p WHERE { ?r a cno:Risk ; skos:notation ?n ; cno:hasSource ?p }")
     assert {(short(r), n, short(p)) for r, n, p in rows} == {
-        (f"risk/{n}", str(n), f"document/A-70-174/para/{n}") for n in range(3, 9)}
+        (f"risk/{n}", str(n), f"document/A-70-174/para/{n}") for n in range(3, 9)
+    }
     rows = sparql("SELECT ?r ?p WHERE { ?r a cno:Risk . ?p cno:expresses ?r }")
     assert {(short(r), short(p)) for r, p in rows} == {
-        (f"risk/{n}", f"document/A-70-174/para/{n}") for n in range(3, 9)}
+        (f"risk/{n}", f"document/A-70-174/para/{n}") for n in range(3, 9)
+    }
 
 
 def test_risk_labels(sparql):
     rows = sparql("SELECT ?l WHERE { <https://w3id.org/cybernorms/id/risk/5> rdfs:label ?l }")
-    assert {l for (l,) in rows} == {"risque 5", "risk 5"}
+    assert {lbl for (lbl,) in rows} == {"risque 5", "risk 5"}
 
 
 def test_the_risk_paragraphs_are_descriptive(sparql):
@@ -58,22 +61,26 @@ def test_the_conclusions_of_chapter_vii(sparql):
 def test_the_chapeau_of_30_is_a_provision_only(sparql):
     # 30: "le Groupe a estimé qu'il serait utile de recenser les mesures qui pourraient être prises en
     # vue de travaux futurs. Elles comprennent notamment les suivantes" -- introduces (a) and (b)
-    assert sparql("SELECT ?e WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/para/30> "
-                  "cno:expresses ?e }") == []
+    assert (
+        sparql("SELECT ?e WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/para/30> cno:expresses ?e }") == []
+    )
     assert modalities(sparql, "para/30") == {"may"}
 
 
 def test_conclusion_labels(sparql):
     rows = sparql("SELECT ?l WHERE { <https://w3id.org/cybernorms/id/conclusion/30a> rdfs:label ?l }")
-    assert {l for (l,) in rows} == {"conclusion 30 a)", "conclusion 30(a)"}
+    assert {lbl for (lbl,) in rows} == {"conclusion 30 a)", "conclusion 30(a)"}
 
 
 def test_modality_of_the_conclusions(sparql):
-    got = {p: modalities(sparql, p) for p in
-           ["para/30/a", "para/30/b", "para/31", "para/32", "para/33", "para/34", "para/35", "para/36"]}
+    got = {
+        p: modalities(sparql, p)
+        for p in ["para/30/a", "para/30/b", "para/31", "para/32", "para/33", "para/34", "para/35", "para/36"]
+    }
     assert got == {
         # (a), (b) complete "les mesures qui pourraient être prises en vue de travaux futurs"
-        "para/30/a": {"may"}, "para/30/b": {"may"},
+        "para/30/a": {"may"},
+        "para/30/b": {"may"},
         # "C'est aux États qu'il incombe au premier chef de garantir"
         "para/31": {"must"},
         # "l'Institut ... pourrait être invité à entreprendre les études pertinentes"

@@ -5,8 +5,8 @@ Parameters are bound by substitution, which only the local API offers; over HTTP
 is sent as written, so both sides run it with its parameters free. The header comments are left
 out of what is sent: SPARQLWrapper guesses the query type from keywords and would take a header
 word such as "add" for an update."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
@@ -46,8 +46,11 @@ def local_rows(store, query):
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):
-        return sorted((lexical(t.subject), lexical(t.predicate), lexical(t.object)) for t in result
-                      if not isinstance(t.subject, ox.BlankNode))
+        return sorted(
+            (lexical(t.subject), lexical(t.predicate), lexical(t.object))
+            for t in result
+            if not isinstance(t.subject, ox.BlankNode)
+        )
     variables = [v.value for v in result.variables]
     return sorted(tuple(lexical(row[v]) for v in variables) for row in result)
 

@@ -1,5 +1,6 @@
 """The ontology: its header, and every term with French and English labels and an English
 definition; alignments to the standard vocabularies; consistency is decided by every build."""
+
 from __future__ import annotations
 
 import rdflib
@@ -20,8 +21,16 @@ def ontology():
 def test_header():
     g = ontology()
     assert (ONTO, RDF.type, OWL.Ontology) in g
-    for p in (DCT.title, DCT.description, DCT.license, DCT.creator, OWL.versionIRI, OWL.versionInfo,
-              VANN.preferredNamespacePrefix, VANN.preferredNamespaceUri):
+    for p in (
+        DCT.title,
+        DCT.description,
+        DCT.license,
+        DCT.creator,
+        OWL.versionIRI,
+        OWL.versionInfo,
+        VANN.preferredNamespacePrefix,
+        VANN.preferredNamespaceUri,
+    ):
         assert g.value(ONTO, p) is not None, p
     assert str(g.value(ONTO, VANN.preferredNamespaceUri)) == str(CNO)
 
@@ -31,16 +40,24 @@ def test_every_term_has_both_labels_and_a_definition():
     terms = {s for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(str(CNO))}
     assert len(terms) > 80
     for t in terms:
-        langs = {l.language for l in g.objects(t, RDFS.label)}
+        langs = {lbl.language for lbl in g.objects(t, RDFS.label)}
         assert {"fr", "en"} <= langs, t
         assert any(d.language == "en" for d in g.objects(t, SKOS.definition)), t
 
 
 def test_alignment_to_standard_vocabularies():
     g = ontology()
-    supers = {str(o) for _, o in g.subject_objects(RDFS.subClassOf)} | {str(o) for _, o in g.subject_objects(RDFS.subPropertyOf)}
-    for ns in ("http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/",
-               "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "https://schema.org/"):
+    supers = {str(o) for _, o in g.subject_objects(RDFS.subClassOf)} | {
+        str(o) for _, o in g.subject_objects(RDFS.subPropertyOf)
+    }
+    for ns in (
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://xmlns.com/foaf/0.1/",
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/ns/prov#",
+        "https://schema.org/",
+    ):
         assert any(s.startswith(ns) for s in supers), ns
 
 

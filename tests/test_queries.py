@@ -1,5 +1,6 @@
 """The query library: every query's answer, through the Python API, checked against what the
 source texts say (the sentences are quoted), and the rules every library query obeys."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ A70 = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
 @pytest.fixture(scope="module")
 def q(project):
     """q(name, **params) -> rows (list of dicts) through the public API, on the test build."""
+
     def run(name, **params):
         return cybernorms.query(name, root=project.root, build=project.build, **params)
+
     return run
 
 
@@ -52,12 +55,13 @@ def test_parameters_are_projected_columns(name):
     if query.kind != "select":
         return
     body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
-    head = body[body.upper().index("SELECT"):body.upper().index("WHERE")]
+    head = body[body.upper().index("SELECT") : body.upper().index("WHERE")]
     for p in query.params:
         assert re.search(rf"\?{p.name}\b", head), f"{name}: parameter {p.name} is not projected"
 
 
 # ---------------------------------------------------------------------------------- norms
+
 
 def test_norms(q):
     rows = q("norms")
@@ -78,31 +82,54 @@ def test_norm_citations(q):
     gge = {r["symbol"] for r in rows if r["provisionLabel"] == "A/70/174, subparagraph 13(e)"}
     assert gge == {"A/HRC/RES/20/8", "A/HRC/RES/26/13", "A/RES/68/167", "A/RES/69/166"}
     # 13(g): "en tenant compte de la résolution 58/199 de l'Assemblée générale"
-    assert {r["symbol"] for r in q("norm-citations", norm="13(g)")
-            if r["provisionLabel"].startswith("A/70/174")} == {"A/RES/58/199"}
+    assert {r["symbol"] for r in q("norm-citations", norm="13(g)") if r["provisionLabel"].startswith("A/70/174")} == {
+        "A/RES/58/199"
+    }
 
 
 def test_describe_norm_is_a_graph(q):
     triples = q("describe-norm", norm="13(e)")
     cites = {o for s, p, o in triples if p.endswith("#cites")}
     assert {c.rsplit("/", 1)[1] for c in cites} >= {"A-HRC-RES-20-8", "A-HRC-RES-26-13", "A-RES-68-167", "A-RES-69-166"}
-    assert ("https://w3id.org/cybernorms/id/document/A-70-174/para/13/e",
-            "https://w3id.org/cybernorms/ontology#expresses",
-            "https://w3id.org/cybernorms/id/norm/13e") in triples
+    assert (
+        "https://w3id.org/cybernorms/id/document/A-70-174/para/13/e",
+        "https://w3id.org/cybernorms/ontology#expresses",
+        "https://w3id.org/cybernorms/id/norm/13e",
+    ) in triples
 
 
 # ------------------------------------------------------------------------------- measures
 
+
 def test_confidence_building_measures(q):
     rows = q("confidence-building-measures")
-    assert col(rows, "notation") == ["16(a)", "16(b)", "16(c)", "16(d)", "16(d)(i)", "16(d)(ii)", "16(d)(iii)",
-                                     "16(d)(iv)", "17(a)", "17(b)", "17(c)", "17(d)", "17(e)"]
+    assert col(rows, "notation") == [
+        "16(a)",
+        "16(b)",
+        "16(c)",
+        "16(d)",
+        "16(d)(i)",
+        "16(d)(ii)",
+        "16(d)(iii)",
+        "16(d)(iv)",
+        "17(a)",
+        "17(b)",
+        "17(c)",
+        "17(d)",
+        "17(e)",
+    ]
     by = {r["notation"]: r for r in rows}
     # "ces mesures pourraient inclure :" introduces (i)-(iv), which detail 16(d)
-    assert {r["notation"] for r in rows if r["detailsMeasure"] == "16(d)"} == \
-        {"16(d)(i)", "16(d)(ii)", "16(d)(iii)", "16(d)(iv)"}
-    assert by["16(a)"]["text"] == ("Recenser les points de contact appropriés aux niveaux décisionnel et technique "
-                                   "pour parer aux graves incidents informatiques et créer un répertoire de ces contacts;")
+    assert {r["notation"] for r in rows if r["detailsMeasure"] == "16(d)"} == {
+        "16(d)(i)",
+        "16(d)(ii)",
+        "16(d)(iii)",
+        "16(d)(iv)",
+    }
+    assert by["16(a)"]["text"] == (
+        "Recenser les points de contact appropriés aux niveaux décisionnel et technique "
+        "pour parer aux graves incidents informatiques et créer un répertoire de ces contacts;"
+    )
     assert "points-of-contact" in by["16(a)"]["topics"]
     assert "incident-classification" in by["16(d)(iv)"]["topics"]
 
@@ -110,8 +137,10 @@ def test_confidence_building_measures(q):
 def test_capacity_building_measures(q):
     rows = q("capacity-building-measures")
     assert col(rows, "notation") == [f"21({c})" for c in "abcdefgh"] + ["22", "23"]
-    assert rows[0]["text"] == ("Contribuer à renforcer les mécanismes de coopération avec les équipes "
-                               "d'intervention informatique d'urgence nationales et d'autres organes compétents;")
+    assert rows[0]["text"] == (
+        "Contribuer à renforcer les mécanismes de coopération avec les équipes "
+        "d'intervention informatique d'urgence nationales et d'autres organes compétents;"
+    )
 
 
 def test_elements_by_topic(q):
@@ -119,12 +148,17 @@ def test_elements_by_topic(q):
     notations = {(r["kind"], r["notation"]) for r in rows}
     # 13(k) protects the emergency response teams; 17(c) "Constituer une équipe d'intervention ...";
     # 21(a) "les équipes d'intervention informatique d'urgence nationales"
-    assert {("Norm", "13(k)"), ("ConfidenceBuildingMeasure", "17(c)"), ("ConfidenceBuildingMeasure", "17(d)"),
-            ("CapacityBuildingMeasure", "21(a)")} <= notations
+    assert {
+        ("Norm", "13(k)"),
+        ("ConfidenceBuildingMeasure", "17(c)"),
+        ("ConfidenceBuildingMeasure", "17(d)"),
+        ("CapacityBuildingMeasure", "21(a)"),
+    } <= notations
     assert {r["topic"] for r in rows} == {"https://w3id.org/cybernorms/id/topic/cert-csirt"}
 
 
 # ------------------------------------------------------------------------ international law
+
 
 def test_principles_of_26(q):
     # 26: "égalité souveraine, règlement des différends internationaux par des moyens pacifiques ...,
@@ -132,8 +166,12 @@ def test_principles_of_26(q):
     # de l'homme et des libertés fondamentales et non-intervention dans les affaires intérieures"
     rows = q("legal-principles", notation="26")
     assert {r["principle"].rsplit("/", 1)[1] for r in rows} == {
-        "sovereign-equality", "peaceful-settlement-of-disputes", "non-use-of-force",
-        "human-rights-and-fundamental-freedoms", "non-intervention"}
+        "sovereign-equality",
+        "peaceful-settlement-of-disputes",
+        "non-use-of-force",
+        "human-rights-and-fundamental-freedoms",
+        "non-intervention",
+    }
 
 
 def test_principles_of_28d(q):
@@ -154,24 +192,30 @@ def test_legal_views(q):
 
 # ---------------------------------------------------------------------- risks, conclusions
 
+
 def test_risks(q):
     rows = q("risks")
     assert col(rows, "notation") == ["3", "4", "5", "6", "7", "8"]
-    assert rows[2]["text"].startswith("Les attaques les plus graves qui sont menées à l'aide des TIC comprennent "
-                                      "celles qui sont dirigées contre une infrastructure essentielle")
+    assert rows[2]["text"].startswith(
+        "Les attaques les plus graves qui sont menées à l'aide des TIC comprennent "
+        "celles qui sont dirigées contre une infrastructure essentielle"
+    )
     # norm 13(f) and 13(g) respond to attacks on critical infrastructure (editorial link)
     assert {"13(f)", "13(g)"} <= set(rows[2]["addressedBy"].split(", "))
 
 
 def test_conclusions(q):
     rows = q("conclusions")
-    assert [(r["notation"], r["kind"]) for r in rows] == \
-        [("18", "recommendation"), ("30(a)", "conclusion"), ("30(b)", "conclusion")] + \
-        [(str(n), "conclusion") for n in range(31, 37)]
+    assert [(r["notation"], r["kind"]) for r in rows] == [
+        ("18", "recommendation"),
+        ("30(a)", "conclusion"),
+        ("30(b)", "conclusion"),
+    ] + [(str(n), "conclusion") for n in range(31, 37)]
     assert rows[-1]["text"].startswith("Le Groupe d'experts recommande aux États Membres d'examiner activement")
 
 
 # ------------------------------------------------------------------------------ provisions
+
 
 def test_provision_by_notation(q):
     rows = q("provision", notation="16(d)(iv)")
@@ -186,8 +230,9 @@ def test_provision_by_notation(q):
 def test_search_text_finds_exactly_the_provisions_that_say_it(q, store):
     rows = q("search-text", words="points de contact")
     assert {(r["document"], r["notation"]) for r in rows} == {
-        ("A/70/174", "16(a)"),                          # "Recenser les points de contact appropriés"
-        ("g7-cyber-norm-initiative-2019", "8.1")}       # "des points de contact permanents"
+        ("A/70/174", "16(a)"),  # "Recenser les points de contact appropriés"
+        ("g7-cyber-norm-initiative-2019", "8.1"),
+    }  # "des points de contact permanents"
 
 
 def test_modality_by_document_follows_the_verbs(q, sparql):
@@ -200,33 +245,36 @@ def test_modality_by_document_follows_the_verbs(q, sparql):
                       cno:parent+ <https://w3id.org/cybernorms/id/document/A-70-174> }""")
     should_not = {n for n, t in texts if re.search(r"ne devrai(en)?t pas", t)}
     assert should_not == {"13(c)", "13(f)", "13(k)", "summary/4"}
-    assert "a recommandé que les États coopèrent en vue de prévenir les pratiques informatiques nocives et " \
-           "ne permettent pas sciemment" in dict(texts)["summary/3"]
+    assert (
+        "a recommandé que les États coopèrent en vue de prévenir les pratiques informatiques nocives et "
+        "ne permettent pas sciemment" in dict(texts)["summary/3"]
+    )
     assert rows[("A/70/174", "should-not")] == len(should_not | {"summary/3"})
 
 
 # ------------------------------------------------------------------------------ provenance
 
+
 def test_triples_per_graph_match_the_store(q, store):
     rows = {r["graph"]: r["triples"] for r in q("triples-per-graph")}
     for g in store.named_graphs():
-        assert rows[g.value.split("/cybernorms/")[1]] == \
-            sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+        assert rows[g.value.split("/cybernorms/")[1]] == sum(1 for _ in store.quads_for_pattern(None, None, None, g))
 
 
 def test_facts_about_a_norm_name_their_graph(q):
     rows = q("facts-about-norm", norm="13(k)")
     graphs = {(r["graph"].rsplit("/", 1)[1], r["property"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for r in rows}
-    assert ("A-70-174", "hasSource") in graphs       # stated by the report
-    assert ("curation", "hasTopic") in graphs        # editorial
-    assert ("inferred", "expressedBy") in graphs     # entailed by the inverse of cno:expresses
+    assert ("A-70-174", "hasSource") in graphs  # stated by the report
+    assert ("curation", "hasTopic") in graphs  # editorial
+    assert ("inferred", "expressedBy") in graphs  # entailed by the inverse of cno:expresses
 
 
 def test_sources_of_elements(q):
     rows = q("sources-of-elements")
-    assert ("Norm", "13(g)", "A/70/174, subparagraph 13(g)", "A/70/174") in \
-        {(r["kind"], r["notation"], r["source"], r["document"]) for r in rows}
-    assert len(rows) == len({(r["kind"], r["notation"], r["source"]) for r in rows})   # no duplicates
+    assert ("Norm", "13(g)", "A/70/174, subparagraph 13(g)", "A/70/174") in {
+        (r["kind"], r["notation"], r["source"], r["document"]) for r in rows
+    }
+    assert len(rows) == len({(r["kind"], r["notation"], r["source"]) for r in rows})  # no duplicates
 
 
 def test_inferred_by_predicate(q):
@@ -253,11 +301,13 @@ def test_topics(q):
 def test_related_to_norm(q):
     rows = q("related-to-norm", norm="13(h)")
     # 13(h) "répondre aux demandes d'aide appropriées" ~ 17(e) "Donner suite ... aux demandes d'autres États"
-    assert ("corresponds to", "ConfidenceBuildingMeasure", "17(e)") in \
-        {(r["relation"], r["kind"], r["notation"]) for r in rows}
+    assert ("corresponds to", "ConfidenceBuildingMeasure", "17(e)") in {
+        (r["relation"], r["kind"], r["notation"]) for r in rows
+    }
 
 
 # --------------------------------------------------------------------- parameters, safety
+
 
 def test_unknown_parameter_lists_the_accepted_ones(q):
     with pytest.raises(UsageError) as e:
@@ -271,7 +321,7 @@ def test_unknown_norm_lists_the_norms(q):
     assert e.value.message.startswith("query norms: unknown norm '13(z)' for parameter norm; accepted: 13(a), 13(b)")
 
 
-@pytest.mark.parametrize("hostile", ['"} ; DROP ALL #', "') } UNION { ?s ?p ?o } #", "x\" . } DELETE WHERE { ?s ?p ?o"])
+@pytest.mark.parametrize("hostile", ['"} ; DROP ALL #', "') } UNION { ?s ?p ?o } #", 'x" . } DELETE WHERE { ?s ?p ?o'])
 def test_hostile_text_is_only_ever_data(q, store, hostile):
     before = len(store)
     assert q("search-text", words=hostile) == []
@@ -282,6 +332,7 @@ def test_hostile_text_is_only_ever_data(q, store, hostile):
 
 def test_integer_and_language_parameters_are_checked():
     from cybernorms.queries import Param
+
     with pytest.raises(UsageError) as e:
         PARAM_TYPES["integer"]("two", None, Param("session", "integer", None, ""))
     assert "must be an integer" in e.value.message
@@ -292,13 +343,14 @@ def test_integer_and_language_parameters_are_checked():
 
 # ------------------------------------------------------------------ documents and citations
 
+
 def test_documents(q):
     rows = {r["document"].rsplit("/", 1)[1]: r for r in q("documents")}
-    assert rows["A-69-723"]["kind"] == "CodeOfConductLetter"           # one row, its most specific kind
+    assert rows["A-69-723"]["kind"] == "CodeOfConductLetter"  # one row, its most specific kind
     assert rows["A-RES-69-166"]["printedAs"].split(" | ") in (["69/166", "A/RES 69/166"], ["A/RES 69/166", "69/166"])
     assert rows["A-RES-64-211"]["issuer"] == "General Assembly"
     assert rows["budapest-convention"]["kind"] == "Treaty"
-    assert str(rows["budapest-convention"]["issued"]) == "2001"       # "de 2001 (Convention de Budapest)"
+    assert str(rows["budapest-convention"]["issued"]) == "2001"  # "de 2001 (Convention de Budapest)"
     assert rows["un-charter"]["citedBy"] == 7
 
 
@@ -309,21 +361,33 @@ def test_citation_graph(q):
     assert rows[("A/70/174", "A/RES/43/78")] == 1
     assert rows[("A/70/174", "undc-cbm-guidelines-1988")] == 1
     g7 = {r["to"] for r in q("citation-graph") if r["from"] == "g7-cyber-norm-initiative-2019"}
-    assert g7 == {"A/HRC/RES/20/8", "A/HRC/RES/26/13", "A/RES/68/167", "A/RES/69/166", "A/RES/58/199",
-                  "budapest-convention", "coe-guide-human-rights-internet-users", "eu-gdpr"}
+    assert g7 == {
+        "A/HRC/RES/20/8",
+        "A/HRC/RES/26/13",
+        "A/RES/68/167",
+        "A/RES/69/166",
+        "A/RES/58/199",
+        "budapest-convention",
+        "coe-guide-human-rights-internet-users",
+        "eu-gdpr",
+    }
 
 
 def test_cited_by(q):
     rows = q("cited-by", document="A/RES/68/243")
     # note/1 and letter/1 cite its paragraph 4; letter/2 ("Dans sa résolution"), 1 and 28 cite it
-    assert col(rows, "label") == ["A/70/174, note by the Secretary-General, paragraph 1",
-                                  "A/70/174, letter of transmittal, paragraph 1",
-                                  "A/70/174, letter of transmittal, paragraph 2",
-                                  "A/70/174, letter of transmittal, paragraph 3",   # "cette résolution"
-                                  "A/70/174, paragraph 1", "A/70/174, paragraph 28"]
+    assert col(rows, "label") == [
+        "A/70/174, note by the Secretary-General, paragraph 1",
+        "A/70/174, letter of transmittal, paragraph 1",
+        "A/70/174, letter of transmittal, paragraph 2",
+        "A/70/174, letter of transmittal, paragraph 3",  # "cette résolution"
+        "A/70/174, paragraph 1",
+        "A/70/174, paragraph 28",
+    ]
 
 
 # ------------------------------------------------------------------ states, experts, sessions
+
 
 def test_states(q):
     rows = {r["code"]: r for r in q("states")}
@@ -339,8 +403,10 @@ def test_experts_by_state(q):
     # annex: "Takashi Okada (troisième et quatrième sessions)", "Akira Kono (deuxième session)",
     # "Takao Imafuku (première session)"
     assert {(r["name"], frozenset(r["sessions"].split(", ")), r["attendance"]) for r in rows} == {
-        ("Takashi Okada", frozenset({"3", "4"}), "text"), ("Akira Kono", frozenset({"2"}), "text"),
-        ("Takao Imafuku", frozenset({"1"}), "text")}
+        ("Takashi Okada", frozenset({"3", "4"}), "text"),
+        ("Akira Kono", frozenset({"2"}), "text"),
+        ("Takao Imafuku", frozenset({"1"}), "text"),
+    }
     fra = {r["name"]: r["attendance"] for r in q("experts-by-state", state="FRA")}
     assert fra == {"Florence Mangin": "reading", "Léonard Rolland": "text"}
 
@@ -350,24 +416,41 @@ def test_sessions(q):
     # eight entries print the first session: Gerasimovich, Cong Fu, Rolland, Imafuku, Md Shah Nuri bin
     # Md Zain, Ausaf Ali, Hyuncheol Jang, Alicia Moral; thirteen print none (read as all four)
     assert [(r["number"], r["place"], r["statedInAnnex"], r["withReading"]) for r in rows] == [
-        (1, "United Nations Headquarters", 8, 21), (2, "Geneva", 7, 20),
-        (3, "United Nations Headquarters", 8, 21), (4, "United Nations Headquarters", 7, 20)]
+        (1, "United Nations Headquarters", 8, 21),
+        (2, "Geneva", 7, 20),
+        (3, "United Nations Headquarters", 8, 21),
+        (4, "United Nations Headquarters", 7, 20),
+    ]
 
 
 def test_session_attendance(q):
     rows = q("session-attendance", number=2)
     text = {r["name"] for r in rows if r["attendance"] == "text"}
-    assert text == {"Ivan Grinevich", "Cong Fu", "Akira Kono", "Md Shah Nuri bin Md Zain", "Ausaf Ali", "Chul Lee",
-                    "Alicia Moral"}
+    assert text == {
+        "Ivan Grinevich",
+        "Cong Fu",
+        "Akira Kono",
+        "Md Shah Nuri bin Md Zain",
+        "Ausaf Ali",
+        "Chul Lee",
+        "Alicia Moral",
+    }
     assert len(rows) == 20
 
 
 def test_group_roles(q):
     rows = {(r["role"], r["name"]) for r in q("group-roles")}
-    assert rows == {("chair", "Carlos Luís Dantas Coutinho Perez"), ("facilitator", "Ricardo Mor"),
-                    ("facilitator", "Florence Mangin"), ("facilitator", "Katherine Getao"),
-                    ("facilitator", "Ausaf Ali"), ("facilitator", "Olivia Preston"), ("consultant", "James Lewis"),
-                    ("consultant", "Kerstin Vignard"), ("secretary", "Ewen Buchanan")}
+    assert rows == {
+        ("chair", "Carlos Luís Dantas Coutinho Perez"),
+        ("facilitator", "Ricardo Mor"),
+        ("facilitator", "Florence Mangin"),
+        ("facilitator", "Katherine Getao"),
+        ("facilitator", "Ausaf Ali"),
+        ("facilitator", "Olivia Preston"),
+        ("consultant", "James Lewis"),
+        ("consultant", "Kerstin Vignard"),
+        ("secretary", "Ewen Buchanan"),
+    }
 
 
 def test_meetings(q):
@@ -378,10 +461,12 @@ def test_meetings(q):
 
 # ----------------------------------------------------------------------------------- G7
 
+
 def test_norm_wording_compared(q):
     rows = q("norm-wording-compared")
-    assert [(r["normNotation"], r["gge"], r["g7"]) for r in rows] == \
-        [(f"13({c})", f"13({c})", str(i)) for i, c in zip(range(1, 12), "abcdefghijk")]
+    assert [(r["normNotation"], r["gge"], r["g7"]) for r in rows] == [
+        (f"13({c})", f"13({c})", str(i)) for i, c in zip(range(1, 12), "abcdefghijk", strict=False)
+    ]
     by = {r["normNotation"]: r for r in rows}
     # 13(c) "ne devraient pas permettre" / Norme 3 "ne doivent pas permettre"
     assert (by["13(c)"]["ggeModality"], by["13(c)"]["g7Modality"]) == ("should-not", "must-not")
@@ -390,9 +475,19 @@ def test_norm_wording_compared(q):
 
 def test_g7_practice_counts(q):
     rows = {r["normNotation"]: (r["practices"], r["all"], r["some"], r["several"]) for r in q("g7-practice-counts")}
-    assert rows == {"13(a)": (5, 5, 0, 0), "13(b)": (5, 4, 1, 0), "13(c)": (5, 3, 2, 0), "13(d)": (4, 3, 1, 0),
-                    "13(e)": (2, 2, 0, 0), "13(f)": (2, 1, 0, 1), "13(g)": (3, 3, 0, 0), "13(h)": (2, 2, 0, 0),
-                    "13(i)": (3, 3, 0, 0), "13(j)": (2, 2, 0, 0), "13(k)": (1, 1, 0, 0)}
+    assert rows == {
+        "13(a)": (5, 5, 0, 0),
+        "13(b)": (5, 4, 1, 0),
+        "13(c)": (5, 3, 2, 0),
+        "13(d)": (4, 3, 1, 0),
+        "13(e)": (2, 2, 0, 0),
+        "13(f)": (2, 1, 0, 1),
+        "13(g)": (3, 3, 0, 0),
+        "13(h)": (2, 2, 0, 0),
+        "13(i)": (3, 3, 0, 0),
+        "13(j)": (2, 2, 0, 0),
+        "13(k)": (1, 1, 0, 0),
+    }
 
 
 def test_g7_practices_by_norm(q):
@@ -404,14 +499,17 @@ def test_g7_practices_by_norm(q):
 
 
 def test_g7_practices_by_scope(q):
-    assert [r["practice"] for r in q("g7-practices-by-scope")] == ["2.5", "3.5a", "3.5b", "4.5"]   # default: some
+    assert [r["practice"] for r in q("g7-practices-by-scope")] == ["2.5", "3.5a", "3.5b", "4.5"]  # default: some
     assert [r["practice"] for r in q("g7-practices-by-scope", scope="several-g7")] == ["6.1b"]
 
 
 def test_g7_organisations(q):
     rows = {(r["name"], r["kind"]) for r in q("g7-organisations", norm="13(a)")}
-    assert rows == {("OSCE", "IntergovernmentalOrganisation"), ("Organization of American States", "IntergovernmentalOrganisation"),
-                    ("ARF", "Forum")}
+    assert rows == {
+        ("OSCE", "IntergovernmentalOrganisation"),
+        ("Organization of American States", "IntergovernmentalOrganisation"),
+        ("ARF", "Forum"),
+    }
 
 
 def test_g7_members(q):
@@ -439,6 +537,18 @@ def test_confidence_building_measures_by_topic(q):
     # the 13 measures of 16 and 17, and the G7 practices 1.3 ("mesures de confiance (notamment à
     # l'OSCE, l'OEA et l'ARF)") and 7.3 ("l'élaboration de mesures de confiance entre États")
     assert {n for k, n in rows if k == "ConfidenceBuildingMeasure"} == {
-        "16(a)", "16(b)", "16(c)", "16(d)", "16(d)(i)", "16(d)(ii)", "16(d)(iii)", "16(d)(iv)",
-        "17(a)", "17(b)", "17(c)", "17(d)", "17(e)"}
+        "16(a)",
+        "16(b)",
+        "16(c)",
+        "16(d)",
+        "16(d)(i)",
+        "16(d)(ii)",
+        "16(d)(iii)",
+        "16(d)(iv)",
+        "17(a)",
+        "17(b)",
+        "17(c)",
+        "17(d)",
+        "17(e)",
+    }
     assert {n for k, n in rows if k == "Practice"} == {"1.3", "7.3"}

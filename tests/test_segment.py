@@ -1,7 +1,7 @@
 """The segmenter: every provision of both texts, with notation, parent and repaired text.
 Expected values are read off the source texts (data/sources/*.txt)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -33,6 +33,7 @@ def by_notation(source):
 
 # ------------------------------------------------------------------------------ A/70/174
 
+
 def test_a70_numbered_paragraphs_are_1_to_36(a70):
     paras = [p.notation for p in a70.provisions if p.kind == "Paragraph" and p.notation.isdigit()]
     assert paras == [str(n) for n in range(1, 37)]
@@ -40,9 +41,14 @@ def test_a70_numbered_paragraphs_are_1_to_36(a70):
 
 def test_a70_subparagraphs_are_exactly_those_printed(a70):
     subs = [p.notation for p in a70.provisions if p.kind == "Subparagraph"]
-    expected = ([f"13({c})" for c in "abcdefghijk"] + [f"16({c})" for c in "abcd"] +
-                [f"17({c})" for c in "abcde"] + [f"21({c})" for c in "abcdefgh"] +
-                [f"28({c})" for c in "abcdef"] + [f"30({c})" for c in "ab"])
+    expected = (
+        [f"13({c})" for c in "abcdefghijk"]
+        + [f"16({c})" for c in "abcd"]
+        + [f"17({c})" for c in "abcde"]
+        + [f"21({c})" for c in "abcdefgh"]
+        + [f"28({c})" for c in "abcdef"]
+        + [f"30({c})" for c in "ab"]
+    )
     assert subs == expected
 
 
@@ -54,8 +60,9 @@ def test_a70_roman_items_of_16d(a70):
 
 
 def test_a70_chapters_and_front_matter(a70):
-    sections = [(p.notation, p.title) for p in a70.provisions if p.kind == "Section" and
-                not p.notation.startswith("annex/")]
+    sections = [
+        (p.notation, p.title) for p in a70.provisions if p.kind == "Section" and not p.notation.startswith("annex/")
+    ]
     assert sections == [
         ("cover", None),
         ("note", "Note du Secrétaire général"),
@@ -66,32 +73,50 @@ def test_a70_chapters_and_front_matter(a70):
         ("II", "Risques réels ou naissants"),
         ("III", "Normes, règles, et principes de comportement responsable des États"),
         ("IV", "Mesures de confiance"),
-        ("V", "Coopération et assistance internationales en matière de sécurité informatique et de renforcement des capacités"),
+        (
+            "V",
+            "Coopération et assistance internationales en matière de sécurité informatique et de renforcement des capacités",
+        ),
         ("VI", "Applicabilité du droit international à l'utilisation des TIC"),
         ("VII", "Conclusions et recommandations pour les travaux futurs"),
-        ("annex", "Liste des membres du Groupe d'experts gouvernementaux chargé d'examiner les progrès de l'informatique et des télécommunications dans le contexte de la sécurité internationale"),
+        (
+            "annex",
+            "Liste des membres du Groupe d'experts gouvernementaux chargé d'examiner les progrès de l'informatique et des télécommunications dans le contexte de la sécurité internationale",
+        ),
     ]
 
 
 def test_a70_paragraphs_sit_in_their_chapters(a70):
     n = by_notation(a70)
-    chapter_of = {int(p.notation): p.parent.rsplit("/", 1)[1] for p in a70.provisions
-                  if p.kind == "Paragraph" and p.notation.isdigit()}
+    chapter_of = {
+        int(p.notation): p.parent.rsplit("/", 1)[1]
+        for p in a70.provisions
+        if p.kind == "Paragraph" and p.notation.isdigit()
+    }
     expected = {}
-    for chapter, paras in (("I", range(1, 3)), ("II", range(3, 9)), ("III", range(9, 16)), ("IV", range(16, 19)),
-                           ("V", range(19, 24)), ("VI", range(24, 30)), ("VII", range(30, 37))):
-        expected.update({k: chapter for k in paras})
+    for chapter, paras in (
+        ("I", range(1, 3)),
+        ("II", range(3, 9)),
+        ("III", range(9, 16)),
+        ("IV", range(16, 19)),
+        ("V", range(19, 24)),
+        ("VI", range(24, 30)),
+        ("VII", range(30, 37)),
+    ):
+        expected.update(dict.fromkeys(paras, chapter))
     assert chapter_of == expected
     assert n["13(g)"].parent == f"{A70}/para/13"
     assert n["III"].parent == A70
 
 
 def test_a70_front_matter_paragraph_counts(a70):
-    count = lambda prefix: sum(1 for p in a70.provisions if p.notation.startswith(prefix + "/"))
+    def count(prefix):
+        return sum(1 for p in a70.provisions if p.notation.startswith(prefix + "/"))
+
     assert count("note") == 1
     assert count("summary") == 9
     assert count("foreword") == 4
-    assert count("letter") == 8          # date, six paragraphs, signature
+    assert count("letter") == 8  # date, six paragraphs, signature
 
 
 def test_a70_total_and_annex(a70):
@@ -118,7 +143,8 @@ def test_a70_page_break_inside_13_is_rejoined(a70):
         "et de 2013, le Groupe actuel propose les recommandations suivantes pour examen par les États "
         "concernant des normes, règles ou principes de comportement responsable des États facultatifs, non "
         "contraignants et devant permettre de promouvoir un environnement informatique ouvert, sûr, stable, "
-        "accessible et pacifique :")
+        "accessible et pacifique :"
+    )
 
 
 def test_a70_norm_texts_verbatim(a70):
@@ -127,10 +153,12 @@ def test_a70_norm_texts_verbatim(a70):
         "Les États devraient prendre les mesures appropriées pour protéger leurs infrastructures essentielles "
         "des risques liés aux technologies de l'information et des communications en tenant compte de la "
         "résolution 58/199 de l'Assemblée générale sur la création d'une culture mondiale de la cybersécurité "
-        "et la protection des infrastructures essentielles de l'information et d'autres résolutions pertinentes;")
+        "et la protection des infrastructures essentielles de l'information et d'autres résolutions pertinentes;"
+    )
     assert n["13(c)"].text == (
         "Les États ne devraient pas permettre sciemment que leur territoire soit utilisé pour commettre des faits "
-        "internationalement illicites à l'aide des technologies de l'information et des communications;")
+        "internationalement illicites à l'aide des technologies de l'information et des communications;"
+    )
 
 
 def test_a70_16c_rejoined_across_page_break(a70):
@@ -146,7 +174,8 @@ def test_a70_paragraphs_20_23_31_rejoined(a70):
     assert n["31"].text == (
         "C'est aux États qu'il incombe au premier chef de garantir un environnement informatique sûr et "
         "pacifique, mais la coopération internationale gagnerait en efficacité si l'on mettait au point des "
-        "mécanismes pour la participation du secteur privé, des milieux universitaires et de la société civile.")
+        "mécanismes pour la participation du secteur privé, des milieux universitaires et de la société civile."
+    )
 
 
 def test_a70_summary_page_break_with_capital_continuation(a70):
@@ -157,7 +186,8 @@ def test_a70_summary_page_break_with_capital_continuation(a70):
 def test_a70_16d_iv_text(a70):
     assert by_notation(a70)["16(d)(iv)"].text == (
         "L'adoption de dispositifs volontaires nationaux pour classer les incidents informatiques en fonction "
-        "de leur ampleur et de leur gravité, afin de faciliter les échanges d'informations sur les incidents.")
+        "de leur ampleur et de leur gravité, afin de faciliter les échanges d'informations sur les incidents."
+    )
 
 
 def test_a70_letter_date_signature_and_bold_removed(a70):
@@ -183,15 +213,20 @@ def test_a70_annex_entries_keep_name_line_and_join_wrapped_function(a70):
     n = by_notation(a70)
     assert n["annex/edgar-zurita"].text == (
         "Edgar Zurita\nAttaché auprès des États-Unis d'Amérique et du Canada, Commission de la sécurité "
-        "nationale mexicaine – Police fédérale")
+        "nationale mexicaine – Police fédérale"
+    )
     assert n["annex/takao-imafuku"].text == (
         "Takao Imafuku (première session), négociateur principal pour les questions de sécurité "
-        "internationale, Bureau de la politique étrangère, Ministère des affaires étrangères")
-    assert n["annex/vladimir-n-gerasimovich"].text.startswith("Ambassadeur Vladimir N. Gerasimovich (première session)\n")
+        "internationale, Bureau de la politique étrangère, Ministère des affaires étrangères"
+    )
+    assert n["annex/vladimir-n-gerasimovich"].text.startswith(
+        "Ambassadeur Vladimir N. Gerasimovich (première session)\n"
+    )
     assert n["annex/olivia-preston"].parent == f"{A70}/annex/royaume-uni-de-grande-bretagne-et-d-irlande-du-nord"
 
 
 # ---------------------------------------------------------------------------------- G7
+
 
 def test_g7_structure(g7):
     statements = [p.notation for p in g7.provisions if p.kind == "NormStatement"]
@@ -201,7 +236,18 @@ def test_g7_structure(g7):
         if p.parent.startswith(f"{G7}/norme/"):
             items_per_norm.setdefault(p.parent.rsplit("/", 1)[1], []).append(p.kind)
     assert {k: len(v) for k, v in items_per_norm.items()} == {
-        "1": 5, "2": 5, "3": 5, "4": 5, "5": 3, "6": 1, "7": 4, "8": 1, "9": 4, "10": 1, "11": 1}
+        "1": 5,
+        "2": 5,
+        "3": 5,
+        "4": 5,
+        "5": 3,
+        "6": 1,
+        "7": 4,
+        "8": 1,
+        "9": 4,
+        "10": 1,
+        "11": 1,
+    }
     assert items_per_norm["3"] == ["Paragraph", "Item", "Item", "Item", "Paragraph"]
     assert len(g7.provisions) == 48
 
@@ -212,7 +258,8 @@ def test_g7_statement_text_without_label_and_bold(g7):
         "Les États doivent prendre des mesures appropriées pour protéger leurs infrastructures essentielles des "
         "menaces informatiques, en tenant compte notamment de la résolution 58/199 (2003) de l'Assemblée générale "
         "des Nations Unies sur la « Création d'une culture mondiale de la cybersécurité et protection des "
-        "infrastructures essentielles de l'information » et des autres résolutions pertinentes.")
+        "infrastructures essentielles de l'information » et des autres résolutions pertinentes."
+    )
 
 
 def test_g7_page_break_in_bullet_rejoined(g7):
@@ -220,7 +267,8 @@ def test_g7_page_break_in_bullet_rejoined(g7):
         "ont renforcé la coopération avec le secteur privé, afin de promouvoir des normes, des cadres et des "
         "procédures efficaces en matière de cybersécurité, en ce qui concerne notamment la notification des "
         "incidents et la sécurité des appareils utilisant l'internet des objets, mais aussi en vue d'améliorer le "
-        "partage d'informations sur les menaces et d'organiser des campagnes de sensibilisation à la cybersécurité ;")
+        "partage d'informations sur les menaces et d'organiser des campagnes de sensibilisation à la cybersécurité ;"
+    )
 
 
 def test_g7_end_mark_removed_and_bold_inside_sentence(g7):
@@ -228,22 +276,30 @@ def test_g7_end_mark_removed_and_bold_inside_sentence(g7):
     assert n["11.1"].text.endswith("pour se livrer à des activités internationales malveillantes.")
     assert n["8.1"].text.startswith(
         "Pour faciliter la réponse aux demandes d'assistance appropriées, les pays du G7 ont mis en place des "
-        "points de contact permanents précis et opérationnels, qui sont généralement situés")
+        "points de contact permanents précis et opérationnels, qui sont généralement situés"
+    )
 
 
 def test_g7_cover_and_intro(g7):
     n = by_notation(g7)
-    assert n["cover"].text == ("26/08/2019\nInitiative pour des normes dans le cyberspace\n"
-                               "Synthèse des enseignements tirés et des bonnes pratiques")
-    assert n["intro"].text.startswith("Le 6 avril 2019, les ministres des Affaires étrangères du G7 se sont réunis à Dinard (France)")
+    assert n["cover"].text == (
+        "26/08/2019\nInitiative pour des normes dans le cyberspace\n"
+        "Synthèse des enseignements tirés et des bonnes pratiques"
+    )
+    assert n["intro"].text.startswith(
+        "Le 6 avril 2019, les ministres des Affaires étrangères du G7 se sont réunis à Dinard (France)"
+    )
 
 
 # ------------------------------------------------------------------------ repair rules
 
+
 def test_slug():
     assert slug("Carlos Luís Dantas Coutinho Perez") == "carlos-luis-dantas-coutinho-perez"
-    assert slug("Royaume Uni de Grande-Bretagne et d'Irlande du Nord") == \
-        "royaume-uni-de-grande-bretagne-et-d-irlande-du-nord"
+    assert (
+        slug("Royaume Uni de Grande-Bretagne et d'Irlande du Nord")
+        == "royaume-uni-de-grande-bretagne-et-d-irlande-du-nord"
+    )
 
 
 def test_glued_bold_blocks_are_split(tmp_path):
@@ -255,11 +311,12 @@ def test_glued_bold_blocks_are_split(tmp_path):
 def test_a_skipped_paragraph_number_is_an_error_with_its_line(tmp_path):
     src = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
     (tmp_path / "data/sources").mkdir(parents=True)
-    (tmp_path / "data/sources/A-70-174.fr.txt").write_text(src.replace("\n14. Le Groupe observe", "\n15. Le Groupe observe"),
-                                                           encoding="utf-8")
+    (tmp_path / "data/sources/A-70-174.fr.txt").write_text(
+        src.replace("\n14. Le Groupe observe", "\n15. Le Groupe observe"), encoding="utf-8"
+    )
     meta = (ROOT / "data/sources/A-70-174.toml").read_text(encoding="utf-8")
     (tmp_path / "data/sources/A-70-174.toml").write_text(meta, encoding="utf-8")
     with pytest.raises(InputError) as e:
         load_source(Project.at(tmp_path), tmp_path / "data/sources/A-70-174.toml")
-    line = src.split("\n").index(next(l for l in src.split("\n") if l.startswith("14. Le Groupe observe"))) + 1
+    line = src.split("\n").index(next(lbl for lbl in src.split("\n") if lbl.startswith("14. Le Groupe observe"))) + 1
     assert e.value.message.startswith(f"data/sources/A-70-174.fr.txt:{line}: paragraph 15 follows paragraph 13")

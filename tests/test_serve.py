@@ -1,5 +1,6 @@
 """The SPARQL endpoint: oxigraph serve-read-only on the built store, union default graph,
 updates refused, URLs printed by the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -32,30 +33,47 @@ def endpoint(project):
 
 def test_curl_select_returns_the_eleven_norms_in_french(endpoint):
     assert shutil.which("curl"), "curl is needed for this test (the README's example uses it)"
-    out = subprocess.run(["curl", "-s", "-H", "Accept: application/sparql-results+json",
-                          "--data-urlencode", f"query={QUERY}", f"{endpoint}/query"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-H",
+            "Accept: application/sparql-results+json",
+            "--data-urlencode",
+            f"query={QUERY}",
+            f"{endpoint}/query",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     bindings = json.loads(out)["results"]["bindings"]
     assert [b["notation"]["value"] for b in bindings] == [f"13({c})" for c in "abcdefghijk"]
     assert {b["text"]["xml:lang"] for b in bindings} == {"fr"}
     assert bindings[2]["text"]["value"] == (
         "Les États ne devraient pas permettre sciemment que leur territoire soit utilisé pour commettre des faits "
-        "internationalement illicites à l'aide des technologies de l'information et des communications;")
+        "internationalement illicites à l'aide des technologies de l'information et des communications;"
+    )
 
 
 def test_named_graphs_can_be_asked_one_by_one(endpoint):
-    q = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/cybernorms/graph/A-70-174> "
-         "{ ?s a <https://w3id.org/cybernorms/ontology#Norm> } }")
-    req = urllib.request.Request(f"{endpoint}/query", data=q.encode(),
-                                 headers={"Content-Type": "application/sparql-query",
-                                          "Accept": "application/sparql-results+json"})
+    q = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/cybernorms/graph/A-70-174> "
+        "{ ?s a <https://w3id.org/cybernorms/ontology#Norm> } }"
+    )
+    req = urllib.request.Request(
+        f"{endpoint}/query",
+        data=q.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         assert json.load(r)["results"]["bindings"][0]["n"]["value"] == "11"
 
 
 def test_updates_are_refused(endpoint):
-    req = urllib.request.Request(f"{endpoint}/update", data=b"DROP ALL",
-                                 headers={"Content-Type": "application/sparql-update"})
+    req = urllib.request.Request(
+        f"{endpoint}/update", data=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}
+    )
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, timeout=10)
     assert e.value.code == 403
@@ -74,14 +92,29 @@ def test_defaults_are_localhost_7878_with_a_timeout():
 
 def test_cli_serve_prints_urls_and_serves(project):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cybernorms.cli", "--root", str(project.root),
-                             "--build-dir", str(project.build), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cybernorms.cli",
+            "--root",
+            str(project.root),
+            "--build-dir",
+            str(project.build),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         lines = [proc.stdout.readline() for _ in range(4)]
         assert lines[1].strip() == f"YASGUI query page: http://127.0.0.1:{port}/"
         assert lines[2].strip() == f"SPARQL endpoint:   http://127.0.0.1:{port}/query"
         import time
+
         deadline = time.monotonic() + 20
         while True:
             try:

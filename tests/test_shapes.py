@@ -1,6 +1,7 @@
 """Every SHACL shape has a PASS fixture (conforms to all shapes) and a FAIL fixture (the PASS
 fixture with one defect) that fails with exactly that shape's message. Fixtures are validated
 with the ontology graph, as in the build (tests/fixtures/shapes/{Shape}.pass.ttl / .fail.ttl)."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,9 @@ def ontology():
 
 
 def node_shapes(shapes) -> list[str]:
-    return sorted(str(s)[len(CNOSH):] for s in shapes.subjects(rdflib.RDF.type, SH.NodeShape)
-                  if str(s).startswith(CNOSH))
+    return sorted(
+        str(s)[len(CNOSH) :] for s in shapes.subjects(rdflib.RDF.type, SH.NodeShape) if str(s).startswith(CNOSH)
+    )
 
 
 def check(fixture: Path, ontology, shapes):
@@ -62,7 +64,7 @@ def test_pass_fixture_conforms(name, ontology, shapes):
 @pytest.mark.parametrize("name", node_shapes(rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")))
 def test_fail_fixture_fails_with_its_message(name, ontology, shapes):
     fixture = FIXTURES / f"{name}.fail.ttl"
-    expected = re.search(r"^# expect: (.+)$", fixture.read_text(encoding="utf-8"), re.M).group(1)
+    expected = re.search(r"^# expect: (.+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE).group(1)
     conforms, messages = check(fixture, ontology, shapes)
     assert not conforms
     assert messages == {expected}
