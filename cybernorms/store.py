@@ -21,15 +21,19 @@ import pyoxigraph as ox
 
 from .layout import Project
 
-PACKAGES = ("pyoxigraph", "rdflib", "reasonable", "owlready2", "pyshacl")
+PACKAGES = ("pyoxigraph", "rdflib", "owlready2", "pyrudof")
 
 
 def fingerprint(project: Project) -> str:
     """A hash of every input file, of the library code and of the versions of the libraries."""
     h = hashlib.sha256()
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    for path in project.inputs() + code:
-        h.update(project.rel(path).encode() if path.is_relative_to(project.root) else path.name.encode())
+    package = Path(__file__).parent
+    # each file named by its path relative to the project root (inputs) or to the package (code),
+    # never by an absolute path: the same sources give the same fingerprint wherever they are
+    named = [(project.rel(path), path) for path in project.inputs()]
+    named += [(f"cybernorms/{path.name}", path) for path in sorted(package.glob("*.py"))]
+    for name, path in named:
+        h.update(name.encode())
         h.update(b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
@@ -60,8 +64,10 @@ def is_current(project: Project, fp: str) -> bool:
     return info is not None and info.get("fingerprint") == fp
 
 
-def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
-    """Write the quads into a new store and make it the current one. Returns its directory."""
+def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) -> Path:
+    """Write the dataset into a new store and make it the current one. Returns its directory.
+    The dataset goes over as N-Quads that Oxigraph writes and its bulk loader reads, never as
+    one Python object per quad."""
     stores = _stores(project)
     stores.mkdir(parents=True, exist_ok=True)
     name = fp[:16]
@@ -70,7 +76,7 @@ def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
 
     store = ox.Store(str(tmp))
-    store.bulk_extend(quads)
+    store.bulk_load(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     store.flush()
     total = len(store)
     del store  # closes the database

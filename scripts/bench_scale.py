@@ -214,7 +214,7 @@ def measure(cmd: list[str], max_rss: float, timeout: float, env: dict | None = N
             os.killpg(proc.pid, signal.SIGKILL)
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        time.sleep(0.02)
+        time.sleep(0.1)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
@@ -280,10 +280,15 @@ class Stages:
         self.start()
 
 
-def child_build(root: str, build_dir: str) -> None:
+def child_build(root: str, build_dir: str, *skip: str) -> None:
+    import importlib
+
     from cybernorms.build import build
     from cybernorms.layout import Project
 
+    for name in skip:  # module.function: replaced by a no-op (see --skip)
+        module, function = name.rsplit(".", 1)
+        setattr(importlib.import_module(f"cybernorms.{module}"), function, lambda *a, **k: None)
     stages = Stages()
     result = build(Project.at(root, build_dir), force=True, log=stages)
     stages.end()
@@ -348,7 +353,7 @@ def _records(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
-def bench(scale: int, max_rss: float, timeout: float) -> tuple[list[tuple], dict]:
+def bench(scale: int, max_rss: float, timeout: float, skip: list[str]) -> tuple[list[tuple], dict]:
     """Rows (what, wall, cpu, rss, note) for one scale."""
     rows: list[tuple] = []
     project = generate(scale)
@@ -357,11 +362,19 @@ def bench(scale: int, max_rss: float, timeout: float) -> tuple[list[tuple], dict
     info: dict = {}
     try:
         build_dir = work / "build"
-        m = measure([*me, "build", str(project), str(build_dir)], max_rss, timeout)
+        m = measure([*me, "build", str(project), str(build_dir), *skip], max_rss, timeout)
         records = _records(m["out"])
         stages = [r for r in records if "stage" in r]
         for r in stages:
-            rows.append((f"  {r['stage']}", r["wall"], r["cpu"], r["rss"], ""))
+            rows.append(
+                (
+                    f"  {r['stage']}",
+                    r["wall"],
+                    r["cpu"],
+                    r["rss"],
+                    "skipped (--skip)" if r["wall"] < 0.005 and skip else "",
+                )
+            )
         if m["killed"] or m["code"] != 0:
             note = m["killed"] or f"failed: {m['err'].strip().splitlines()[-1:]}"
             rows.append(("  (stage in progress)", None, None, m["rss"], note))
@@ -376,7 +389,7 @@ def bench(scale: int, max_rss: float, timeout: float) -> tuple[list[tuple], dict
         rows.append(("rebuild, inputs unchanged", m["wall"], m["cpu"], m["rss"], ""))
         m = measure([*me, "export", str(project), str(build_dir), str(work / "dist")], max_rss, timeout)
         rows.append(("export", m["wall"], m["cpu"], m["rss"], m["killed"] or ""))
-        m = measure([*me, "checks", str(project)], max_rss, timeout)
+        m = measure([*me, "checks", str(project)], max_rss, min(timeout, 300))
         records = _records(m["out"])
         checks = sorted((r for r in records if "check" in r), key=lambda r: -r["wall"])
         if m["killed"]:
@@ -417,13 +430,21 @@ def main() -> None:
     ap.add_argument("--max-rss", type=float, default=8.0, help="kill a stage above this many GiB (default 8)")
     ap.add_argument("--timeout", type=float, default=900, help="kill a stage after this many seconds (default 900)")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument(
+        "--skip",
+        nargs="+",
+        default=[],
+        metavar="MODULE.FUNCTION",
+        help="replace these stage functions by no-ops (e.g. validate.checks), to measure the stages after "
+        "one that cannot finish at a scale (an older revision at x100)",
+    )
     args = ap.parse_args()
     import cybernorms
 
     print(f"code: {Path(cybernorms.__file__).parent}; machine: {os.cpu_count()} cores", flush=True)
     results = {}
     for scale in args.scale:
-        rows, info = bench(scale, args.max_rss, args.timeout)
+        rows, info = bench(scale, args.max_rss, args.timeout, args.skip)
         results[scale] = {"rows": rows, **info}
         triples = f"{info['triples']:,} triples" if info.get("triples") else "build did not finish"
         print(f"\nx{scale} ({triples})")
