@@ -1,6 +1,6 @@
 """Export: write dist/ from build/store, in the standard formats, byte for byte reproducibly.
 
-    dist/ontology/cybernorms.ttl   the ontology graph, pretty Turtle (rdflib)
+    dist/ontology/cybernorms.ttl   the ontology graph, pretty Turtle (rdflib: lists as ( ... ))
     dist/ontology/cybernorms.owl   the ontology graph, RDF/XML (opens in Protege)
     dist/ontology/shapes.ttl       the SHACL shapes
     dist/ontology/context.jsonld   the JSON-LD context
@@ -11,6 +11,9 @@
     dist/void.ttl                  VoID: the dataset, its named graphs and their triple counts
     dist/dcat.ttl                  DCAT: the dataset, its distributions, licence and version
     dist/SHA256SUMS                checksums of all the files above
+
+Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; rdflib only what needs it: the JSON-LD
+compaction with the project's context and the ontology's pretty Turtle.
 
 Reproducibility: blank nodes get canonical labels (RDF canonicalisation) before anything is
 written, triples are sorted, JSON arrays that carry no order are sorted, and nothing (no date,
@@ -70,10 +73,16 @@ def _to_rdflib(t):
 
 
 def canonical(quads) -> list[ox.Quad]:
-    """The quads with canonical blank node labels, sorted: the basis of every reproducible output."""
-    ds = ox.Dataset(quads)
-    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return sorted(ds, key=str)
+    """The quads with canonical blank node labels, sorted: the basis of every reproducible output.
+    Only the quads that mention a blank node are canonicalised: the labels depend on those alone."""
+    plain, blank = [], []
+    for q in quads:
+        (blank if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else plain).append(q)
+    if blank:
+        ds = ox.Dataset(blank)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        plain += ds
+    return sorted(plain, key=str)
 
 
 def rdflib_graph(triples):
@@ -241,24 +250,27 @@ def export(project: Project) -> list[Path]:
     tmp = project.dist.parent / f".{project.dist.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     files: dict[str, Path] = {}
-    all_quads: list[ox.Quad] = []
+    all_quads: list[ox.Quad] = []  # as in the store: canonicalised together below
     counts: dict[str, int] = {}
     try:
         for spec in GRAPHS:
-            quads = canonical(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+            stored = list(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+            all_quads += stored
+            quads = canonical(stored)
             counts[spec.name] = len(quads)
-            all_quads += quads
-            graph = rdflib_graph(_triples(quads))
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
             files[f"graph-{spec.name}-turtle"] = _write(
-                tmp / "graphs" / f"{spec.name}.ttl", graph.serialize(format="turtle")
+                tmp / "graphs" / f"{spec.name}.ttl",
+                ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())),
             )
+            graph = rdflib_graph(_triples(quads))
             files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld", jsonld(graph, context))
             if spec.name == "ontology":
                 files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
                 files["ontology-rdfxml"] = _write(
                     tmp / "ontology" / "cybernorms.owl",
                     ox.serialize(
-                        [ox.Triple(*t) for t in _triples(quads)],
+                        triples,
                         format=ox.RdfFormat.RDF_XML,
                         prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
                     ),
@@ -270,7 +282,7 @@ def export(project: Project) -> list[Path]:
             tmp / "cybernorms.trig",
             ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
         )
-        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted({f"{q} .\n" for q in all_quads})))
+        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted(f"{q} .\n" for q in all_quads)))
         void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)
