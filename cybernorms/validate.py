@@ -14,8 +14,10 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   used as subject (with the datatype and language of literal values), the same properties used as
   object, and, for each functional property (or subproperty of one), a value of the same kind. Each
   statement between two individuals becomes the statement between their kinds; each kind keeps one
-  literal value per property, datatype and language; individuals the ontology graph describes
-  (vocabulary concepts, the ontology itself) stay themselves.
+  literal value per property, datatype and language (the least); individuals the ontology graph
+  describes (vocabulary concepts, the ontology itself) stay themselves. More data of the same
+  shape gives the same summary, so HermiT does not run again; a new kind, or a literal that sorts
+  before the one a kind keeps, changes it (and HermiT takes a few seconds on a summary).
 - What it preserves: the summary is the image of the data under a mapping that keeps every
   statement, so any model of the summary gives a model of the data: if the data is inconsistent
   (an individual in two disjoint classes, through its types, the domains and ranges of its
@@ -326,12 +328,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _hermit() -> tuple[list[str], str]:
-    """The class path of the HermiT that owlready2 ships (without importing owlready2), and java."""
+def _hermit() -> list[str]:
+    """The class path of the HermiT that owlready2 ships (found without importing owlready2)."""
     spec = importlib.util.find_spec("owlready2")
     if spec is None or not spec.submodule_search_locations:
         raise ServiceError("owlready2", None, "the owlready2 package (which ships HermiT) is missing", "run make install")
     folder = Path(next(iter(spec.submodule_search_locations))) / "hermit"
+    return [str(folder), str(folder / "HermiT.jar")]
+
+
+def _java() -> str:
     java = shutil.which("java")
     if java is None:
         raise ServiceError(
@@ -340,7 +346,7 @@ def _hermit() -> tuple[list[str], str]:
             "Java was not found, and HermiT needs it",
             "install a Java runtime (17 or later) and put java on PATH",
         )
-    return [str(folder), str(folder / "HermiT.jar")], java
+    return java
 
 
 def consistency(ds: Dataset) -> None:
@@ -357,7 +363,7 @@ def consistency(ds: Dataset) -> None:
             f"(one value at most): {row['v1']} and {row['v2']}",
             "keep one value, or correct the axioms in ontology/cybernorms.ttl",
         )
-    classpath, java = _hermit()
+    classpath = _hermit()
     ontology = ds.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
     lines = summary(ds)
     key = hashlib.sha256()
@@ -369,6 +375,7 @@ def consistency(ds: Dataset) -> None:
     verdict = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"
     if verdict.is_file():
         return
+    java = _java()
     with tempfile.TemporaryDirectory(prefix="cybernorms-hermit-") as tmp:
         path = Path(tmp) / "summary.nt"
         with open(path, "wb") as f:
