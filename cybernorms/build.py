@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ class BuildResult:
 
 
 @contextmanager
-def _lock(project: Project):
+def _lock(project: Project) -> Iterator[None]:
     project.build.mkdir(parents=True, exist_ok=True)
     with open(project.build / ".lock", "w") as handle:
         try:
@@ -41,11 +42,11 @@ def _lock(project: Project):
         yield
 
 
-def build(project: Project, force: bool = False, log=print) -> BuildResult:
+def build(project: Project, force: bool = False, log: Callable[[str], object] = print) -> BuildResult:
     with _lock(project):
         fp = store.fingerprint(project)
         if not force and store.is_current(project, fp):
-            info = store.current(project)
+            info = store.current(project) or {}
             return BuildResult(fp, True, info.get("graphs", {}))
         # the stages are imported only now: a build with unchanged inputs needs none of them
         from . import reason, validate
@@ -54,7 +55,7 @@ def build(project: Project, force: bool = False, log=print) -> BuildResult:
         timings: dict[str, float] = {}
         t = time.perf_counter()
 
-        def step(name):
+        def step(name: str) -> None:
             nonlocal t
             now = time.perf_counter()
             timings[name] = now - t

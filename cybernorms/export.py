@@ -97,13 +97,28 @@ def rdflib_graph(triples):
 
 
 def _sorted_json(value):
-    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively."""
+    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively, each
+    by the JSON text of its items (keys sorted)."""
+    return _sorted_with_text(value)[0]
+
+
+def _sorted_with_text(value) -> tuple[object, str]:
+    """The value with its arrays sorted, and its text as json.dumps(value, sort_keys=True,
+    ensure_ascii=False) writes it: built once per node, bottom up, rather than once per enclosing
+    array."""
     if isinstance(value, dict):
-        return {k: (_sorted_json(v) if k != "@list" else [_sorted_json(x) for x in v]) for k, v in value.items()}
+        out, texts = {}, {}
+        for k, v in value.items():
+            if k == "@list":  # ordered: kept as it is
+                pairs = [_sorted_with_text(x) for x in v]
+                out[k], texts[k] = [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
+            else:
+                out[k], texts[k] = _sorted_with_text(v)
+        return out, "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {texts[k]}" for k in sorted(texts)) + "}"
     if isinstance(value, list):
-        items = [_sorted_json(x) for x in value]
-        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-    return value
+        pairs = sorted((_sorted_with_text(x) for x in value), key=lambda p: p[1])
+        return [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
+    return value, json.dumps(value, ensure_ascii=False)
 
 
 def jsonld(graph, context: dict) -> str:

@@ -22,6 +22,27 @@ from .segment import Source, load_sources, source_quads
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
+def select(store: ox.Store, query: str, union: bool = False) -> ox.QuerySolutions:
+    """The rows of a SELECT query (over the union of the graphs if `union`)."""
+    result = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(result, ox.QuerySolutions), query
+    return result
+
+
+def construct(store: ox.Store, query: str, union: bool = False) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT query."""
+    result = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(result, ox.QueryTriples), query
+    return result
+
+
+def ask(store: ox.Store, query: str, union: bool = False) -> bool:
+    """The answer of an ASK query."""
+    result = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(result, ox.QueryBoolean), query
+    return bool(result)
+
+
 @dataclass
 class Dataset:
     """The asserted named graphs of a build (and, after the reason stage, graph/inferred)."""
@@ -31,7 +52,7 @@ class Dataset:
     sources: list[Source]
 
     def graph_counts(self) -> dict[str, int]:
-        found = {row["g"].value: int(row["n"].value) for row in self.store.query(COUNTS)}  # type: ignore[union-attr]
+        found = {str(row["g"].value): int(row["n"].value) for row in select(self.store, COUNTS)}
         return {spec.name: found.get(spec.iri, 0) for spec in GRAPHS}
 
     def _statements(self) -> Iterator[tuple[str, ox.Quad]]:
@@ -45,7 +66,9 @@ class Dataset:
             for q in source_quads(source):
                 yield rel, q
 
-    def files_stating(self, subject: str | None = None, predicate: str | None = None, obj: str | None = None) -> list[str]:
+    def files_stating(
+        self, subject: str | None = None, predicate: str | None = None, obj: str | None = None
+    ) -> list[str]:
         """The input files, in reading order, that state a triple with this IRI subject (and
         predicate, and IRI object, when given)."""
         files: list[str] = []
@@ -76,7 +99,7 @@ class Dataset:
                 exact = [n for n in hits if local in lines[n - 1]]
                 hits = exact or hits
             starts = [n for n in hits if any(lines[n - 1].lstrip().startswith(f) for f in forms)]
-            return rel, (starts or hits or [None])[0]
+            return rel, (starts or hits)[0] if starts or hits else None
         return "data", None
 
     def locate_term(self, term: str, spec: GraphSpec | None = None) -> tuple[str, int | None]:

@@ -129,9 +129,8 @@ def library(project: Project, checks: bool = True) -> dict[str, Query]:
     queries/ changes (its name, size or modification time)."""
     folder = project.root / QUERIES_DIR
     with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
-        files = tuple(
-            sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.name.endswith(".rq"))
-        )
+        stats = [(e.name, e.stat()) for e in entries if e.name.endswith(".rq")]
+    files = tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
     cached = _LIBRARY.get(folder)
     if cached is None or cached[0] != files:
         cached = (files, {q.name: q for q in (load_query(folder / name) for name, _, _ in files)})

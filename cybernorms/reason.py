@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .layout import GRAPH_BY_NAME, GRAPHS, INFERRED, PREFIXES
-from .parse import Dataset
+from .parse import Dataset, ask, select
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
@@ -43,10 +43,10 @@ COVERED = {
 }  # fmt: skip
 
 # The rules, as "body|head": the body's triple patterns (separated by " . ", the first one the
-# schema premise) and a filter, the head what they entail. They run in this order, which reaches
-# the fixpoint in one productive round on this data (prp-spo1 runs again after the inverse and
-# transitive rules have added statements to generalise). The bodies read all graphs, asserted and
-# inferred so far; the heads go to graph/inferred.
+# schema premise) and a filter, the head what they entail. They run in this order, round after
+# round, until a round adds nothing (on this data, two rounds add and a third confirms; prp-spo1
+# runs twice a round, to generalise what the inverse and transitive rules add). The bodies read
+# all graphs, asserted and inferred so far; the heads go to graph/inferred.
 RULES: list[tuple[str, str]] = [
     # scm-sco: subclass is transitive
     ("scm-sco", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3|?c1 rdfs:subClassOf ?c3"),
@@ -70,8 +70,7 @@ RULES: list[tuple[str, str]] = [
     # prp-fp: two values of a functional property are the same
     (
         "prp-fp",
-        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y1) && !isLiteral(?y2))"
-        "|?y1 owl:sameAs ?y2",
+        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y2))|?y1 owl:sameAs ?y2",
     ),
     # eq-sym, eq-trans, eq-rep-s, eq-rep-p, eq-rep-o: equality
     ("eq-sym", "?x owl:sameAs ?y|?y owl:sameAs ?x"),
@@ -92,11 +91,11 @@ def _updates(store: ox.Store, rule: str) -> list[str]:
         body, head = parts
         return [f"{HEAD}INSERT {{ GRAPH {G} {{ {head} }} }} {using} WHERE {{ {body} }}"]
     schema, body, head = parts
-    found = store.query(f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", use_default_graph_as_union=True)
+    found = select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True)
     return [
         f"{HEAD}INSERT {{ GRAPH {G} {{ {head.replace('?p', str(row['p']))} }} }} {using} "
         f"WHERE {{ {body.replace('?p', str(row['p']))} }}"
-        for row in found  # type: ignore[union-attr]
+        for row in found
         if isinstance(row["p"], ox.NamedNode)
     ]
 
@@ -104,7 +103,7 @@ def _updates(store: ox.Store, rule: str) -> list[str]:
 def _premise(rule: str) -> str:
     """Whether the first pattern of a rule (its schema premise) matches anywhere: a rule whose
     premise does not (no owl:sameAs, say) is not run."""
-    first = rule.split("|")[0].split(" . ")[0].split(" FILTER")[0]
+    first = rule.split("|", maxsplit=1)[0].split(" . ", maxsplit=1)[0].split(" FILTER", maxsplit=1)[0]
     return f"{HEAD}ASK {{ {first} }}"
 
 
@@ -130,7 +129,7 @@ SELECT DISTINCT ?term ?g WHERE {{
 
 def covered(ds: Dataset) -> None:
     """Every OWL construct the data uses has a rule (or needs none); otherwise one clear error."""
-    for row in ds.store.query(CONSTRUCTS):
+    for row in select(ds.store, CONSTRUCTS):
         term = row["term"].value
         local = term[len(OWL) :]
         if local in COVERED:
@@ -149,7 +148,7 @@ def covered(ds: Dataset) -> None:
 
 
 def _size(store: ox.Store) -> int:
-    row = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {G} {{ ?s ?p ?o }} }}")))  # type: ignore[call-overload]
+    row = next(iter(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {G} {{ ?s ?p ?o }} }}")))
     return int(row["n"].value)
 
 
@@ -160,7 +159,7 @@ def materialise(ds: Dataset) -> int:
     size = -1
     while True:  # rounds until one adds nothing
         for _, rule in RULES:
-            if bool(store.query(_premise(rule), use_default_graph_as_union=True)):
+            if ask(store, _premise(rule), union=True):
                 for update in _updates(store, rule):
                     store.update(update)
         now = _size(store)

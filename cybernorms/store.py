@@ -16,6 +16,7 @@ import os
 import shutil
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -47,7 +48,7 @@ def _stores(project: Project) -> Path:
     return project.build / "stores"
 
 
-def current(project: Project) -> dict | None:
+def current(project: Project) -> dict[str, Any] | None:
     """The description of the store build/store points to, or None if there is none."""
     link = project.store
     if not link.is_symlink():
@@ -56,7 +57,8 @@ def current(project: Project) -> dict | None:
     info = target.with_suffix(".json")
     if not target.is_dir() or not info.is_file():
         return None
-    return json.loads(info.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(info.read_text(encoding="utf-8"))
+    return data
 
 
 def is_current(project: Project, fp: str) -> bool:
@@ -100,7 +102,7 @@ def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) 
     return final
 
 
-def _collect(project: Project, keep: set) -> None:
+def _collect(project: Project, keep: set[Path | None]) -> None:
     """Remove stores other than the current and the previous one (a running server may still
     read the previous one), and the leftovers of interrupted builds."""
     stores = _stores(project)

@@ -52,7 +52,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
 from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES, curie
-from .parse import Dataset, parse_file
+from .parse import Dataset, construct, parse_file, select
 from .queries import load_query
 
 SH = PREFIXES["sh"]
@@ -69,8 +69,8 @@ class Problem:
 def asserted_ntriples(ds: Dataset) -> bytes:
     """The union of the asserted graphs as N-Triples (duplicates across graphs collapse), written
     by Oxigraph."""
-    union = ds.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return union.serialize(format=ox.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
+    union = construct(ds.store, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return union.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _fail(ds: Dataset, step: str, problems: list[Problem], hint: str, report: Path | None) -> InputError:
@@ -114,7 +114,9 @@ def shape_messages(shapes: list[ox.Quad]) -> dict[str, str]:
     return {
         q.subject.value: q.object.value
         for q in shapes
-        if q.predicate.value == SH + "message" and isinstance(q.subject, ox.NamedNode)
+        if q.predicate.value == SH + "message"
+        and isinstance(q.subject, ox.NamedNode)
+        and isinstance(q.object, ox.Literal)
     }
 
 
@@ -162,7 +164,7 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
     for path in ds.project.check_queries():
         query = load_query(path)
         try:
-            result = ds.store.query(query.text, use_default_graph_as_union=True)
+            result = select(ds.store, query.text, union=True)
             rows = list(result)
         except SyntaxError as e:
             raise InputError(ds.project.rel(path), None, f"SPARQL syntax error: {e}", "fix the query") from None
@@ -189,7 +191,7 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
         )
 
 
-def _term(t) -> str:
+def _term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     if isinstance(t, ox.NamedNode):
         return _short(t.value)
     if isinstance(t, ox.Literal):
@@ -285,8 +287,8 @@ TBOX_INDIVIDUALS = f"""SELECT DISTINCT ?t WHERE {{
 
 def summary(ds: Dataset) -> list[str]:
     """The data graphs summarised (see the module's docstring), as sorted N-Triples lines."""
-    base = {str(row["x"]): "\n".join(sorted(row["kind"].value.split("\n"))) for row in ds.store.query(KINDS)}  # type: ignore[union-attr]
-    functional = [(str(r["x"]), r["p"].value, str(r["y"])) for r in ds.store.query(FUNCTIONAL_EDGES)]  # type: ignore[union-attr]
+    base = {str(row["x"]): "\n".join(sorted(str(row["kind"].value).split("\n"))) for row in select(ds.store, KINDS)}
+    functional = [(str(r["x"]), str(r["p"].value), str(r["y"])) for r in select(ds.store, FUNCTIONAL_EDGES)]
     # refine: a kind also says, for each functional property, the kind of its value (until stable)
     kinds = base
     while functional:
@@ -303,10 +305,10 @@ def summary(ds: Dataset) -> list[str]:
     g = ox.NamedNode(SUMMARY_GRAPH)
     of = ox.NamedNode(KIND_OF)
     ds.store.extend(ox.Quad(_node(x), of, names[k], g) for x, k in kinds.items())
-    ds.store.extend(ox.Quad(r["t"], of, r["t"], g) for r in ds.store.query(TBOX_INDIVIDUALS))  # type: ignore[union-attr]
+    ds.store.extend(ox.Quad(r["t"], of, r["t"], g) for r in select(ds.store, TBOX_INDIVIDUALS))
     try:
-        lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in _rows(ds.store.query(EDGES), "kx", "p", "ky")}
-        lines |= {f"{kx} {p} {v} .\n" for kx, p, v in _rows(ds.store.query(LITERALS), "kx", "p", "v")}
+        lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in _rows(select(ds.store, EDGES), "kx", "p", "ky")}
+        lines |= {f"{kx} {p} {v} .\n" for kx, p, v in _rows(select(ds.store, LITERALS), "kx", "p", "v")}
     finally:
         ds.store.remove_graph(g)
     rdf_type = f"<{PREFIXES['rdf']}type>"
@@ -315,8 +317,8 @@ def summary(ds: Dataset) -> list[str]:
     return sorted(lines)
 
 
-def _rows(result: object, *names: str) -> Iterator[tuple[str, ...]]:
-    for row in result:  # type: ignore[attr-defined]
+def _rows(result: ox.QuerySolutions, *names: str) -> Iterator[tuple[str, ...]]:
+    for row in result:
         yield tuple(str(row[n]) for n in names)
 
 
@@ -332,7 +334,9 @@ def _hermit() -> list[str]:
     """The class path of the HermiT that owlready2 ships (found without importing owlready2)."""
     spec = importlib.util.find_spec("owlready2")
     if spec is None or not spec.submodule_search_locations:
-        raise ServiceError("owlready2", None, "the owlready2 package (which ships HermiT) is missing", "run make install")
+        raise ServiceError(
+            "owlready2", None, "the owlready2 package (which ships HermiT) is missing", "run make install"
+        )
     folder = Path(next(iter(spec.submodule_search_locations))) / "hermit"
     return [str(folder), str(folder / "HermiT.jar")]
 
@@ -352,7 +356,7 @@ def _java() -> str:
 def consistency(ds: Dataset) -> None:
     """OWL 2 DL consistency of the ontology with all asserted data, decided by HermiT on the
     summary of the data, unless the same summary was already found consistent."""
-    row = next(iter(ds.store.query(FUNCTIONAL_VALUES)), None)  # type: ignore[call-overload]
+    row = next(iter(select(ds.store, FUNCTIONAL_VALUES)), None)
     if row is not None:
         x, p = row["x"].value, row["p"].value
         where, line = ds.locate(x, ds.files_stating(x, p), p)
@@ -364,7 +368,7 @@ def consistency(ds: Dataset) -> None:
             "keep one value, or correct the axioms in ontology/cybernorms.ttl",
         )
     classpath = _hermit()
-    ontology = ds.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+    ontology = construct(ds.store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
     lines = summary(ds)
     key = hashlib.sha256()
     for spec, path in ds.project.graph_files():
@@ -379,7 +383,7 @@ def consistency(ds: Dataset) -> None:
     with tempfile.TemporaryDirectory(prefix="cybernorms-hermit-") as tmp:
         path = Path(tmp) / "summary.nt"
         with open(path, "wb") as f:
-            ontology.serialize(f, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
+            ontology.serialize(f, format=ox.RdfFormat.N_TRIPLES)
             f.write("".join(lines).encode("utf-8"))
         heap = 256 + 16 * (path.stat().st_size >> 20)  # MiB: the summary is small; its size decides
         command = [java, f"-Xmx{heap}m", "-cp", ":".join(classpath), "org.semanticweb.HermiT.cli.CommandLine"]
@@ -398,7 +402,7 @@ def consistency(ds: Dataset) -> None:
 
 def explain(ds: Dataset) -> None:
     """Raise the error that says why the data is inconsistent, found in the real data."""
-    rows = list(ds.store.query(DIAGNOSIS, use_default_graph_as_union=True))  # type: ignore[call-overload]
+    rows = list(select(ds.store, DIAGNOSIS, union=True))
     if not rows:
         raise InputError(
             "data",

@@ -65,7 +65,7 @@ def test_hermit_runs_only_for_a_new_kind_of_individual(tmp_path, monkeypatch):
     # without Java, more data of the same shape still builds: the summary's verdict is known
     monkeypatch.setenv("PATH", str(tmp_path / "no-java-here"))
     (p.root / "data/A-70-174/fixture.ttl").write_text(ANOTHER, encoding="utf-8")
-    code, out, err = cli(p, "build", "--quiet")
+    code, _, err = cli(p, "build", "--quiet")
     assert code == 0, err
     # a new kind of individual needs HermiT again, hence Java
     (p.root / "data/A-70-174/fixture.ttl").write_text(NEW_KIND, encoding="utf-8")

@@ -54,7 +54,10 @@ def _term(t):
 
 def inferred_by_the_rules(ds) -> set[tuple]:
     materialise(ds)
-    return {(q.subject, q.predicate, q.object) for q in ds.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED.iri))}
+    return {
+        (q.subject, q.predicate, q.object)
+        for q in ds.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED.iri))
+    }
 
 
 def test_the_rules_give_the_reference_reasoners_graph_on_the_real_data():
