@@ -42,68 +42,82 @@ COVERED = {
     "inverseOf", "TransitiveProperty", "SymmetricProperty", "FunctionalProperty", "unionOf", "sameAs",
 }  # fmt: skip
 
-# The rules, as "body|head": the body's triple patterns (separated by " . ", the first one the
+# A statement that something is of an anonymous class (a union) is removed at the end, and only
+# worth making when a rule can use it: when the class has a superclass or is in a union itself.
+USED = "isIRI(?c) || EXISTS { ?c rdfs:subClassOf ?super } || EXISTS { ?list rdf:first ?c }"
+
+# The rules, as "body => head": the body's triple patterns (separated by " . ", the first one the
 # schema premise) and a filter, the head what they entail. They run in this order, round after
 # round, until a round adds nothing (on this data, two rounds add and a third confirms; prp-spo1
 # runs twice a round, to generalise what the inverse and transitive rules add). The bodies read
 # all graphs, asserted and inferred so far; the heads go to graph/inferred.
 RULES: list[tuple[str, str]] = [
     # scm-sco: subclass is transitive
-    ("scm-sco", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3|?c1 rdfs:subClassOf ?c3"),
+    ("scm-sco", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3 => ?c1 rdfs:subClassOf ?c3"),
     # prp-spo1: a statement with a subproperty holds with its superproperty
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y|?x ?p2 ?y"),
-    # prp-trp: transitive properties (one update for each, with a path: the closure at once)
-    ("prp-trp", "?p a owl:TransitiveProperty|?x ?p+ ?z|?x ?p ?z"),
+    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
     # prp-inv1, prp-inv2: inverse properties
-    ("prp-inv1", "?p1 owl:inverseOf ?p2 . ?x ?p1 ?y|?y ?p2 ?x"),
-    ("prp-inv2", "?p1 owl:inverseOf ?p2 . ?x ?p2 ?y|?y ?p1 ?x"),
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y|?x ?p2 ?y"),
+    ("prp-inv1", "?p1 owl:inverseOf ?p2 . ?x ?p1 ?y => ?y ?p2 ?x"),
+    ("prp-inv2", "?p1 owl:inverseOf ?p2 . ?x ?p2 ?y => ?y ?p1 ?x"),
+    # prp-trp: transitive properties (one update for each, with a path: the closure at once; not
+    # again while the property has no new statement)
+    ("prp-trp", "?p a owl:TransitiveProperty => ?x ?p+ ?z => ?x ?p ?z"),
+    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
     # prp-symp: symmetric properties
-    ("prp-symp", "?p a owl:SymmetricProperty . ?x ?p ?y|?y ?p ?x"),
+    ("prp-symp", "?p a owl:SymmetricProperty . ?x ?p ?y => ?y ?p ?x"),
     # prp-dom, prp-rng: domain and range
-    ("prp-dom", "?p rdfs:domain ?c . ?x ?p ?y|?x a ?c"),
-    ("prp-rng", "?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y))|?y a ?c"),
+    ("prp-dom", f"?p rdfs:domain ?c . ?x ?p ?y FILTER({USED}) => ?x a ?c"),
+    ("prp-rng", f"?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y) && {USED}) => ?y a ?c"),
     # cls-uni: a member of a union is in the union
-    ("cls-uni", "?c owl:unionOf ?l . ?l rdf:rest*/rdf:first ?ci . ?x a ?ci|?x a ?c"),
+    ("cls-uni", f"?c owl:unionOf ?l . ?l rdf:rest*/rdf:first ?ci . ?x a ?ci FILTER({USED}) => ?x a ?c"),
     # cax-sco: an instance of a subclass is an instance of its superclass
-    ("cax-sco", "?c1 rdfs:subClassOf ?c2 . ?x a ?c1|?x a ?c2"),
+    ("cax-sco", "?c1 rdfs:subClassOf ?c2 . ?x a ?c1 => ?x a ?c2"),
     # prp-fp: two values of a functional property are the same
     (
         "prp-fp",
-        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y2))|?y1 owl:sameAs ?y2",
+        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y2)) => ?y1 owl:sameAs ?y2",
     ),
     # eq-sym, eq-trans, eq-rep-s, eq-rep-p, eq-rep-o: equality
-    ("eq-sym", "?x owl:sameAs ?y|?y owl:sameAs ?x"),
-    ("eq-trans", "?x owl:sameAs ?y . ?y owl:sameAs ?z|?x owl:sameAs ?z"),
-    ("eq-rep-s", "?s owl:sameAs ?s2 . ?s ?p ?o|?s2 ?p ?o"),
-    ("eq-rep-p", "?p owl:sameAs ?p2 . ?s ?p ?o|?s ?p2 ?o"),
-    ("eq-rep-o", "?o owl:sameAs ?o2 . ?s ?p ?o|?s ?p ?o2"),
+    ("eq-sym", "?x owl:sameAs ?y => ?y owl:sameAs ?x"),
+    ("eq-trans", "?x owl:sameAs ?y . ?y owl:sameAs ?z => ?x owl:sameAs ?z"),
+    ("eq-rep-s", "?s owl:sameAs ?s2 . ?s ?p ?o => ?s2 ?p ?o"),
+    ("eq-rep-p", "?p owl:sameAs ?p2 . ?s ?p ?o => ?s ?p2 ?o"),
+    ("eq-rep-o", "?o owl:sameAs ?o2 . ?s ?p ?o => ?s ?p ?o2"),
 ]
 
 
-def _updates(store: ox.Store, rule: str) -> list[str]:
+def _updates(store: ox.Store, rule: str, seen: dict[str, int]) -> list[str]:
     """The rule as SPARQL updates whose WHERE reads the union of all graphs (USING each). A rule
-    "schema|body|head" is one update for each value of ?p that the schema query finds, written
+    "schema => body => head" is one update for each value of ?p that the schema query finds, written
     in (a transitive property's path, which SPARQL cannot take from a variable)."""
-    parts = rule.split("|")
+    parts = rule.split(" => ")
     using = " ".join(f"USING <{spec.iri}>" for spec in GRAPHS)
     if len(parts) == 2:
         body, head = parts
         return [f"{HEAD}INSERT {{ GRAPH {G} {{ {head} }} }} {using} WHERE {{ {body} }}"]
     schema, body, head = parts
-    found = select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True)
-    return [
-        f"{HEAD}INSERT {{ GRAPH {G} {{ {head.replace('?p', str(row['p']))} }} }} {using} "
-        f"WHERE {{ {body.replace('?p', str(row['p']))} }}"
-        for row in found
-        if isinstance(row["p"], ox.NamedNode)
-    ]
+    updates = []
+    for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True):
+        p = row["p"]
+        if not isinstance(p, ox.NamedNode):
+            continue
+        # statements of p now; none new since the last time: the closure is still closed
+        count = int(
+            next(iter(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?x {p} ?y }} }}")))["n"].value
+        )
+        if seen.get(p.value) == count:
+            continue
+        seen[p.value] = count
+        updates.append(
+            f"{HEAD}INSERT {{ GRAPH {G} {{ {head.replace('?p', str(p))} }} }} {using} WHERE {{ {body.replace('?p', str(p))} }}"
+        )
+    return updates
 
 
 def _premise(rule: str) -> str:
     """Whether the first pattern of a rule (its schema premise) matches anywhere: a rule whose
     premise does not (no owl:sameAs, say) is not run."""
-    first = rule.split("|", maxsplit=1)[0].split(" . ", maxsplit=1)[0].split(" FILTER", maxsplit=1)[0]
+    first = rule.split(" => ", maxsplit=1)[0].split(" . ", maxsplit=1)[0].split(" FILTER", maxsplit=1)[0]
     return f"{HEAD}ASK {{ {first} }}"
 
 
@@ -157,10 +171,11 @@ def materialise(ds: Dataset) -> int:
     covered(ds)
     store = ds.store
     size = -1
+    seen: dict[str, int] = {}
     while True:  # rounds until one adds nothing
         for _, rule in RULES:
             if ask(store, _premise(rule), union=True):
-                for update in _updates(store, rule):
+                for update in _updates(store, rule, seen):
                     store.update(update)
         now = _size(store)
         if now == size:

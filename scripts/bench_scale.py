@@ -194,7 +194,7 @@ def measure(cmd: list[str], max_rss: float, timeout: float, env: dict | None = N
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
     )
-    peak, killed = 0, None
+    peak, killed, samples = 0, None, []
     out_lines: list[str] = []
     err_lines: list[str] = []
     reader = threading.Thread(target=lambda: out_lines.extend(proc.stdout), daemon=True)
@@ -205,7 +205,9 @@ def measure(cmd: list[str], max_rss: float, timeout: float, env: dict | None = N
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, _rss(_tree(proc.pid)))
+        now = _rss(_tree(proc.pid))
+        samples.append((time.time(), now))
+        peak = max(peak, now)
         if peak > max_rss * GIB:
             killed = f"killed above {max_rss:g} GiB"
         elif time.perf_counter() - t > timeout:
@@ -227,6 +229,7 @@ def measure(cmd: list[str], max_rss: float, timeout: float, env: dict | None = N
         "err": "".join(err_lines),
         "code": proc.returncode,
         "killed": killed,
+        "samples": samples,
     }
 
 
@@ -246,8 +249,9 @@ def _reset_hwm() -> None:
 
 
 class Stages:
-    """Per stage: wall, CPU (process and children) and peak RSS (process high-water mark, plus the
-    largest child that ended during the stage, e.g. HermiT's Java). Prints a JSON line per stage."""
+    """Per stage: wall and CPU time (process and children, e.g. HermiT's Java) and the clock times
+    at which it starts and ends, for the peak RSS that the parent samples over the process tree.
+    Prints a JSON line per stage."""
 
     def __init__(self) -> None:
         self.name: str | None = None
@@ -255,22 +259,23 @@ class Stages:
 
     def start(self) -> None:
         self.t = time.perf_counter()
+        self.clock = time.time()
         self.cpu = time.process_time()
         c = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.child_cpu = c.ru_utime + c.ru_stime
-        self.child_rss = c.ru_maxrss
         _reset_hwm()
 
     def end(self) -> None:
         if self.name is None:
             return
         c = resource.getrusage(resource.RUSAGE_CHILDREN)
-        child = c.ru_maxrss * 1024 if c.ru_maxrss > self.child_rss else 0
         record = {
             "stage": self.name,
             "wall": time.perf_counter() - self.t,
             "cpu": time.process_time() - self.cpu + c.ru_utime + c.ru_stime - self.child_cpu,
-            "rss": _hwm() + child,
+            "hwm": _hwm(),
+            "from": self.clock,
+            "to": time.time(),
         }
         print(json.dumps(record), flush=True)
 
@@ -366,15 +371,9 @@ def bench(scale: int, max_rss: float, timeout: float, skip: list[str]) -> tuple[
         records = _records(m["out"])
         stages = [r for r in records if "stage" in r]
         for r in stages:
-            rows.append(
-                (
-                    f"  {r['stage']}",
-                    r["wall"],
-                    r["cpu"],
-                    r["rss"],
-                    "skipped (--skip)" if r["wall"] < 0.005 and skip else "",
-                )
-            )
+            # the peak of the process tree while the stage ran (sampled), or at least its own high-water mark
+            r["rss"] = max([r["hwm"]] + [rss for t, rss in m["samples"] if r["from"] <= t <= r["to"]])
+            rows.append((f"  {r['stage']}", r["wall"], r["cpu"], r["rss"], ""))
         if m["killed"] or m["code"] != 0:
             note = m["killed"] or f"failed: {m['err'].strip().splitlines()[-1:]}"
             rows.append(("  (stage in progress)", None, None, m["rss"], note))
@@ -447,7 +446,8 @@ def main() -> None:
         rows, info = bench(scale, args.max_rss, args.timeout, args.skip)
         results[scale] = {"rows": rows, **info}
         triples = f"{info['triples']:,} triples" if info.get("triples") else "build did not finish"
-        print(f"\nx{scale} ({triples})")
+        skipped = f"; replaced by no-ops: {', '.join(args.skip)}" if args.skip else ""
+        print(f"\nx{scale} ({triples}{skipped})")
         width = max(len(r[0]) for r in rows)
         print(f"{'stage'.ljust(width)} | {'wall s':>8} | {'CPU s':>8} | {'peak RSS MiB':>12} | note")
         print(f"{'-' * width}-+-{'-' * 8}-+-{'-' * 8}-+-{'-' * 12}-+-----")
