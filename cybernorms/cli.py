@@ -118,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
         prog="cybernorms",
         description=(
             "A knowledge graph of the norms of responsible state behaviour in cyberspace "
-            "(UN GGE A/70/174 and the G7 Cyber Norm Initiative 2019)."
+            "(the documents registered under data/, each with its named graph)."
         ),
     )
     ap.add_argument("--root", help="project directory (default: the current checkout)")
