@@ -60,6 +60,7 @@ KINDS = (
     "conclusion",
     "practice",
     "principle",
+    "principle-of-action",
     "state",
     "org",
     "actor",
@@ -75,6 +76,9 @@ KINDS = (
     "document",
     "initiative",
     "framework",
+    "support",
+    "agent",
+    "dataset",
 )
 TURTLE_PREFIXES = {
     **{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},

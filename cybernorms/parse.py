@@ -17,6 +17,7 @@ from . import registry
 from .errors import InputError
 from .layout import ID, Project
 from .segment import aligned, document_quads
+from .tables import table_quads
 
 
 @dataclass
@@ -108,6 +109,11 @@ def parse(project: Project) -> Dataset:
         if entry.texts:
             rel = project.rel(next(iter(entry.texts.values())).path)
             for q in document_quads(entry, aligned(entry)):
+                note(q, rel)
+                quads.append(q)
+        for table in entry.tables:
+            rel = project.rel(table.path)
+            for q in table_quads(entry, table):
                 note(q, rel)
                 quads.append(q)
     store.extend(quads)
