@@ -108,7 +108,7 @@ ONTOLOGY = GraphSpec(
 REFERENCE = GraphSpec(
     "reference",
     ("data/reference/*.ttl",),
-    "Facts from outside the documents: G7 membership, ISO codes, English names, dates.",
+    "Facts from outside the documents: memberships, ISO codes, English names, dates.",
 )
 CURATION = GraphSpec(
     "curation",
