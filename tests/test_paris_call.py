@@ -22,7 +22,7 @@ from cybernorms.segment import aligned
 from conftest import ROOT, cli, copy_project, one_line_error
 
 CALL = "https://w3id.org/cybernorms/id/document/paris-call"
-ROWS = list(csv.DictReader(open(ROOT / "data/paris-call/supporters.csv", encoding="utf-8")))
+ROWS = list(csv.DictReader((ROOT / "data/paris-call/supporters.csv").read_text(encoding="utf-8").splitlines()))
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +94,9 @@ def test_texts_that_do_not_align_are_an_error_with_file_and_line(tmp_path):
 
 def test_modality_of_every_provision(sparql):
     rows = sparql(
-        "SELECT ?n ?m WHERE { ?p cno:parent+ <%s> ; skos:notation ?n ; cno:modality/skos:notation ?m }" % CALL
+        f"SELECT ?n ?m WHERE {{ ?p cno:parent+ <{CALL}> ; skos:notation ?n ; cno:modality/skos:notation ?m }}",
     )
-    got = {n: m for n, m in rows}
+    got = dict(rows)
     assert len(rows) == len(got) == 25
     # "it is the shared responsibility ... to improve"; "must also be protected online"
     assert {n for n, m in got.items() if m == "must"} == {"para/1", "para/4"}
@@ -108,8 +108,7 @@ def test_modality_of_every_provision(sparql):
 
 def test_what_the_call_names(sparql):
     rows = sparql(
-        """SELECT ?n ?x WHERE { ?p cno:parent+ <%s> ; skos:notation ?n ; cno:cites|cno:mentions|cno:invokes ?x }"""
-        % CALL
+        f"""SELECT ?n ?x WHERE {{ ?p cno:parent+ <{CALL}> ; skos:notation ?n ; cno:cites|cno:mentions|cno:invokes ?x }}""",
     )
     names = {(n, x.removeprefix("https://w3id.org/cybernorms/id/")) for n, x in rows}
     assert {
@@ -172,9 +171,8 @@ def test_supporters_by_country_read_the_three_non_iso_codes(q):
 
 def test_the_81_states_are_states_of_the_graph_by_iso_code(sparql):
     rows = sparql(
-        """SELECT ?code ?listed WHERE { ?s cno:supportOf <%s> ; cno:actorCategory <https://w3id.org/cybernorms/id/actor/states> ;
-           cno:supporter ?state ; cno:listedCode ?listed . ?state a cno:State ; dcterms:identifier ?code }"""
-        % CALL
+        f"""SELECT ?code ?listed WHERE {{ ?s cno:supportOf <{CALL}> ; cno:actorCategory <https://w3id.org/cybernorms/id/actor/states> ;
+           cno:supporter ?state ; cno:listedCode ?listed . ?state a cno:State ; dcterms:identifier ?code }}""",
     )
     listed = {r["nationality"] for r in ROWS if r["category"] == "state"}
     assert len(rows) == 81
