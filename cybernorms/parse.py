@@ -15,7 +15,8 @@ import pyoxigraph as ox
 
 from . import registry
 from .errors import InputError
-from .layout import ID, Project
+from .layout import ID, ONTOLOGY, Project
+from .release import ontology_version_quads
 from .segment import aligned, document_quads
 from .tables import table_quads
 
@@ -104,6 +105,7 @@ def parse(project: Project) -> Dataset:
         for q in parse_file(project, path, spec.iri):
             note(q, rel)
             quads.append(q)
+    quads += ontology_version_quads(project, ONTOLOGY.iri)  # the one version, see release.py
     entries = registry.entries(project)
     for entry in entries:
         if entry.texts:
