@@ -732,8 +732,8 @@ def document_quads(entry: Entry, provisions: list[AlignedProvision]) -> list[ox.
         add(s, CNO + "parent", _n(p.parent))
         for language, name in p.labels.items():
             add(s, RDFS + "label", ox.Literal(f"{entry.short_label(language)}, {name}", language=language))
-        for language, text in p.texts.items():
-            add(s, CNO + "text", ox.Literal(text, language=language))
+        for language, words in p.texts.items():
+            add(s, CNO + "text", ox.Literal(words, language=language))
         for language, title in p.titles.items():
             add(s, DCT + "title", ox.Literal(title, language=language))
     return quads

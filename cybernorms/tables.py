@@ -74,7 +74,7 @@ def _query(project: Project, path: Path) -> str:
         raise InputError(project.rel(path), None, f"cannot read the query: {e}", "restore it") from None
 
 
-def _run(project: Project, store: ox.Store, path: Path) -> ox.QuerySolutions | ox.QueryTriples:
+def _run(project: Project, store: ox.Store, path: Path) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
         return store.query(_query(project, path))
     except SyntaxError as e:
@@ -99,8 +99,9 @@ def _check(entry: Entry, store: ox.Store, table: Table, check: Path) -> None:
             path = next((f for f in files if f.name == name), table.path)
             where = project.rel(path)
             lines = list(store.quads_for_pattern(row, ox.NamedNode(TAB + "line"), None))
-            line = int(lines[0].object.value) if lines else None
-        raise InputError(where, line, str(problem.value if problem is not None else "rejected by a check"), hint)
+            line = int(lines[0].object.value) if lines and isinstance(lines[0].object, ox.Literal) else None
+        text = problem.value if isinstance(problem, ox.Literal | ox.NamedNode) else "rejected by a check"
+        raise InputError(where, line, text, hint)
 
 
 def table_quads(entry: Entry, table: Table) -> list[ox.Quad]:
