@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import registry
 from .errors import InputError
-from .layout import GRAPHS, ID, GraphSpec, Project
-from .segment import Source, load_sources, source_quads
+from .layout import ID, ONTOLOGY, GraphSpec, Project
+from .release import ontology_version_quads
+from .segment import aligned, document_quads
+from .tables import table_quads
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -49,11 +52,11 @@ class Dataset:
 
     project: Project
     store: ox.Store
-    sources: list[Source]
+    entries: list[registry.Entry]
 
     def graph_counts(self) -> dict[str, int]:
         found = {str(row["g"].value): int(row["n"].value) for row in select(self.store, COUNTS)}
-        return {spec.name: found.get(spec.iri, 0) for spec in GRAPHS}
+        return {spec.name: found.get(spec.iri, 0) for spec in self.project.graphs()}
 
     def _statements(self) -> Iterator[tuple[str, ox.Quad]]:
         """Every asserted quad with the input file it comes from (read again: for messages only)."""
@@ -61,9 +64,8 @@ class Dataset:
             rel = self.project.rel(path)
             for q in parse_file(self.project, path, spec.iri):
                 yield rel, q
-        for source in self.sources:
-            rel = self.project.rel(source.text_path)
-            for q in source_quads(source):
+        for rel, quads in _generated(self.project, self.entries):
+            for q in quads:
                 yield rel, q
 
     def files_stating(
@@ -160,12 +162,23 @@ def load_file(project: Project, store: ox.Store, path: Path, graph: str) -> None
         raise _unreadable(rel, e) from None
 
 
+def _generated(project: Project, entries: list[registry.Entry]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """The statements made from the registered documents' texts and tables, with the file each
+    set comes from."""
+    for entry in entries:
+        if entry.texts:
+            yield project.rel(next(iter(entry.texts.values())).path), document_quads(entry, aligned(entry))
+        for table in entry.tables:
+            yield project.rel(table.path), table_quads(entry, table)
+
+
 def parse(project: Project) -> Dataset:
-    """Read the ontology, the curated data and the segmented sources into their named graphs."""
+    """Read the ontology, the curated data, the documents' texts and tables into their named graphs."""
     store = ox.Store()
     for spec, path in project.graph_files():
         load_file(project, store, path, spec.iri)
-    sources = load_sources(project)
-    for source in sources:
-        store.extend(source_quads(source))
-    return Dataset(project, store, sources)
+    store.extend(ontology_version_quads(project, ONTOLOGY.iri))  # the one version, see release.py
+    entries = registry.entries(project)
+    for _, quads in _generated(project, entries):
+        store.extend(quads)
+    return Dataset(project, store, entries)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .errors import InputError
-from .layout import GRAPH_BY_NAME, GRAPHS, INFERRED, PREFIXES
+from .layout import INFERRED, PREFIXES
 from .parse import Dataset, ask, select
 
 OWL = PREFIXES["owl"]
@@ -35,7 +35,8 @@ HEAD = f"PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}>\n"
 COVERED = {
     # declarations, ontology header, annotations: no entailment
     "Ontology", "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Thing",
-    "versionIRI", "versionInfo", "Axiom", "annotatedSource", "annotatedProperty", "annotatedTarget",
+    "versionIRI", "versionInfo", "priorVersion", "backwardCompatibleWith", "incompatibleWith", "deprecated",
+    "Axiom", "annotatedSource", "annotatedProperty", "annotatedTarget",
     # disjointness: no new triple, an inconsistency (validate.consistency decides it)
     "disjointWith", "AllDisjointClasses", "members",
     # the rules below
@@ -86,12 +87,12 @@ RULES: list[tuple[str, str]] = [
 ]
 
 
-def _updates(store: ox.Store, rule: str, seen: dict[str, int]) -> list[str]:
+def _updates(store: ox.Store, rule: str, seen: dict[str, int], graphs: list[str]) -> list[str]:
     """The rule as SPARQL updates whose WHERE reads the union of all graphs (USING each). A rule
     "schema => body => head" is one update for each value of ?p that the schema query finds, written
     in (a transitive property's path, which SPARQL cannot take from a variable)."""
     parts = rule.split(" => ")
-    using = " ".join(f"USING <{spec.iri}>" for spec in GRAPHS)
+    using = " ".join(f"USING <{g}>" for g in graphs)
     if len(parts) == 2:
         body, head = parts
         return [f"{HEAD}INSERT {{ GRAPH {G} {{ {head} }} }} {using} WHERE {{ {body} }}"]
@@ -149,7 +150,7 @@ def covered(ds: Dataset) -> None:
         if local in COVERED:
             continue
         graph = row["g"].value
-        spec = next((s for s in GRAPH_BY_NAME.values() if s.iri == graph), None)
+        spec = next((s for s in ds.project.graphs() if s.iri == graph), None)
         where, line = ds.locate_term(term, spec)
         raise InputError(
             where,
@@ -172,10 +173,11 @@ def materialise(ds: Dataset) -> int:
     store = ds.store
     size = -1
     seen: dict[str, int] = {}
+    graphs = sorted({g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)} | {INFERRED.iri})
     while True:  # rounds until one adds nothing
         for _, rule in RULES:
             if ask(store, _premise(rule), union=True):
-                for update in _updates(store, rule, seen):
+                for update in _updates(store, rule, seen, graphs):
                     store.update(update)
         now = _size(store)
         if now == size:

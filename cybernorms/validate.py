@@ -51,12 +51,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
-from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES, curie
+from .layout import ONTOLOGY, PREFIXES, SHAPES, curie
 from .parse import Dataset, construct, parse_file, select
 from .queries import load_query
+from .release import ontology_version_quads
 
 SH = PREFIXES["sh"]
-ONTOLOGY_GRAPH = GRAPH_BY_NAME["ontology"].iri
+ONTOLOGY_GRAPH = ONTOLOGY.iri
 
 
 @dataclass
@@ -374,6 +375,7 @@ def consistency(ds: Dataset) -> None:
     for spec, path in ds.project.graph_files():
         if spec.iri == ONTOLOGY_GRAPH:
             key.update(ds.project.rel(path).encode() + b"\0" + path.read_bytes())
+    key.update("".join(sorted(str(q) for q in ontology_version_quads(ds.project, ONTOLOGY_GRAPH))).encode())
     key.update("".join(lines).encode())
     key.update(Path(classpath[1]).read_bytes())
     verdict = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 import reasonable
 
-from cybernorms.layout import GRAPH_BY_NAME, INFERRED, PREFIXES, Project
+from cybernorms.layout import CURATION, INFERRED, PREFIXES, Project
 from cybernorms.parse import parse
 from cybernorms.reason import materialise
 
@@ -84,7 +84,7 @@ def test_the_equality_rules_give_the_reference_reasoners_graph():
     """The real data has no owl:sameAs: this adds some, through a functional property too."""
     ds = parse(Project.at(ROOT))
     extra = [
-        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(GRAPH_BY_NAME["curation"].iri))
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(CURATION.iri))
         for t in ox.parse(input=EQUALITY, format=ox.RdfFormat.TURTLE)
     ]
     ds.store.extend(extra)
