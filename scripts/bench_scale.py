@@ -51,10 +51,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/cybernorms/id/"
 SHARED_KINDS = {"state", "principle", "topic", "modality", "role", "scope", "scheme", "place", "actor"}
 NUMBERED_KINDS = {"norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion"}
-SLUG_KINDS = {"org", "person", "membership", "event", "initiative", "framework"}
+SLUG_KINDS = {"org", "person", "membership", "event", "initiative", "framework", "agent", "support", "dataset"}
+SLUG_KINDS |= {"principle-of-action"}
 SYMBOL_PROPERTIES = {"http://purl.org/dc/terms/identifier", "https://w3id.org/cybernorms/ontology#printedSymbol"}
 FUNCTIONAL = "http://www.w3.org/2002/07/owl#FunctionalProperty"
 NOT_COPIED = {"ontology", "links", "inferred"}
+INPUT_DIRS = ("ontology", "data", "queries", "profiles")  # what a project directory holds
+INPUT_FILES = ("CHANGELOG.md",)  # (the ontology's prior version comes from it)
 GIB = 1024**3
 
 
@@ -96,11 +99,12 @@ def generate(scale: int) -> Path:
     """The project directory of the x`scale` dataset, generated unless already there."""
     import pyoxigraph as ox
 
-    from cybernorms.layout import GRAPHS, Project
+    from cybernorms.layout import Project
     from cybernorms.parse import parse
 
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for name in ("ontology", "data", "queries"):
+    inputs = [name for name in INPUT_DIRS if (ROOT / name).is_dir()]
+    for name in inputs:
         for path in sorted((ROOT / name).rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
@@ -109,8 +113,11 @@ def generate(scale: int) -> Path:
     if (dest / ".generated").is_file() and (dest / ".generated").read_text() == key:
         return dest
     shutil.rmtree(dest, ignore_errors=True)
-    for name in ("ontology", "data", "queries"):
+    for name in inputs:
         shutil.copytree(ROOT / name, dest / name)
+    for name in INPUT_FILES:
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, dest / name)
     if scale > 1:
         quads = list(parse(Project.at(ROOT)).store.quads_for_pattern(None, None, None, None))
         functional = {
@@ -118,7 +125,11 @@ def generate(scale: int) -> Path:
             for q in quads
             if q.predicate.value.endswith("#type") and q.object == ox.NamedNode(FUNCTIONAL)
         }
-        folder = {spec.iri: spec.globs[0].rsplit("/", 1)[0] for spec in GRAPHS if spec.name not in NOT_COPIED}
+        folder = {
+            spec.iri: spec.globs[0].rsplit("/", 1)[0]
+            for spec in Project.at(ROOT).graphs()
+            if spec.name not in NOT_COPIED
+        }
         documents = {q.subject.value for q in quads if q.subject.value.startswith(ID + "document/A-")}
         for k in range(1, scale):
             renamed = {_copy_iri(d, k) for d in documents}
