@@ -8,11 +8,10 @@ Each .rq file starts with a header of comment lines:
     # example: cybernorms query norm-citations --param norm=13(g)
 
 Parameters are typed. Each value is checked (an unknown state code or norm notation is an error
-that lists what is accepted), turned into an RDF term, and bound to the query variable of the
-same name by a VALUES clause written from that term (never from the user's text), so hostile input
-is only ever data. A parameter left out and without default stays a free variable: the query
-answers for all values. A parameter must be a variable the SELECT projects, so it is always one of
-the result columns.
+that lists what is accepted) and bound to the query variable of the same name through pyoxigraph
+substitutions, never pasted into the query text, so hostile input is only ever data. A parameter
+left out and without default stays a free variable: the query answers for all values. Oxigraph
+substitutes only variables a SELECT projects, so a parameter is always one of the result columns.
 
 The library is parsed once per process and read again only when a file of queries/ changes.
 """
@@ -345,28 +344,6 @@ def shared_store(project: Project) -> ox.Store:
     return _STORES[key]
 
 
-COMMENT = re.compile(r"(^\s*#.*$|\s#[^<>\"']*$)", re.MULTILINE)
-
-
-def with_values(text: str, bindings: dict[ox.Variable, object]) -> tuple[str, dict[ox.Variable, object]]:
-    """The query with its parameters bound by a VALUES block at the end of its WHERE clause, and
-    the substitutions left (none, unless the query has no such clause). In the group, the values
-    are seen by its filters as a substitution's are, and Oxigraph plans the query with them known,
-    where a substitution can be several times slower (experts-by-state). The block is written from
-    the checked, typed pyoxigraph terms (str(term) is their SPARQL syntax, escapes included),
-    never from the text the user gave."""
-    if not bindings:
-        return text, {}
-    # the WHERE clause ends at the last closing brace: only solution modifiers follow it
-    code = COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-    end = code.rfind("}")
-    if end < 0 or not re.search(r"\bWHERE\b", code, re.IGNORECASE):
-        return text, bindings
-    names = " ".join(str(v) for v in bindings)
-    values = " ".join(str(t) for t in bindings.values())
-    return f"{text[:end]}  VALUES ({names}) {{ ({values}) }}\n{text[end:]}", {}
-
-
 def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None):
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
@@ -447,16 +424,4 @@ def run(
                 "run `cybernorms queries` to list them, or give a path to a .rq file",
             )
         query = queries[name_or_path]
-    bindings = bind(query, params or {}, store)
-    text, substitutions = with_values(query.text, bindings)
-    result = execute(store, text, substitutions, where=str(query.path))
-    if isinstance(result, ox.QuerySolutions) and bindings:
-        unprojected = [v.value for v in bindings if v not in result.variables]
-        if unprojected:
-            raise UsageError(
-                str(query.path),
-                None,
-                f"the query cannot run: parameter {unprojected[0]} is not a variable the SELECT projects",
-                "a parameter must be a variable the SELECT projects (not only inside a subquery)",
-            )
-    return result
+    return execute(store, query.text, bind(query, params or {}, store), where=str(query.path))

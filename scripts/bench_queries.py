@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 import cybernorms
 from cybernorms.layout import Project
-from cybernorms.queries import bind, library, shared_store, with_values
+from cybernorms.queries import bind, library, shared_store
 
 
 def median_time(fn, repeat: int) -> float:
@@ -43,7 +43,7 @@ def main() -> None:
     ratios = {}
     print(f"{'query':32} {'API ms':>9} {'raw ms':>9} {'ratio':>6}  rows")
     for name, query in queries.items():
-        text, substitutions = with_values(query.text, bind(query, {}, store))
+        text, substitutions = query.text, bind(query, {}, store)
 
         def raw(text=text, substitutions=substitutions):
             result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
