@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import rdflib
 
 from cybernorms.export import canonical
-from cybernorms.layout import GRAPHS
+from cybernorms.layout import Project
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -44,7 +44,7 @@ def main() -> int:
     old, new = (Path(a) for a in sys.argv[1:3])
     differ = 0
     a, b = ox.Store.read_only(str(old / "build" / "store")), ox.Store.read_only(str(new / "build" / "store"))
-    for spec in GRAPHS:
+    for spec in Project.at().graphs():
         g = ox.NamedNode(spec.iri)
         x, y = lines(a.quads_for_pattern(None, None, None, g)), lines(b.quads_for_pattern(None, None, None, g))
         same = x == y
