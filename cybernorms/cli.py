@@ -36,6 +36,15 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    from . import site
+
+    project = _project(args)
+    written = site.write(project, args.publish_url or site.DEFAULT_PUBLISH_URL)
+    print(f"wrote {written.pages} pages ({written.files} files) to {project.rel(written.directory)}/")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from . import serve
 
@@ -133,6 +142,15 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write dist/: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, checksums")
     e.add_argument("--dist-dir", help="where to write the exports (default: ROOT/dist)")
     e.set_defaults(func=cmd_export)
+
+    st = sub.add_parser("site", help="write dist/site/: the pages of every entity as a static site, with their RDF")
+    st.add_argument("--dist-dir", help="the dist directory to write site/ into (default: ROOT/dist)")
+    st.add_argument(
+        "--publish-url",
+        metavar="URL",
+        help="where the static site will be hosted, for the w3id.org redirect rules (dist/site/w3id.htaccess)",
+    )
+    st.set_defaults(func=cmd_site)
 
     s = sub.add_parser("serve", help="serve build/store read-only over SPARQL")
     s.add_argument("--host", default="127.0.0.1")

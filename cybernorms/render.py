@@ -6,6 +6,7 @@ so both show exactly the same thing.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import posixpath
@@ -98,6 +99,19 @@ class Linker:
         return iri if path is None else self.path(path)
 
 
+# The linker of the page being rendered: the templates' href() and url() read it, so that the macros
+# they import need no render context (and Jinja keeps them compiled once).
+_LINKER: contextvars.ContextVar[Linker] = contextvars.ContextVar("linker", default=Linker())
+
+
+def _href(iri: str) -> str:
+    return _LINKER.get().iri(iri)
+
+
+def _url(path: str) -> str:
+    return _LINKER.get().path(path)
+
+
 @dataclass
 class FactView:
     fact: Fact
@@ -122,6 +136,8 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
         )
         self.env.globals.update(
+            href=_href,
+            url=_url,
             cat=catalogue,
             role_note=ROLE_NOTE,
             formats=RDF_FORMATS,
@@ -136,12 +152,11 @@ class Renderer:
     # ------------------------------------------------------------------ helpers
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
-        def href(iri: str) -> str:
-            return linker.iri(iri)
-
-        html: str = self.env.get_template(template).render(
-            url=linker.path, href=href, static=linker.static, here=linker.here, **context
-        )
+        token = _LINKER.set(linker)
+        try:
+            html: str = self.env.get_template(template).render(static=linker.static, here=linker.here, **context)
+        finally:
+            _LINKER.reset(token)
         return html
 
     def fact_view(self, d: Description, fact: Fact) -> FactView:

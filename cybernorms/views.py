@@ -184,6 +184,7 @@ class Catalogue:
         self.summaries: dict[str, Summary] = {}
         self._names: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._property_names: dict[tuple[str, bool], str] = {}
+        self._last: Description | None = None
         prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
@@ -419,7 +420,15 @@ class Catalogue:
 
     def describe(self, iri: str) -> Description:
         """Everything the graph says about an entity, outgoing and incoming, with the graph of each
-        statement: the rows of queries/describe.rq."""
+        statement: the rows of queries/describe.rq. The last one is kept: a page and its RDF ask
+        for the same description one after the other."""
+        last = self._last
+        if last is not None and last.iri == iri:
+            return last
+        self._last = self._describe(iri)
+        return self._last
+
+    def _describe(self, iri: str) -> Description:
         rows = self.store.query(
             self.describe_query,
             use_default_graph_as_union=True,
