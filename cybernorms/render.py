@@ -436,12 +436,12 @@ def _concepts_of(cat: Catalogue, scheme: str) -> list[str]:
     return [s.iri for s in cat.summaries.values() if scheme in s.iris("scheme")]
 
 
-def _value_key(cat: Catalogue, term: ox.Term) -> tuple[str, str]:
+def _value_key(cat: Catalogue, term: ox.Term) -> tuple[str, str, str]:
     if isinstance(term, ox.NamedNode):
         s = cat.get(term.value)
         order = s.str("order")
-        return ("0", f"{int(order):08d}" if order else "~" + cat.name(term.value).lower())
-    return ("1", term.value if hasattr(term, "value") else str(term))
+        return ("0", f"{int(order):08d}" if order else "~" + cat.name(term.value).lower(), term.value)
+    return ("1", term.value if hasattr(term, "value") else str(term), str(term))
 
 
 def _doc_key(cat: Catalogue, document: str) -> tuple[str, str]:

@@ -359,10 +359,10 @@ class Catalogue:
     def ordered(self, iris: Iterable[str]) -> list[str]:
         """IRIs in reading order: by cno:order where they have one, then by notation and name."""
 
-        def key(iri: str) -> tuple[int, int, str, str]:
+        def key(iri: str) -> tuple[int, int, str, str, str]:
             s = self.get(iri)
             order = s.str("order")
-            return (0 if order else 1, int(order) if order else 0, _natural(s.str("notation")), self.name(iri))
+            return (0 if order else 1, int(order) if order else 0, _natural(s.str("notation")), self.name(iri), iri)
 
         return sorted(set(iris), key=key)
 
