@@ -75,16 +75,17 @@ def serialize(quads: Iterable[ox.Quad], fmt: Format, root: Path) -> bytes:
     """The quads written in an RDF format, canonical and sorted (the same input, the same bytes)."""
     from .export import canonical, jsonld, rdflib_graph
 
-    ordered = canonical(quads)
+    ordered: list[ox.Quad] = canonical(quads)
     if fmt.quads:
         kind = ox.RdfFormat.TRIG if fmt.suffix == "trig" else ox.RdfFormat.N_QUADS
         prefixes = TURTLE_PREFIXES if fmt.suffix == "trig" else None
-        return ox.serialize(ordered, format=kind, prefixes=prefixes)
+        return ox.serialize(ordered, format=kind, prefixes=prefixes) or b""
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered}, key=str)
     if fmt.suffix == "jsonld":
-        graph = rdflib_graph((t.subject, t.predicate, t.object) for t in triples)
-        return jsonld(graph, context(root)).encode("utf-8")
+        graph = rdflib_graph((t.subject, t.predicate, t.object) for t in triples)  # type: ignore[no-untyped-call]
+        text: str = jsonld(graph, context(root))
+        return text.encode("utf-8")
     if fmt.suffix == "nt":
         return "".join(f"{t} .\n" for t in triples).encode("utf-8")
     kind = ox.RdfFormat.TURTLE if fmt.suffix == "ttl" else ox.RdfFormat.RDF_XML
-    return ox.serialize(triples, format=kind, prefixes=TURTLE_PREFIXES)
+    return ox.serialize(triples, format=kind, prefixes=TURTLE_PREFIXES) or b""

@@ -190,4 +190,6 @@ def _media_of(path: Path) -> str:
     fmt = BY_SUFFIX.get(path.suffix.lstrip("."))
     if fmt is not None:
         return fmt.media
-    return {".owl": "application/rdf+xml", ".jsonld": "application/ld+json"}.get(path.suffix, "text/plain; charset=utf-8")
+    return {".owl": "application/rdf+xml", ".jsonld": "application/ld+json"}.get(
+        path.suffix, "text/plain; charset=utf-8"
+    )

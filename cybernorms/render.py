@@ -30,6 +30,7 @@ from .views import (
     Catalogue,
     Description,
     Fact,
+    Term,
     graph_name,
     graph_role,
     site_path,
@@ -101,15 +102,19 @@ class Linker:
 
 # The linker of the page being rendered: the templates' href() and url() read it, so that the macros
 # they import need no render context (and Jinja keeps them compiled once).
-_LINKER: contextvars.ContextVar[Linker] = contextvars.ContextVar("linker", default=Linker())
+_LINKER: contextvars.ContextVar[Linker | None] = contextvars.ContextVar("linker", default=None)
+
+
+def _linker() -> Linker:
+    return _LINKER.get() or Linker()
 
 
 def _href(iri: str) -> str:
-    return _LINKER.get().iri(iri)
+    return _linker().iri(iri)
 
 
 def _url(path: str) -> str:
-    return _LINKER.get().path(path)
+    return _linker().path(path)
 
 
 @dataclass
@@ -146,7 +151,7 @@ class Renderer:
             ID=ID,
             BASE=BASE,
         )
-        self.env.filters["natural"] = lambda items: catalogue.ordered(items)
+        self.env.filters["natural"] = catalogue.ordered
         self._library: list[dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -181,9 +186,7 @@ class Renderer:
         view.sources = list(dict.fromkeys(view.sources))
         return view
 
-    def _grouped(
-        self, d: Description, facts: list[Fact], limit: int | None = None
-    ) -> list[tuple[str, list[FactView]]]:
+    def _grouped(self, d: Description, facts: list[Fact], limit: int | None = None) -> list[tuple[str, list[FactView]]]:
         """Facts grouped by property (read forwards or backwards), values in reading order. With a
         limit, a group keeps its first `limit` values (the RDF of the page holds them all)."""
         groups: dict[tuple[bool, str], list[FactView]] = defaultdict(list)
@@ -208,9 +211,7 @@ class Renderer:
         asserted = [f for f in d.facts if f.asserted]
         inferred = [f for f in d.facts if not f.asserted]
         main = [
-            f
-            for f in asserted
-            if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
+            f for f in asserted if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
         ]
         external = [self.fact_view(d, f) for f in asserted if f.predicate in EXTERNAL]
         names = [
@@ -229,7 +230,7 @@ class Renderer:
             "inferred": self._grouped(d, inferred, limit=INFERRED_SHOWN),
             "inferred_count": len(inferred),
             "external": sorted(external, key=lambda v: str(v.fact.other)),
-            "alternates": [(f, site_path(iri) + "." + f.suffix) for f in RDF_FORMATS],
+            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
             "undocs_lang": _undocs_lang,
         }
         context.update(self._specifics(iri, d))
@@ -342,7 +343,7 @@ class Renderer:
             document=cat.source_document(graph),
             classes=sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
             predicates=sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0])),
-            dist_files=[f for f in (f"graphs/{graph_name(graph)}.ttl", f"graphs/{graph_name(graph)}.jsonld")],
+            dist_files=[f"graphs/{graph_name(graph)}.ttl", f"graphs/{graph_name(graph)}.jsonld"],
             dist=self.dist_files(),
             alternates=[(f, f"graph/{graph_name(graph)}.{f.suffix}") for f in RDF_FORMATS],
         )
@@ -436,20 +437,19 @@ def _concepts_of(cat: Catalogue, scheme: str) -> list[str]:
     return [s.iri for s in cat.summaries.values() if scheme in s.iris("scheme")]
 
 
-def _value_key(cat: Catalogue, term: ox.Term) -> tuple[str, str, str]:
+def _value_key(cat: Catalogue, term: Term) -> tuple[str, str, str]:
     if isinstance(term, ox.NamedNode):
         s = cat.get(term.value)
-        order = s.str("order")
+        order = s.first("order")
         return ("0", f"{int(order):08d}" if order else "~" + cat.name(term.value).lower(), term.value)
     return ("1", term.value if hasattr(term, "value") else str(term), str(term))
 
 
 def _doc_key(cat: Catalogue, document: str) -> tuple[str, str]:
-    issued = cat.get(document).str("issued")
+    issued = cat.get(document).first("issued")
     return (issued or "9999", document)
 
 
 def _undocs_lang(url: str) -> str | None:
     m = UNDOCS_LANG.match(url)
     return m.group(1) if m else None
-

@@ -29,7 +29,39 @@ if TYPE_CHECKING:
 
 WORD = re.compile(r"[a-z0-9]+")
 STOP = frozenset(
-    "a au aux d de des du en et l la le les un une ou par pour sur dans the of and or to in on for by with an".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "un",
+        "une",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "dans",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "an",
+    ]
 )
 # Kinds in the order a reader looks for them when names tie.
 KIND_ORDER = [

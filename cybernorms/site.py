@@ -58,7 +58,14 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
         share = 2 if (os.cpu_count() or 1) > 1 else 1
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
             others = [
-                pool.submit(_pages_in_worker, str(project.root), str(project.build), str(project.dist), str(tmp), paths[i::share])
+                pool.submit(
+                    _pages_in_worker,
+                    str(project.root),
+                    str(project.build),
+                    str(project.dist),
+                    str(tmp),
+                    paths[i::share],
+                )
                 for i in range(1, share)
             ]
             pages = _pages(renderer, tmp, paths[0::share])
@@ -164,4 +171,3 @@ RewriteRule ^$ {url}index.html [R=303,L]
 RewriteRule ^dist/(.*)$ {url}dist/$1 [R=302,L]
 RewriteRule ^((?:id|dataset|graph)/.+|ontology|dataset)$ {url}$1.html [R=303,L]
 """
-

@@ -29,9 +29,16 @@ FOAF = PREFIXES["foaf"]
 VOID = PREFIXES["void"]
 SCHEMA = PREFIXES["schema"]
 TYPE = RDF + "type"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 # The named graphs that are not the statements of a source text, and what their facts are.
-ROLE = {"ontology": "ontology", "reference": "reference", "curation": "curated", "links": "link", "inferred": "inferred"}
+ROLE = {
+    "ontology": "ontology",
+    "reference": "reference",
+    "curation": "curated",
+    "links": "link",
+    "inferred": "inferred",
+}
 ROLE_NOTE = {
     "text": "stated by the source text",
     "curated": "a curated reading: the texts do not state it",
@@ -100,17 +107,17 @@ class Summary:
 
     iri: str
     types: set[str] = field(default_factory=set)
-    values: dict[str, list[ox.Term]] = field(default_factory=lambda: defaultdict(list))
+    values: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
     graphs: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
-    def all(self, key: str) -> list[ox.Term]:
+    def all(self, key: str) -> list[Term]:
         return self.values.get(key, [])
 
-    def one(self, key: str) -> ox.Term | None:
+    def one(self, key: str) -> Term | None:
         vals = self.values.get(key)
         return vals[0] if vals else None
 
-    def str(self, key: str) -> str:
+    def first(self, key: str) -> str:
         term = self.one(key)
         return term.value if term is not None else ""
 
@@ -128,14 +135,14 @@ class Summary:
 class Fact:
     """One statement of a description, with every named graph that holds it."""
 
-    subject: ox.Term
+    subject: Term
     predicate: str
-    object: ox.Term
+    object: Term
     graphs: list[str]
     incoming: bool  # the entity is the object
 
     @property
-    def other(self) -> ox.Term:
+    def other(self) -> Term:
         return self.subject if self.incoming else self.object
 
     @property
@@ -202,7 +209,7 @@ class Catalogue:
                 self._summary(s.value).types.add(o.value)
                 continue
             key = prop_key.get(p)
-            if key is None:
+            if key is None or isinstance(o, ox.Triple):
                 continue
             summary = self._summary(s.value)
             if o not in summary.values[key]:
@@ -237,7 +244,13 @@ class Catalogue:
         self.inverse: dict[str, str] = {}
         self.domain: dict[str, list[str]] = defaultdict(list)
         self.range: dict[str, list[str]] = defaultdict(list)
-        prop_kinds = ("ObjectProperty", "DatatypeProperty", "AnnotationProperty", "SymmetricProperty", "TransitiveProperty")
+        prop_kinds = (
+            "ObjectProperty",
+            "DatatypeProperty",
+            "AnnotationProperty",
+            "SymmetricProperty",
+            "TransitiveProperty",
+        )
         for q in self.store.quads_for_pattern(None, None, None, onto):
             s, p, o = q.subject, q.predicate.value, q.object
             if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
@@ -272,7 +285,7 @@ class Catalogue:
         if not mine:
             mine = [c for c in summary.types if c in self.classes or c.startswith(PREFIXES["skos"])]
         specific = [c for c in mine if not any(o != c and c in self.ancestors(o) for o in mine)]
-        return sorted(specific)[0] if specific else ""
+        return min(specific) if specific else ""
 
     def ancestors(self, cls: str) -> set[str]:
         seen: set[str] = set()
@@ -291,6 +304,7 @@ class Catalogue:
             use_default_graph_as_union=True,
         )
         found: dict[str, str] = {}
+        assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             g, d = row["g"], row["d"]
             if isinstance(g, ox.NamedNode) and isinstance(d, ox.NamedNode) and graph_role(g.value) == "text":
@@ -328,7 +342,7 @@ class Catalogue:
             if isinstance(term, ox.Literal):
                 found = (term.value, term.language)
             elif summary.one("notation") is not None:
-                found = (summary.str("notation"), None)
+                found = (summary.first("notation"), None)
         if found is None:
             found = (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
         self._names[(iri, lang)] = found
@@ -361,8 +375,8 @@ class Catalogue:
 
         def key(iri: str) -> tuple[int, int, str, str, str]:
             s = self.get(iri)
-            order = s.str("order")
-            return (0 if order else 1, int(order) if order else 0, _natural(s.str("notation")), self.name(iri), iri)
+            order = s.first("order")
+            return (0 if order else 1, int(order) if order else 0, _natural(s.first("notation")), self.name(iri), iri)
 
         return sorted(set(iris), key=key)
 
@@ -413,7 +427,7 @@ class Catalogue:
     def instances(self, cls: str) -> list[str]:
         return self.ordered(iri for iri, s in self.summaries.items() if cls in s.types and iri.startswith(BASE))
 
-    def graph_role_of(self, key: str, summary: Summary, value: ox.Term) -> list[str]:
+    def graph_role_of(self, key: str, summary: Summary, value: Term) -> list[str]:
         return sorted({graph_role(g) for g in summary.graphs.get((key, str(value)), set())})
 
     # ------------------------------------------------------------------ descriptions
@@ -434,9 +448,10 @@ class Catalogue:
             use_default_graph_as_union=True,
             substitutions={ox.Variable("entity"): ox.NamedNode(iri)},
         )
+        assert isinstance(rows, ox.QuerySolutions)
         quads: list[ox.Quad] = []
         grouped: dict[tuple[str, str, str], Fact] = {}
-        bnodes: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+        bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             s, p, o, g = row["subject"], row["predicate"], row["object"], row["graph"]
             assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode)
@@ -474,7 +489,7 @@ class Catalogue:
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def _lang_order(term: ox.Term) -> tuple[int, str]:
+def _lang_order(term: Term) -> tuple[int, str]:
     lang = term.language if isinstance(term, ox.Literal) else None
     return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term))
 

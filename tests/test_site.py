@@ -141,7 +141,7 @@ def test_pages_have_no_remote_script_style_or_font(written):
         parser = Links()
         text = page.read_text(encoding="utf-8")
         parser.feed(text)
-        for tag_src in (l for l in parser.links if l.endswith((".js", ".css", ".woff", ".woff2"))):
+        for tag_src in (link for link in parser.links if link.endswith((".js", ".css", ".woff", ".woff2"))):
             assert not urlsplit(tag_src).scheme, f"{page}: {tag_src}"
         assert "@import" not in text and "fonts.googleapis" not in text
     for sheet in (root / "static").rglob("*.css"):
