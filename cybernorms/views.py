@@ -366,7 +366,7 @@ class Catalogue:
             elif inverse and inverse in self.summaries:
                 text = self.name(inverse)
             else:
-                text = f"is {self.name(predicate)} of"
+                text = f"← {self.name(predicate)}"  # read backwards: the value points here
             self._property_names[key] = text
         return self._property_names[key]
 
