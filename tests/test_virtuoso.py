@@ -256,6 +256,13 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
     dataset = "".join(f"FROM <{spec.iri}> " for spec in GRAPHS)
     only = f"SELECT (COUNT(*) AS ?n) {dataset}WHERE {{ ?s ?p ?o }}"
     assert int(next(iter(ask_virtuoso(base, only)))["n"].value) == len(store)
+    # and DESCRIBE then gives every triple about the entity, both ways (see the describe difference)
+    norm = ox.NamedNode("https://w3id.org/cybernorms/id/norm/13j")
+    both_ways = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in [*store.quads_for_pattern(norm, None, None), *store.quads_for_pattern(None, None, norm)]
+    }
+    assert ask_virtuoso(base, f"DESCRIBE {norm} {dataset}", "describe") == both_ways
 
 
 # ------------------------------------------------------------------ every library query
