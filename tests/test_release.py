@@ -35,6 +35,13 @@ def test_the_version_lives_in_one_place():
     assert [v for v, _ in release.releases(release.Project.at(ROOT))][:2] == [VERSION, "0.1.0"]
 
 
+def test_the_citation_file_cites_this_version():
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"\nversion: {VERSION}\n" in cff
+    assert f'value: "https://w3id.org/cybernorms/ontology/{VERSION}"' in cff
+    assert f"\ndate-released: {release.release_date(release.Project.at(ROOT))}\n" in cff
+
+
 def test_version_option_and_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "cybernorms", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout == f"cybernorms {VERSION}\n"
