@@ -202,27 +202,29 @@ def bound_text(query: Query, substitutions: dict) -> str:
 # ------------------------------------------------------------------- what Virtuoso answers
 
 
+def blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def as_rdflib(triples) -> Graph:
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
 def test_publish_puts_every_graph_term_for_term_and_twice_changes_nothing(project, store, endpoint):
     base, out = endpoint
     assert out.splitlines()[-1] == f"published {len(GRAPHS)} graphs, {len(store):,} triples"
     assert publish(project, base)[0] == 0  # again: PUT replaces, nothing doubles
     for spec in GRAPHS:
-        local = Graph().parse(
-            data=ox.serialize(
-                [
-                    ox.Triple(q.subject, q.predicate, q.object)
-                    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
-                ],
-                format=ox.RdfFormat.N_TRIPLES,
-            ),
-            format="nt",
-        )
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{spec.iri}> {{ ?s ?p ?o }} }}"
-        remote = Graph().parse(
-            data=ox.serialize(ask_virtuoso(base, text, "construct"), format=ox.RdfFormat.N_TRIPLES), format="nt"
-        )
+        remote = ask_virtuoso(base, text, "construct")
+        local = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
+        }
         assert len(remote) == len(local), spec.name
-        assert isomorphic(remote, local), spec.name  # blank nodes (OWL restrictions, link axioms) included
+        # the same terms, and the same shapes around the blank nodes (OWL restrictions, link axioms)
+        assert {t for t in remote if not blank(t)} == {t for t in local if not blank(t)}, spec.name
+        assert isomorphic(as_rdflib([t for t in remote if blank(t)]), as_rdflib([t for t in local if blank(t)]))
 
 
 def test_the_default_password_is_refused_in_one_line(project, endpoint, monkeypatch):
