@@ -474,3 +474,27 @@ def test_every_library_query_answers_the_same_on_virtuoso(name, store, endpoint)
         )
         found |= causes
     assert found == KNOWN.get(name, set())
+
+
+# ------------------------------------------------------------------------------ the docs
+
+DOCS = (ROOT / "docs/second-engine.md").read_text(encoding="utf-8")
+
+
+def test_the_docs_give_the_configuration_and_the_commands_the_test_uses():
+    ini = re.search(r"```ini\n(.*?)```", DOCS, re.DOTALL)
+    assert ini is not None
+    assert ini.group(1) == INI.format(directory="/srv/cybernorms-virtuoso", host=HOST, sql_port=1111, http_port=8890)
+    assert "cybernorms publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --auth digest" in DOCS
+    assert "USER_SET_PASSWORD('dba', " in DOCS and "isql-vt 127.0.0.1:1111 dba dba" in DOCS
+
+
+def test_the_docs_list_the_differences_the_test_asserts():
+    table = DOCS[DOCS.index("## Where Virtuoso answers differently") :]
+    listed = {}
+    for cause, queries in re.findall(r"^\| \*\*([\w-]+)\*\*.*?\| (`[^|]*`) \|", table, re.MULTILINE):
+        listed[cause] = set(re.findall(r"`([\w-]+)`", queries))
+    assert listed == {cause: {name for name, causes in KNOWN.items() if cause in causes} for cause in CAUSES}
+    same = DOCS[DOCS.index("## The same answers") : DOCS.index("## Rewritten")]
+    named = set(re.findall(r"`([\w-]+)`", same.split("answer the same, row for row and term for term:")[1]))
+    assert named - {"documents"} == set(LIBRARY) - set(KNOWN)
