@@ -184,6 +184,24 @@ def check_root(root: Path) -> None:
         )
 
 
+def document_graph(name: str) -> GraphSpec:
+    """The named graph of the document or dataset registered in data/{name}/."""
+    return GraphSpec(
+        name,
+        (f"{DATA_DIR}/{name}/*.ttl",),
+        f"What the document registered in {DATA_DIR}/{name}/ states: its provisions with "
+        "their text in every language held, and the curated facts it is the source of.",
+    )
+
+
+def graph_spec(iri: str) -> GraphSpec | None:
+    """The description of a named graph of the dataset, from its IRI (None if it is not one)."""
+    if not iri.startswith(GRAPH):
+        return None
+    name = iri[len(GRAPH) :]
+    return FIXED_BY_NAME.get(name) or document_graph(name)
+
+
 @dataclass(frozen=True)
 class Project:
     """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
@@ -246,15 +264,7 @@ class Project:
     def graphs(self) -> tuple[GraphSpec, ...]:
         """The named graphs of the dataset, in a fixed order: the ontology, one per registered
         document (its folder's curated Turtle), then reference, curation, links and inferred."""
-        documents = tuple(
-            GraphSpec(
-                folder.name,
-                (f"{DATA_DIR}/{folder.name}/*.ttl",),
-                f"What the document registered in {DATA_DIR}/{folder.name}/ states: its provisions with "
-                "their text in every language held, and the curated facts it is the source of.",
-            )
-            for folder in self.document_folders()
-        )
+        documents = tuple(document_graph(folder.name) for folder in self.document_folders())
         return (ONTOLOGY, *documents, *FIXED_GRAPHS[1:])
 
     def graph(self, name: str) -> GraphSpec:
