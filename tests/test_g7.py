@@ -31,10 +31,29 @@ def test_modality_of_every_norme_and_the_difference_with_the_gge(sparql):
     expected_g7 = {n: {"must"} for n in by}
     expected_g7.update({"13(c)": {"must-not"}, "13(f)": {"must-not"}, "13(k)": {"must-not"}, "13(d)": {"must", "may"}})
     assert {n: g7 for n, (_, g7) in by.items()} == expected_g7
-    # the GGE recommends ("devraient") where the G7 obliges ("doivent"): no norm has the same wording force
+    # the GGE words a recommendation ("devraient") where the G7 words "doivent": no norm has the same
+    # wording force
     for norm, (gge, g7) in by.items():
         assert not ({"should", "should-not"} & g7), norm
         assert {"should", "should-not"} & gge, norm
+
+
+def test_the_normes_worded_must_are_still_voluntary_and_non_binding(sparql):
+    """Guards against reading the G7's "doivent" (must) as a binding obligation: the same text calls
+    its norms "normes volontaires et non contraignantes de comportement responsable des États"
+    (intro), so each Norme statement keeps the modality of its verb and has the status of a
+    voluntary, non-binding norm, as the norm it expresses has in A/70/174 ("facultatifs, non
+    contraignants", paragraph 13)."""
+    rows = sparql(f"""SELECT ?n ?m ?status ?normStatus WHERE {{
+        ?s a cno:NormStatement ; cno:parent <{G7}> ; skos:notation ?n ; cno:modality/skos:notation ?m ;
+           cno:normativeStatus/skos:notation ?status ; cno:expresses/cno:normativeStatus/skos:notation ?normStatus }}""")
+    assert {(n, status, norm_status) for n, _, status, norm_status in rows} == {
+        (str(i), "voluntary-norm", "voluntary-norm") for i in range(1, 12)
+    }
+    assert {m for _, m, _, _ in rows} == {"must", "must-not", "may"}
+    # the status is stated by the G7 graph, resting on the intro's words
+    assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{ ?s cno:normativeStatus ?x }}
+        <{G7}/intro> cno:text ?t FILTER(CONTAINS(?t, "normes volontaires et non contraignantes")) }}""")
 
 
 def test_practices_per_norm(sparql):
