@@ -464,9 +464,11 @@ FRONT_LABELS = {  # unnumbered parts: (fr, en)
 }
 
 
-def labels(p: Provision) -> tuple[str, str]:
+def labels(p: Provision, english_names: dict[str, str] | None = None) -> tuple[str, str]:
     """How a provision is named, in French and English, after its document: 'paragraphe 13',
-    'alinéa 13(g)', 'résumé, paragraphe 3', 'annexe, Florence Mangin', 'norme 7, point 2'."""
+    'alinéa 13(g)', 'résumé, paragraphe 3', 'annexe, Florence Mangin', 'norme 7, point 2'. An annex
+    heading printed in French ('Égypte') takes its English name in the English label ('Egypt'), from
+    `english_names` (the source's annex_group_names_en); a person's name is the same in both."""
     n = p.notation
     head, _, rest = n.partition("/")
     if head in FRONT_LABELS:
@@ -474,7 +476,7 @@ def labels(p: Provision) -> tuple[str, str]:
         if not rest:
             return fr, en
         if head == "annex":
-            return f"{fr}, {p.title}", f"{en}, {p.title}"
+            return f"{fr}, {p.title}", f"{en}, {(english_names or {}).get(p.title or '', p.title)}"
         if rest in ("date", "signature"):
             return f"{fr}, {rest}", f"{en}, {rest}"
         return f"{fr}, paragraphe {rest}", f"{en}, paragraph {rest}"
@@ -516,6 +518,7 @@ def source_quads(source: Source) -> list[ox.Quad]:
     if "attribution" in meta:
         add(doc, DCT + "bibliographicCitation", ox.Literal(meta["attribution"], language="en"))
     short_labels = meta.get("short_label", {})
+    english_names = meta.get("annex_group_names_en", {})
     lang = meta["language"]
     for p in source.provisions:
         s = _n(p.iri)
@@ -523,7 +526,7 @@ def source_quads(source: Source) -> list[ox.Quad]:
         add(s, SKOS + "notation", ox.Literal(p.notation))
         add(s, CNO + "order", ox.Literal(str(p.order), datatype=_n(XSD + "integer")))
         add(s, CNO + "parent", _n(p.parent))
-        for language, name in zip(("fr", "en"), labels(p), strict=False):
+        for language, name in zip(("fr", "en"), labels(p, english_names), strict=False):
             short = short_labels.get(language) or meta.get("symbol") or meta["title"]
             add(s, RDFS + "label", ox.Literal(f"{short}, {name}", language=language))
         if p.text is not None:
