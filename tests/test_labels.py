@@ -44,7 +44,9 @@ def test_every_element_has_one_short_name_in_each_language(elements):
     # 11 norms, 13 CBMs, 10 capacity-building measures, 11 views, 2 recommendations, 8 conclusions,
     # observation 14 (the risks, findings without force, are not in this check)
     assert len(elements) == 11 + 13 + 10 + 11 + 2 + 8 + 1
-    assert {n: (len(e["fr"]), len(e["en"])) for n, e in elements.items() if (len(e["fr"]), len(e["en"])) != (1, 1)} == {}
+    assert {
+        n: (len(e["fr"]), len(e["en"])) for n, e in elements.items() if (len(e["fr"]), len(e["en"])) != (1, 1)
+    } == {}
 
 
 # ------------------------------------------------------------------------------- modality
@@ -81,7 +83,7 @@ def required(modalities: set[str]) -> set[str]:
     provision's only force (a subsidiary option, as 16(c)'s "cela peut se traduire par", may be left
     out of a short name; it may not be added where the text has none)."""
     forces_ = modalities - {"descriptive"}
-    return forces_ - {"may"} if forces_ - {"may"} else forces_
+    return forces_ - {"may"} or forces_
 
 
 def test_each_short_name_carries_the_force_of_its_wording_and_no_other(elements):
@@ -142,9 +144,19 @@ CHAPEAU = {
 LIMBS = [
     ("13(a)", "à prévenir les pratiques informatiques jugées nocives", "prévenir les pratiques", "prevent practices"),
     ("13(b)", "En cas d'incident informatique", "en cas d'incident", "in case of ICT incidents"),
-    ("13(c)", "faits internationalement illicites", "faits internationalement illicites", "internationally wrongful acts"),
+    (
+        "13(c)",
+        "faits internationalement illicites",
+        "faits internationalement illicites",
+        "internationally wrongful acts",
+    ),
     ("13(d)", "réfléchir à la meilleure façon de coopérer", "meilleure façon de coopérer", "how best to cooperate"),
-    ("13(e)", "lorsqu'ils veillent à une utilisation sûre", "lorsqu'ils veillent à une utilisation sûre", "in ensuring the secure use"),
+    (
+        "13(e)",
+        "lorsqu'ils veillent à une utilisation sûre",
+        "lorsqu'ils veillent à une utilisation sûre",
+        "in ensuring the secure use",
+    ),
     ("13(e)", "droits de l'homme sur Internet", "droits de l'homme sur Internet", "human rights on the Internet"),
     ("13(e)", "droit à la vie privée à l'ère du numérique", "vie privée", "privacy"),
     ("13(f)", "mener ou soutenir sciemment", "mener ou soutenir", "conduct or support"),
@@ -155,17 +167,32 @@ LIMBS = [
         "contrary to its obligations under international law",
     ),
     ("13(f)", "endommage intentionnellement une infrastructure essentielle", "endommage", "damages"),
-    ("13(f)", "compromet l'utilisation et le fonctionnement", "compromet l'utilisation et le fonctionnement", "impairs its use and operation"),
+    (
+        "13(f)",
+        "compromet l'utilisation et le fonctionnement",
+        "compromet l'utilisation et le fonctionnement",
+        "impairs its use and operation",
+    ),
     ("13(f)", "pour fournir des services au public", "services au public", "services to the public"),
     ("13(g)", "mesures appropriées", "mesures appropriées", "appropriate measures"),
     ("13(h)", "demandes d'aide appropriées", "demandes d'aide appropriées", "appropriate requests for assistance"),
     ("13(h)", "atténuer les conséquences d'activités informatiques malveillantes", "atténuer", "mitigate"),
     ("13(h)", "exercées depuis leur territoire", "depuis leur territoire", "from their territory"),
-    ("13(h)", "en tenant dûment compte de la souveraineté", "en tenant dûment compte de la souveraineté", "with due regard for sovereignty"),
+    (
+        "13(h)",
+        "en tenant dûment compte de la souveraineté",
+        "en tenant dûment compte de la souveraineté",
+        "with due regard for sovereignty",
+    ),
     ("13(i)", "mesures raisonnables", "mesures raisonnables", "reasonable steps"),
     ("13(i)", "prévenir la prolifération", "prolifération", "proliferation"),
     ("13(i)", "fonctionnalités cachées malveillantes", "fonctionnalités cachées", "hidden functions"),
-    ("13(j)", "encourager le signalement responsable", "encourager le signalement responsable", "encourage responsible reporting"),
+    (
+        "13(j)",
+        "encourager le signalement responsable",
+        "encourager le signalement responsable",
+        "encourage responsible reporting",
+    ),
     (
         "13(j)",
         "partager les informations correspondantes sur les moyens permettant de les corriger",
@@ -174,20 +201,40 @@ LIMBS = [
     ),
     ("13(k)", "mener ou soutenir sciemment", "mener ou soutenir", "conduct or support"),
     ("13(k)", "systèmes d'information", "systèmes d'information", "information systems"),
-    ("13(k)", "équipes d'intervention d'urgence agréées", "équipes d'intervention d'urgence agréées", "authorized emergency response teams"),
+    (
+        "13(k)",
+        "équipes d'intervention d'urgence agréées",
+        "équipes d'intervention d'urgence agréées",
+        "authorized emergency response teams",
+    ),
     # the second limb: "un État ne devrait pas se servir d'équipes d'intervention d'urgence agréées pour
     # se livrer à des activités internationales malveillantes"
     ("13(k)", "un État ne devrait pas se servir", "un État ne devrait pas se servir", "a State should not use"),
-    ("13(k)", "activités internationales malveillantes", "activités internationales malveillantes", "malicious international activity"),
+    (
+        "13(k)",
+        "activités internationales malveillantes",
+        "activités internationales malveillantes",
+        "malicious international activity",
+    ),
     (
         "14",
         "en particulier dans les pays en développement",
         "en particulier dans les pays en développement",
         "in particular in developing countries",
     ),
-    ("14", "jusqu'à ce que ces derniers acquièrent les capacités suffisantes", "capacités suffisantes", "adequate capacity"),
+    (
+        "14",
+        "jusqu'à ce que ces derniers acquièrent les capacités suffisantes",
+        "capacités suffisantes",
+        "adequate capacity",
+    ),
     ("16(c)", "à titre volontaire", "à titre volontaire", "on a voluntary basis"),
-    ("16(d)", "les États devraient s'attacher à faciliter la coopération transfrontière", "faciliter la coopération transfrontière", "facilitate cross-border cooperation"),
+    (
+        "16(d)",
+        "les États devraient s'attacher à faciliter la coopération transfrontière",
+        "faciliter la coopération transfrontière",
+        "facilitate cross-border cooperation",
+    ),
     ("17(c)", "ils devraient soutenir et faciliter le travail de ces équipes", "devraient soutenir", "should support"),
     (
         "17(e)",
@@ -200,14 +247,29 @@ LIMBS = [
     ("21(h)", "Inciter à la poursuite des travaux", "inciter à la poursuite", "encourage further"),
     ("24", "Le rapport de 2013 affirmait", "Le rapport de 2013 affirmait", "The 2013 report affirmed"),
     ("28(b)", "la souveraineté étatique", "souveraineté étatique", "State sovereignty"),
-    ("28(b)", "de respecter et de protéger les droits de l'homme", "respecter et protéger les droits de l'homme", "respect and protect human rights"),
+    (
+        "28(b)",
+        "de respecter et de protéger les droits de l'homme",
+        "respecter et protéger les droits de l'homme",
+        "respect and protect human rights",
+    ),
     ("28(c)", "reconnues par la Charte", "reconnues par la Charte", "recognized by the Charter"),
     ("28(c)", "il a convenu de la nécessité d'approfondir la question", "approfondir", "further study"),
     ("28(e)", "faire appel à des intermédiaires", "intermédiaires", "proxies"),
     ("28(e)", "des acteurs non étatiques n'utilisent pas leur territoire", "acteurs non étatiques", "non-State actors"),
-    ("28(f)", "peut être insuffisant à lui seul", "ne suffit pas nécessairement à elle seule", "not necessarily sufficient in itself"),
+    (
+        "28(f)",
+        "peut être insuffisant à lui seul",
+        "ne suffit pas nécessairement à elle seule",
+        "not necessarily sufficient in itself",
+    ),
     ("28(f)", "devaient être étayées", "étayées", "substantiated"),
-    ("30(a)", "collectivement et individuellement", "collectivement et individuellement", "collectively and individually"),
+    (
+        "30(a)",
+        "collectivement et individuellement",
+        "collectivement et individuellement",
+        "collectively and individually",
+    ),
     ("35", "autant qu'il y a lieu", "autant qu'il y a lieu", "as appropriate"),
     ("36", "examiner activement", "examiner activement", "actively consider"),
 ]
@@ -233,7 +295,9 @@ def test_the_tables_quote_the_text(elements):
     reqs = requirements(elements)
     # every norm has a requirement beyond its force, and so has every element a chapeau qualifies
     assert {f"13({c})" for c in "abcdefghijk"} <= {n for n, *_ in reqs}
-    assert {n for n, e in elements.items() if e["chapeau"] in CHAPEAU} <= {n for n, where, *_ in reqs if where == "chapeau"}
+    assert {n for n, e in elements.items() if e["chapeau"] in CHAPEAU} <= {
+        n for n, where, *_ in reqs if where == "chapeau"
+    }
 
 
 def test_each_short_name_keeps_every_qualifier_of_its_text(elements):
@@ -261,6 +325,7 @@ def test_short_names_of_the_norms_issue_11_named(elements):
 
 # ----------------------------------------------------------------------------- the annex
 
+
 def test_annex_headings_have_english_names_in_their_english_labels(sparql):
     """Guards against "A/70/174, annex, Égypte"@en: each heading of the annex (a state, printed in
     French) is labelled in English with the English name of that state (data/reference/states.ttl),
@@ -280,5 +345,7 @@ def test_annex_headings_have_english_names_in_their_english_labels(sparql):
 
 
 def test_person_entries_keep_the_name_as_printed_in_both_languages(sparql):
-    rows = sparql("""SELECT ?l WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/annex/leonard-rolland> rdfs:label ?l }""")
+    rows = sparql(
+        """SELECT ?l WHERE { <https://w3id.org/cybernorms/id/document/A-70-174/annex/leonard-rolland> rdfs:label ?l }"""
+    )
     assert {lbl for (lbl,) in rows} == {"A/70/174, annexe, Léonard Rolland", "A/70/174, annex, Léonard Rolland"}
