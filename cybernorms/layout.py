@@ -98,7 +98,7 @@ class GraphSpec:
 GRAPHS: tuple[GraphSpec, ...] = (
     GraphSpec(
         "ontology",
-        ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+        ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl", "ontology/alignments.ttl"),
         "The OWL ontology (TBox) and the controlled vocabularies of the model.",
     ),
     GraphSpec(
