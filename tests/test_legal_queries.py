@@ -9,7 +9,7 @@ import pytest
 
 import cybernorms
 
-from conftest import ROOT
+from conftest import ID, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +131,41 @@ def test_provisions_that_invoke_the_charter(q):
     assert [(r["notation"], r["charterPart"]) for r in rows if r["how"] != "names it"] == [
         ("28(c)", "Charter of the United Nations, Article 51")
     ]
+
+
+TITLE_64_211 = (
+    "Création d'une culture mondiale de la cybersécurité et évaluation des efforts nationaux visant à "
+    "protéger les infrastructures essentielles"
+)
+TITLE_58_199 = "Création d'une culture mondiale de la cybersécurité et protection des infrastructures essentielles de l'information"
+
+
+def test_official_titles_only_where_a_text_prints_them_as_titles(sparql):
+    """Guards against guessed titles: each official title has the provision it was read in, whose
+    text prints it as a title; no English title is stated, since no English text is held here."""
+    rows = sparql("""SELECT ?doc ?title (LANG(?title) AS ?lang) ?where ?text WHERE {
+        GRAPH <https://w3id.org/cybernorms/graph/reference> { ?doc cno:officialTitle ?title }
+        OPTIONAL { ?ax owl:annotatedSource ?doc ; owl:annotatedProperty cno:officialTitle ;
+                       owl:annotatedTarget ?title ; cno:titleReadIn ?where . ?where cno:text ?text } }""")
+    got = {(doc.rsplit("/", 1)[1], title, lang, where.removeprefix(ID)) for doc, title, lang, where, _ in rows}
+    assert got == {
+        (
+            "A-RES-64-211",
+            TITLE_64_211,
+            "fr",
+            "document/A-70-174/para/21",
+        ),
+        (
+            "A-RES-58-199",
+            TITLE_58_199,
+            "fr",
+            "document/g7-cyber-norm-initiative-2019/norme/7",
+        ),
+        ("un-charter", "Charte des Nations Unies", "fr", "document/A-70-174/summary/7"),
+    }
+    for doc, title, _, _, raw in rows:
+        text = " ".join(raw.split())
+        if doc.endswith("un-charter"):
+            assert f"de la {title}" in text
+        else:  # "intitulée « ... »" (para 21), "sur la « ... »" (Norme 7)
+            assert f"« {title} »" in text
