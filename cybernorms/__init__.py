@@ -11,10 +11,20 @@ its rows as dictionaries of Python values; ASK gives a bool, CONSTRUCT and DESCR
 
 from __future__ import annotations
 
-__all__ = ["library", "query"]
+import os
+
+__version__ = "0.2.0"
+__all__ = ["__version__", "library", "query"]
 
 
-def query(name: str, /, *, root=None, build=None, **params):
+def query(
+    name: str,
+    /,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    build: str | os.PathLike[str] | None = None,
+    **params: object,
+) -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
     """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)").
     `root` is the project directory and `build` its build directory (defaults: the checkout)."""
     import pyoxigraph as ox
@@ -31,7 +41,7 @@ def query(name: str, /, *, root=None, build=None, **params):
     return rows_as_dicts(result)
 
 
-def library(root=None) -> dict[str, str]:
+def library(root: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """The library queries by name, with their titles."""
     from .layout import Project
     from .queries import library

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CybernormsError, InputError
+from .errors import CybernormsError, InputError, UsageError
 
 BASE = "https://w3id.org/cybernorms/"
 CNO = BASE + "ontology#"
@@ -143,19 +143,60 @@ LINK_TABLES_DIR = "data/reference/tables"  # verified identifier tables (CSV) th
 LINK_CACHE_DIR = "link-cache"  # under the build directory: the endpoint answers, for --offline
 
 
-def _default_root() -> Path:
+MARKER = Path("ontology") / "cybernorms.ttl"  # a directory holding this file is a cybernorms project
+PACKAGE = Path(__file__).resolve().parent
+BUNDLED = PACKAGE / "project"  # the project's inputs as an installed wheel carries them
+
+
+def is_project(path: Path) -> bool:
+    return (path / MARKER).is_file()
+
+
+def default_root() -> tuple[Path, bool]:
+    """Where the inputs are, and whether that place is a checkout one may write into.
+
+    In order: the environment variable CYBERNORMS_ROOT; the current directory, if it holds a
+    project; the checkout this package was imported from (an editable install, `make install`);
+    the copy of the inputs inside the installed package (a wheel). Only the last is not a checkout.
+    """
     env = os.environ.get("CYBERNORMS_ROOT")
     if env:
-        return Path(env).resolve()
+        return Path(env).resolve(), True
     cwd = Path.cwd()
-    if (cwd / "ontology" / "cybernorms.ttl").is_file():
-        return cwd
-    return Path(__file__).resolve().parent.parent
+    if is_project(cwd):
+        return cwd.resolve(), True
+    if is_project(PACKAGE.parent):
+        return PACKAGE.parent, True
+    return BUNDLED, False
+
+
+def user_dir() -> Path:
+    """Where an installed (non-checkout) cybernorms writes its store and exports."""
+    import platformdirs
+
+    return platformdirs.user_data_path("cybernorms")
+
+
+def check_root(root: Path) -> None:
+    """A one-line error unless `root` holds a project (for a --root or CYBERNORMS_ROOT a user gave)."""
+    if not is_project(root):
+        raise UsageError(
+            str(root),
+            None,
+            f"not a cybernorms project ({MARKER} is missing there)",
+            "give the directory of a checkout with --root or CYBERNORMS_ROOT, or leave both out to use the "
+            "installed copy",
+        )
 
 
 @dataclass(frozen=True)
 class Project:
-    """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`."""
+    """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
+
+    Defaults: in a checkout, ROOT/build and ROOT/dist; for the inputs an installed wheel carries,
+    the user's data directory (platformdirs: ~/.local/share/cybernorms on Linux). The options
+    --build-dir and --dist-dir, or CYBERNORMS_BUILD and CYBERNORMS_DIST, override them.
+    """
 
     root: Path
     build: Path
@@ -163,11 +204,18 @@ class Project:
 
     @classmethod
     def at(
-        cls, root: Path | str | None = None, build: Path | str | None = None, dist: Path | str | None = None
+        cls,
+        root: str | os.PathLike[str] | None = None,
+        build: str | os.PathLike[str] | None = None,
+        dist: str | os.PathLike[str] | None = None,
     ) -> Project:
-        r = Path(root).resolve() if root else _default_root()
-        b = Path(build).resolve() if build else Path(os.environ.get("CYBERNORMS_BUILD", r / "build")).resolve()
-        d = Path(dist).resolve() if dist else r / "dist"
+        if root:
+            r, checkout = Path(root).resolve(), True
+        else:
+            r, checkout = default_root()
+        outputs = r if checkout else user_dir()
+        b = Path(build or os.environ.get("CYBERNORMS_BUILD") or outputs / "build").resolve()
+        d = Path(dist or os.environ.get("CYBERNORMS_DIST") or outputs / "dist").resolve()
         return cls(r, b, d)
 
     @property
@@ -234,4 +282,5 @@ class Project:
             files.append(meta)
         files += list((self.root / SOURCES_DIR).glob("*.txt"))
         files += self.check_queries()
+        files.append(self.root / "CHANGELOG.md")  # names the prior release (owl:priorVersion)
         return sorted({Path(f).resolve() for f in files if Path(f).exists()})

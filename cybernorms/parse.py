@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .layout import GRAPHS, ID, Project
+from .layout import GRAPH_BY_NAME, GRAPHS, ID, Project
+from .release import ontology_version_quads
 from .segment import Source, load_sources, source_quads
 
 
@@ -102,6 +103,7 @@ def parse(project: Project) -> Dataset:
         for q in parse_file(project, path, spec.iri):
             note(q, rel)
             quads.append(q)
+    quads += ontology_version_quads(project, GRAPH_BY_NAME["ontology"].iri)  # the one version, see release.py
     sources = load_sources(project)
     for source in sources:
         rel = project.rel(source.text_path)

@@ -23,6 +23,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -63,7 +64,9 @@ def check_endpoint(url: str) -> str:
 AUTH = ("basic", "digest")
 
 
-def _opener(endpoint: str, user: str | None, password_env: str, auth: str):
+def _opener(
+    endpoint: str, user: str | None, password_env: str, auth: str
+) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
     """The URL opener and the headers of every request, for the authentication asked."""
     if auth not in AUTH:
         raise UsageError("--auth", None, f"unknown authentication {auth!r}", "use basic or digest")
@@ -89,7 +92,7 @@ def graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}?{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
-def _put(opener, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
+def _put(opener: urllib.request.OpenerDirector, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
     request = urllib.request.Request(
         url,
         data=body,
@@ -106,7 +109,7 @@ def run(
     user: str | None = None,
     password_env: str = DEFAULT_PASSWORD_ENV,
     timeout: float = 120.0,
-    log=lambda msg: None,
+    log: Callable[[str], None] = lambda msg: None,
     auth: str = "basic",
 ) -> Result:
     """PUT each named graph; raises ServiceError naming what was and was not pushed on the first failure."""
@@ -122,7 +125,7 @@ def run(
             ox.Triple(q.subject, q.predicate, q.object)
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
         ]
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
         try:
             _put(opener, graph_url(endpoint, spec.iri), body, headers, timeout)
         except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as e:

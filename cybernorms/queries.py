@@ -16,8 +16,6 @@ substitutes only variables a SELECT projects, so a parameter is always one of th
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +26,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
-from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project, curie
+from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
 XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
@@ -342,7 +340,7 @@ def execute(store: ox.Store, text: str, substitutions=None, where: str | None = 
         ) from None
 
 
-def to_python(term):
+def to_python(term: object) -> object:
     """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool..."""
     if term is None:
         return None
@@ -369,72 +367,6 @@ def to_python(term):
 def rows_as_dicts(solutions) -> list[dict]:
     variables = [v.value for v in solutions.variables]
     return [{v: to_python(s[v]) for v in variables} for s in solutions]
-
-
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value) or term.value.removeprefix(ID)
-    return str(to_python(term))
-
-
-def format_results(result, fmt: str, max_width: int = 0) -> str:
-    """Render a query result: SELECT as table, csv, tsv or json; ASK as true/false; CONSTRUCT and
-    DESCRIBE as turtle or json-ld. In a table, cells longer than max_width (if not 0) are cut."""
-    if isinstance(result, ox.QueryBoolean):
-        return ("true" if bool(result) else "false") + "\n"
-    if isinstance(result, ox.QueryTriples):
-        rdf = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "table": ox.RdfFormat.TURTLE,
-            "json-ld": ox.RdfFormat.JSON_LD,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-        }.get(fmt)
-        if rdf is None:
-            raise UsageError(
-                None,
-                None,
-                f"format {fmt!r} does not apply to a graph result",
-                "use --format turtle, json-ld or ntriples",
-            )
-        triples = list(result)
-        if rdf == ox.RdfFormat.TURTLE:  # rdflib writes readable Turtle
-            from .export import rdflib_graph
-
-            return rdflib_graph([(t.subject, t.predicate, t.object) for t in triples]).serialize(format="turtle")
-        return ox.serialize(triples, format=rdf).decode("utf-8")
-    if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(s[v]) for v in variables] for s in result]
-    if fmt in ("csv", "tsv"):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(variables)
-        writer.writerows([[c.replace("\t", " ").replace("\n", " ") if fmt == "tsv" else c for c in r] for r in rows])
-        return out.getvalue()
-    if fmt != "table":
-        raise UsageError(None, None, f"unknown format {fmt!r}", "use table, csv, tsv or json")
-    cells = [[c.replace("\n", " ") for c in r] for r in rows]
-    cut = False
-    if max_width:
-        for r in cells:
-            for i, c in enumerate(r):
-                if len(c) > max_width:
-                    r[i] = c[: max_width - 1] + "…"
-                    cut = True
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-
-    def line(values):
-        return " | ".join(val.ljust(w) for val, w in zip(values, widths, strict=False)).rstrip()
-
-    out = [line(variables), "-+-".join("-" * w for w in widths)]
-    out += [line(r) for r in cells]
-    note = f"; values cut at {max_width} characters, --max-width 0 shows them whole" if cut else ""
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
-    return "\n".join(out) + "\n"
 
 
 def run(

@@ -100,4 +100,5 @@ def copy_project(tmp_path: Path) -> Project:
     dest = tmp_path / "project"
     for name in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")
