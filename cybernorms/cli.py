@@ -215,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
         prog="cybernorms",
         description=(
             "A knowledge graph of the norms of responsible state behaviour in cyberspace "
-            "(UN GGE A/70/174, the G7 Cyber Norm Initiative 2019 and the documents around them)."
+            "(the documents registered under data/, each with its named graph, and the documents around them)."
         ),
         epilog=WHERE + "\n\nexample:\n  cybernorms build && cybernorms query norms --param norm=13(g)",
         formatter_class=_Help,

@@ -68,6 +68,7 @@ KINDS = (
     "conclusion",
     "practice",
     "principle",
+    "principle-of-action",
     "state",
     "org",
     "actor",
@@ -83,6 +84,9 @@ KINDS = (
     "document",
     "initiative",
     "framework",
+    "support",
+    "agent",
+    "dataset",
 )
 TURTLE_PREFIXES = {
     **{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},
@@ -92,8 +96,8 @@ TURTLE_PREFIXES = {
 
 @dataclass(frozen=True)
 class GraphSpec:
-    name: str  # short name, e.g. "A-70-174"
-    globs: tuple  # files (relative to the project root) whose triples go to this graph
+    name: str  # short name: a fixed graph ("reference") or a document's folder under data/
+    globs: tuple[str, ...]  # files (relative to the project root) whose triples go to this graph
     description: str
 
     @property
@@ -101,48 +105,39 @@ class GraphSpec:
         return GRAPH + self.name
 
 
-# The named graphs of the dataset, in a fixed order. Every triple lands in exactly one of them.
-# Source texts (data/sources/*.toml) name their own graph for the provisions they yield.
-GRAPHS: tuple[GraphSpec, ...] = (
-    GraphSpec(
-        "ontology",
-        ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl", "ontology/alignments.ttl"),
-        "The OWL ontology (TBox) and the controlled vocabularies of the model.",
-    ),
-    GraphSpec(
-        "A-70-174",
-        ("data/A-70-174/*.ttl",),
-        "What the 2015 GGE report (A/70/174) states, with its provisions and their text.",
-    ),
-    GraphSpec(
-        "g7-2019",
-        ("data/g7-2019/*.ttl",),
-        "What the G7 Cyber Norm Initiative synthesis (2019) states, with its provisions and text.",
-    ),
-    GraphSpec(
-        "reference",
-        ("data/reference/*.ttl",),
-        "Facts from outside the two texts: G7 membership, ISO codes, English names, dates.",
-    ),
-    GraphSpec(
-        "curation",
-        ("data/curation/*.ttl",),
-        "Editorial interpretation: topics, readings, cross-links the texts do not state.",
-    ),
-    GraphSpec(
-        "links",
-        ("data/links/*.ttl",),
-        "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS).",
-    ),
-    GraphSpec("inferred", (), "What the OWL 2 RL reasoner entails from the other graphs, and nothing else."),
+# The fixed named graphs of the dataset; each document registered under data/ (a folder with a
+# document.toml) adds its own graph, named after its folder, between the ontology and the reference
+# graph (Project.graphs). Every triple lands in exactly one graph.
+ONTOLOGY = GraphSpec(
+    "ontology",
+    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl", "ontology/alignments.ttl"),
+    "The OWL ontology (TBox) and the controlled vocabularies of the model.",
 )
-GRAPH_BY_NAME = {g.name: g for g in GRAPHS}
-INFERRED = GRAPH_BY_NAME["inferred"]
+REFERENCE = GraphSpec(
+    "reference",
+    ("data/reference/*.ttl",),
+    "Facts from outside the documents: memberships, ISO codes, English names, dates.",
+)
+CURATION = GraphSpec(
+    "curation",
+    ("data/curation/*.ttl",),
+    "Editorial interpretation: topics, readings, cross-links the documents do not state.",
+)
+LINKS = GraphSpec(
+    "links",
+    ("data/links/*.ttl",),
+    "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS).",
+)
+INFERRED = GraphSpec("inferred", (), "What the OWL 2 RL reasoner entails from the other graphs, and nothing else.")
+FIXED_GRAPHS = (ONTOLOGY, REFERENCE, CURATION, LINKS, INFERRED)
+FIXED_BY_NAME = {g.name: g for g in FIXED_GRAPHS}
 
 # Inputs that are not RDF data but still decide what a build produces.
 SHAPES = "ontology/shapes.ttl"
 CONTEXT = "ontology/context.jsonld"
-SOURCES_DIR = "data/sources"
+DATA_DIR = "data"
+DOCUMENT_METADATA = "document.toml"  # data/<folder>/document.toml registers a document (or a dataset)
+PROFILES_DIR = "profiles"  # segmentation profiles, one per genre of text: profiles/<genre>.toml
 QUERIES_DIR = "queries"
 CHECK_PREFIX = "check-"  # queries/check-*.rq: violation queries, any row fails the build
 LINKS_DIR = "data/links"  # graph/links: curated.ttl (by hand) and generated-*.ttl (cybernorms link)
@@ -251,11 +246,38 @@ class Project:
             except ValueError:
                 return str(path)
 
+    def document_folders(self) -> list[Path]:
+        """The folders under data/ that register a document or dataset (they hold a document.toml),
+        sorted by name: the registry. Each one's name is the name of its named graph."""
+        return sorted(p.parent for p in (self.root / DATA_DIR).glob(f"*/{DOCUMENT_METADATA}"))
+
+    def graphs(self) -> tuple[GraphSpec, ...]:
+        """The named graphs of the dataset, in a fixed order: the ontology, one per registered
+        document (its folder's curated Turtle), then reference, curation, links and inferred."""
+        documents = tuple(
+            GraphSpec(
+                folder.name,
+                (f"{DATA_DIR}/{folder.name}/*.ttl",),
+                f"What the document registered in {DATA_DIR}/{folder.name}/ states: its provisions with "
+                "their text in every language held, and the curated facts it is the source of.",
+            )
+            for folder in self.document_folders()
+        )
+        return (ONTOLOGY, *documents, *FIXED_GRAPHS[1:])
+
+    def graph(self, name: str) -> GraphSpec:
+        """One named graph by name, or a one-line error naming those that exist."""
+        for spec in self.graphs():
+            if spec.name == name:
+                return spec
+        raise InputError(name, None, "no such named graph", f"use one of {', '.join(g.name for g in self.graphs())}")
+
     def graph_files(self) -> list[tuple[GraphSpec, Path]]:
         """Every RDF input file with the graph it feeds. A .ttl file under data/ or ontology/
         that no graph claims is an error, so that nothing is silently left out."""
         claimed: dict[Path, GraphSpec] = {}
-        for spec in GRAPHS:
+        graphs = self.graphs()
+        for spec in graphs:
             for pattern in spec.globs:
                 for path in sorted(self.root.glob(pattern)):
                     claimed[path.resolve()] = spec
@@ -267,28 +289,28 @@ class Project:
                     self.rel(path),
                     None,
                     "this file is not assigned to any named graph",
-                    "move it under data/A-70-174, data/g7-2019, data/reference, "
-                    "data/curation or data/links (see cybernorms/layout.py)",
+                    "move it into a document's folder (data/<folder>/ with a document.toml), or under "
+                    "data/reference, data/curation or data/links (see cybernorms/layout.py)",
                 )
-        for spec in GRAPHS:
+        for spec in graphs:
             for pattern in spec.globs:
                 if "*" not in pattern and not (self.root / pattern).is_file():
                     raise InputError(pattern, None, "required input file is missing", "restore it from version control")
         return [(spec, path) for path, spec in claimed.items()]
 
-    def source_metadata(self) -> list[Path]:
-        return sorted((self.root / SOURCES_DIR).glob("*.toml"))
-
     def check_queries(self) -> list[Path]:
         return sorted((self.root / QUERIES_DIR).glob(CHECK_PREFIX + "*.rq"))
 
     def inputs(self) -> list[Path]:
-        """All files whose content decides the build's output (for the build fingerprint)."""
+        """All files whose content decides the build's output (for the build fingerprint): the RDF
+        inputs, the shapes, the check queries, the profiles, and every file of each registered
+        document's folder (its metadata, texts, tables and mappings)."""
         files = [p for _, p in self.graph_files()]
         files += [self.root / SHAPES]
-        for meta in self.source_metadata():
-            files.append(meta)
-        files += list((self.root / SOURCES_DIR).glob("*.txt"))
+        for folder in self.document_folders():
+            files += [p for p in folder.rglob("*") if p.is_file()]
+        files += list((self.root / PROFILES_DIR).glob("*.toml"))
+        files += list((self.root / LINK_TABLES_DIR).glob("*.csv"))  # lookups a table mapping may use
         files += self.check_queries()
         files.append(self.root / "CHANGELOG.md")  # names the prior release (owl:priorVersion)
         return sorted({Path(f).resolve() for f in files if Path(f).exists()})

@@ -4,7 +4,7 @@
 
 PUT replaces the graph, so publishing twice leaves the same triples (idempotent), and publishing
 again after a failure is safe. Graphs are sent one by one, in the fixed order of
-cybernorms.layout.GRAPHS; the first failure stops the run, and the error names the graphs that
+Project.graphs(); the first failure stops the run, and the error names the graphs that
 were pushed and those that were not. Any Graph Store endpoint works: Fuseki
 (http://host:3030/{dataset}/data), GraphDB (http://host:7200/repositories/{repo}/rdf-graphs/service),
 Virtuoso (http://host:8890/sparql-graph-crud-auth), Oxigraph (http://host:7878/store).
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
-from .layout import GRAPHS, Project
+from .layout import Project
 from .queries import open_store
 
 DEFAULT_PASSWORD_ENV = "CYBERNORMS_PASSWORD"
@@ -117,10 +117,11 @@ def run(
     opener, headers = _opener(endpoint, user, password_env, auth)
     store = open_store(project)
     result = Result(endpoint)
+    graphs = project.graphs()
     log(
-        f"publishing {len(GRAPHS)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)"
+        f"publishing {len(graphs)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)"
     )
-    for i, spec in enumerate(GRAPHS):
+    for i, spec in enumerate(graphs):
         triples = [
             ox.Triple(q.subject, q.predicate, q.object)
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
@@ -136,7 +137,7 @@ def run(
             else:
                 problem = f"cannot reach the endpoint: {getattr(e, 'reason', e)}"
             pushed = ", ".join(f"graph/{name}" for name, _ in result.pushed) or "none"
-            missing = ", ".join(f"graph/{g.name}" for g in GRAPHS[i:])
+            missing = ", ".join(f"graph/{g.name}" for g in graphs[i:])
             raise ServiceError(
                 endpoint,
                 None,

@@ -3,7 +3,7 @@
 Each .rq file starts with a header of comment lines:
 
     # title: Norms and the resolutions they cite
-    # description: For each norm of A/70/174 paragraph 13, ...
+    # description: For each norm, the resolutions its provisions cite, ...
     # param: norm (norm, default 13e): the norm, by its notation, e.g. 13(e) or 13e
     # example: cybernorms query norm-citations --param norm=13(g)
 
@@ -179,21 +179,33 @@ def _lang(value: str, store, param: Param):
 
 
 def _document(value: str, store: ox.Store, param: Param):
+    """A document the graph describes, by its official symbol (dcterms:identifier) or by the last
+    segment of its IRI (id/document/{segment}), for a document without a symbol."""
     q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
     rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
+    iri = f"{ID}document/{value}"
+    if not docs and re.fullmatch(r"[A-Za-z0-9-]+", value) and _ask(store, "ASK { ?x a ?c }", x=ox.NamedNode(iri)):
+        docs = [ox.NamedNode(iri)]
     if not docs:
         raise UsageError(
             None,
             None,
-            f"unknown document symbol {value!r} for parameter {param.name}",
-            "accepted: "
+            f"unknown document {value!r} for parameter {param.name}",
+            "accepted: a symbol ("
             + _accepted(
                 store,
                 "PREFIX dcterms: <http://purl.org/dc/terms/> "
                 "SELECT ?s WHERE { ?d dcterms:identifier ?s "
                 f"FILTER(STRSTARTS(STR(?d), '{ID}document/')) }}",
-            ),
+            )
+            + ") or the last part of the IRI of a document held as text ("
+            + _accepted(
+                store,
+                "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+                f"SELECT ?s WHERE {{ ?d cno:hasExpression ?e BIND(STRAFTER(STR(?d), '{ID}document/') AS ?s) }}",
+            )
+            + ")",
         )
     return docs[0]
 
@@ -226,7 +238,7 @@ def _notation(value: str, store: ox.Store, param: Param):
             None,
             None,
             f"unknown provision notation {value!r} for parameter {param.name}",
-            "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a G7 norm number, e.g. 7",
+            "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a norm statement's number, e.g. 7",
         )
     return ox.Literal(value)
 
@@ -258,6 +270,13 @@ PARAM_TYPES = {
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Topic }",
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
         "SELECT ?t WHERE { ?x a cno:Topic BIND(STRAFTER(STR(?x), '/topic/') AS ?t) }",
+    ),
+    "group": _entity(
+        "group",
+        _slug_iri("org"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Group }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:Group BIND(STRAFTER(STR(?x), '/org/') AS ?t) }",
     ),
     "scope": _entity(
         "practice scope",

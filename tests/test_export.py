@@ -14,7 +14,11 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from cybernorms.export import export
-from cybernorms.layout import GRAPHS
+from cybernorms.layout import Project
+
+from conftest import ROOT
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 EXPECTED = {
     "SHA256SUMS",

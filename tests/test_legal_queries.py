@@ -123,7 +123,7 @@ def test_provisions_that_invoke_the_charter(q):
     rows = q("charter-invocations")
     named = {r["notation"] for r in rows if r["how"] == "names it"}
     # derived from the text: the provisions of A/70/174 that print "Charte"
-    text = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
+    text = (ROOT / "data/A-70-174/text.fr.txt").read_text(encoding="utf-8")
     assert text.count("Charte") == 9  # summary/7 (2), foreword/1, 24, 25, 26, 28, 28(c) (2)
     assert named == {"summary/7", "foreword/1", "24", "25", "26", "28", "28(c)"}
     assert all("Charte" in r["text"] for r in rows)

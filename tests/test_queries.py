@@ -14,7 +14,7 @@ from cybernorms.queries import PARAM_TYPES, library
 
 from conftest import ROOT
 
-A70 = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
+A70 = (ROOT / "data/A-70-174/text.fr.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -353,7 +353,8 @@ def test_documents(q):
     assert rows["A-RES-64-211"]["issuer"] == "General Assembly"
     assert rows["budapest-convention"]["kind"] == "Treaty"
     assert str(rows["budapest-convention"]["issued"]) == "2001"  # "de 2001 (Convention de Budapest)"
-    assert rows["un-charter"]["citedBy"] == 7
+    # seven provisions of the report and the Paris Call's paragraph 3 ("la Charte des Nations Unies")
+    assert rows["un-charter"]["citedBy"] == 8
 
 
 def test_citation_graph(q):
@@ -393,7 +394,9 @@ def test_cited_by(q):
 
 def test_states(q):
     rows = {r["code"]: r for r in q("states")}
-    assert len(rows) == 26
+    # 24 states of the report (20 with experts, 4 more proposing the code of conduct), Canada and Italy
+    # (G7), and 68 more among the 81 states that support the Paris Call
+    assert len(rows) == 26 + 68
     assert (rows["CHN"]["gge"], rows["CHN"]["codeOfConduct"], rows["CHN"]["g7"]) == (True, True, False)
     assert (rows["FRA"]["gge"], rows["FRA"]["g7"]) == (True, True)
     assert (rows["ITA"]["gge"], rows["ITA"]["g7"]) == (False, True)
@@ -457,8 +460,22 @@ def test_group_roles(q):
 
 def test_meetings(q):
     rows = q("meetings")
-    assert [str(r["start"]) for r in rows] == ["2014-07-21", "2015-01-12", "2015-04-13", "2015-06-22", "2019-04-06"]
-    assert (rows[-1]["place"], rows[-1]["country"], rows[-1]["group"]) == ("Dinard", "France", "G7")
+    assert [str(r["start"]) for r in rows] == [
+        "2014-07-21",
+        "2015-01-12",
+        "2015-04-13",
+        "2015-06-22",
+        "2019-04-06",
+        "None",
+        "None",
+    ]
+    assert (rows[4]["place"], rows[4]["country"], rows[4]["group"]) == ("Dinard", "France", "G7")
+    # the Paris Call names two 2019 meetings by forum and year only ("at the Paris Peace Forum in 2019
+    # and at the Internet Governance Forum in Berlin in 2019"): listed last, without dates
+    assert [(r["meeting_en"], r["place"]) for r in rows[5:]] == [
+        ("Internet Governance Forum, Berlin (2019)", "Berlin"),
+        ("Paris Peace Forum (2019)", "Paris"),
+    ]
 
 
 # ----------------------------------------------------------------------------------- G7
@@ -466,13 +483,49 @@ def test_meetings(q):
 
 def test_norm_wording_compared(q):
     rows = q("norm-wording-compared")
-    assert [(r["normNotation"], r["gge"], r["g7"]) for r in rows] == [
-        (f"13({c})", f"13({c})", str(i)) for i, c in zip(range(1, 12), "abcdefghijk", strict=False)
+    # one row per document that words the norm, and per language it holds: the GGE subparagraph
+    # and the G7 "Norme" statement express each norm (French only)
+    text = [(r["normNotation"], r["document"].rsplit("/", 1)[1], r["provision"]) for r in rows if r["how"] == "text"]
+    assert text == [
+        (f"13({c})", doc, notation)
+        for i, c in zip(range(1, 12), "abcdefghijk", strict=True)
+        for doc, notation in (("A-70-174", f"13({c})"), ("g7-cyber-norm-initiative-2019", str(i)))
     ]
-    by = {r["normNotation"]: r for r in rows}
+    by = {(r["normNotation"], r["document"].rsplit("/", 1)[1], r["language"]): r for r in rows}
     # 13(c) "ne devraient pas permettre" / Norme 3 "ne doivent pas permettre"
-    assert (by["13(c)"]["ggeModality"], by["13(c)"]["g7Modality"]) == ("should-not", "must-not")
-    assert by["13(g)"]["g7Text"].startswith("Les États doivent prendre des mesures appropriées pour protéger")
+    assert (
+        by["13(c)", "A-70-174", "fr"]["modality"],
+        by["13(c)", "g7-cyber-norm-initiative-2019", "fr"]["modality"],
+    ) == (
+        "should-not",
+        "must-not",
+    )
+    assert by["13(g)", "g7-cyber-norm-initiative-2019", "fr"]["text"].startswith(
+        "Les États doivent prendre des mesures appropriées pour protéger"
+    )
+    # the Paris Call principles the curation graph links to a norm, in English and in French:
+    # 13(c) "Take steps to prevent non-State actors ... from hacking-back" (para 14, item 8)
+    assert {
+        (r["document"].rsplit("/", 1)[1], r["provision"], r["language"], r["modality"])
+        for r in rows
+        if r["normNotation"] == "13(c)" and r["how"] == "curation"
+    } == {
+        ("paris-call", "para/14/8", "en", "commitment"),
+        ("paris-call", "para/14/8", "fr", "commitment"),
+    }
+    assert by["13(c)", "paris-call", "fr"]["text"].startswith(
+        "de prendre des mesures pour empêcher les acteurs non étatiques"
+    )
+    curated = {(r["normNotation"], r["provision"]) for r in rows if r["how"] == "curation"}
+    assert curated == {
+        ("13(c)", "para/14/8"),
+        ("13(f)", "para/14/1"),
+        ("13(f)", "para/14/2"),
+        ("13(g)", "para/14/1"),
+        ("13(h)", "para/14/1"),
+        ("13(i)", "para/14/5"),
+        ("13(i)", "para/14/6"),
+    }
 
 
 def test_g7_practice_counts(q):
