@@ -266,3 +266,18 @@ def test_the_eu_csirts_network_is_a_body_of_the_eu(sparql):
     # 8.1 "le réseau des CSIRT de l'UE", stated by the G7 graph
     assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{
         <https://w3id.org/cybernorms/id/org/eu-csirts-network> cno:bodyOf <https://w3id.org/cybernorms/id/org/eu> }} }}""")
+
+
+def test_principles_the_g7_synthesis_invokes(sparql):
+    """Guards against the G7 wording of a norm losing the principle its GGE twin invokes, and against
+    a practice that names a body of law without invoking it."""
+    rows = sparql(f"""SELECT ?p ?x WHERE {{ ?p cno:invokes ?x .
+        {{ ?p cno:partOf <{G7}> }} UNION {{ ?p cno:hasSource/cno:partOf <{G7}> }} }}""")
+    assert {(p.rsplit("/id/", 1)[1], x.rsplit("/id/", 1)[1]) for p, x in rows} == {
+        # Norme 8 "en tenant dûment compte de la souveraineté", as 13(h)
+        ("document/g7-cyber-norm-initiative-2019/norme/8", "principle/state-sovereignty"),
+        # 6.1 "devait être régie par le respect du droit international, notamment du droit humanitaire",
+        # and the practice 6.1b it states
+        ("document/g7-cyber-norm-initiative-2019/norme/6/1", "principle/international-humanitarian-law"),
+        ("practice/g7-2019-6-1b", "principle/international-humanitarian-law"),
+    }

@@ -156,13 +156,6 @@ def test_every_provision_that_names_a_principle_invokes_it(sparql):
             "principle/human-rights-and-fundamental-freedoms",
         },
         "para/28/d": set(PRINCIPLES_28D),
-        # G7 Norme 8 "en tenant dûment compte de la souveraineté", as its twin 13(h): guards against the
-        # G7 wording of the norm losing the principle its GGE wording invokes
-        "document/g7-cyber-norm-initiative-2019/norme/8": {"principle/state-sovereignty"},
-        # G7 6.1 "devait être régie par le respect du droit international, notamment du droit
-        # humanitaire", and the practice 6.1b it states
-        "document/g7-cyber-norm-initiative-2019/norme/6/1": {"principle/international-humanitarian-law"},
-        "practice/g7-2019-6-1b": {"principle/international-humanitarian-law"},
     }
 
 

@@ -97,7 +97,9 @@ def test_which_elements_are_voluntary_and_which_state_the_law(q):
     assert by_status["finding"] == {"3", "4", "5", "6", "7", "8", "31"}
     assert by_status["observation"] == {"14", "29"}
     assert len(by_status["reported-practice"]) == 34  # the G7 practices: 5, 5, 5, 4, 2, 2, 3, 2, 3, 2, 1
-    assert sum(len(v) for v in by_status.values()) == len(rows) == 96
+    # the Paris Call, 14: "we affirm our willingness to work together ... notably in order to:" (nine bullets)
+    assert by_status["political-commitment"] == {f"para/14/{k}" for k in range(1, 10)}
+    assert sum(len(v) for v in by_status.values()) == len(rows) == 96 + 9
     # the status is not the modality: a statement of law worded without a modal verb (27), a
     # voluntary norm worded "ne devraient pas" (13(c))
     modality = {r["notation"]: r["modality"] for r in rows}
