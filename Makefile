@@ -50,6 +50,7 @@ lint: $(STAMP)
 bench: build
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_queries.py
+	$(BIN)/python scripts/bench_pages.py
 
 clean:
 	rm -rf build dist

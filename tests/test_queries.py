@@ -579,12 +579,34 @@ def test_g7_gge_correspondences(q):
 
 
 def test_describe_an_entity(q):
-    triples = q("describe", entity="https://w3id.org/cybernorms/id/person/katherine-getao")
-    props = {(p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for s, p, o in triples}
+    getao = "https://w3id.org/cybernorms/id/person/katherine-getao"
+    rows = q("describe", entity=getao)
+    graph = "https://w3id.org/cybernorms/graph/"
+    out = {
+        (r["predicate"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], r["object"], r["graph"])
+        for r in rows
+        if r["subject"] == getao
+    }
     # annex: "Kenya / Katherine Getao / Secrétaire des technologies de l'information et des communications, ..."
-    assert ("name", "Katherine Getao") in props
-    assert ("represents", "https://w3id.org/cybernorms/id/state/KEN") in props
-    assert {s for s, _, _ in triples} == {"https://w3id.org/cybernorms/id/person/katherine-getao"}
+    assert ("name", "Katherine Getao", graph + "A-70-174") in out
+    assert ("represents", "https://w3id.org/cybernorms/id/state/KEN", graph + "A-70-174") in out
+    # the annex prints no sessions for her: all four sessions are a reading, in graph/curation
+    sessions = {o for p, o, g in out if p == "tookPartIn" and g == graph + "curation"}
+    assert sessions == {f"https://w3id.org/cybernorms/id/event/gge-2014-2015-session-{n}" for n in (1, 2, 3, 4)}
+    # incoming: her two roles, facilitator (letter/5) and expert (annex), are memberships naming her
+    incoming = {(r["subject"], r["predicate"].rsplit("#", 1)[-1], r["graph"]) for r in rows if r["object"] == getao}
+    assert (
+        "https://w3id.org/cybernorms/id/membership/katherine-getao-expert",
+        "member",
+        graph + "A-70-174",
+    ) in incoming
+    assert (
+        "https://w3id.org/cybernorms/id/membership/katherine-getao-facilitator",
+        "member",
+        graph + "A-70-174",
+    ) in incoming
+    assert {r["subject"] for r in rows} <= {getao} | {s for s, _, _ in incoming}
+    assert {r["entity"] for r in rows} == {getao}
 
 
 def test_confidence_building_measures_by_topic(q):
