@@ -36,6 +36,14 @@ PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
+    # the vocabularies of ontology/alignments.ttl (bound so that every export prints the same prefixes)
+    "undo": "https://w3id.org/un/ontology/undo/",
+    "allot": "https://w3id.org/akn/ontology/allot/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "cito": "http://purl.org/spar/cito/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "lkif": "http://www.estrellaproject.org/lkif-core/norm.owl#",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 
 
@@ -102,7 +110,7 @@ class GraphSpec:
 # graph (Project.graphs). Every triple lands in exactly one graph.
 ONTOLOGY = GraphSpec(
     "ontology",
-    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl", "ontology/alignments.ttl"),
     "The OWL ontology (TBox) and the controlled vocabularies of the model.",
 )
 REFERENCE = GraphSpec(
