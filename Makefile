@@ -35,11 +35,11 @@ serve: $(STAMP)
 
 # every test, on all cores; the slow ones (full builds, the wheel, the browser) included
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # the quick set, for a developer between changes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 # the gates CI runs before the tests: lint, format, types
 lint: $(STAMP)
@@ -53,6 +53,7 @@ SCALE  ?= 1 10
 bench: build
 	$(BIN)/python scripts/bench_scale.py --scale $(SCALE)
 	$(BIN)/python scripts/bench_queries.py
+	$(BIN)/python scripts/bench_pages.py
 
 clean:
 	rm -rf build dist

@@ -130,11 +130,13 @@ def _clean_line(line: str, markdown_headings: bool = True, bold: bool = True) ->
 
 def read_blocks(path: Path, markdown_headings: bool = True, bold: bool = True, lines: bool = False) -> list[Block]:
     """Paragraph blocks (runs of non-blank lines) with bold marks removed and glued lines split;
-    with `lines`, every non-blank line is a block of its own."""
+    with `lines`, every non-blank line is a block of its own. The text is read in Unicode NFC, the
+    form RDF literals should take (a copied file may hold decomposed accents: é as e and U+0301)."""
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+    for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             if current:
                 blocks.append(Block(current, start))
@@ -535,6 +537,9 @@ class _Segmenter:
         spec = self.profile.get("annex")
         declared = self.entry.meta.get("annex", {}).get(self.language, {})
         groups: list[str] = declared.get("groups", [])
+        # a heading printed in one language ("Égypte") is named in the other label languages from
+        # [annex.{language}.group_names] ({ en = { "Égypte" = "Egypt" } }); a person's name is not
+        group_names: dict[str, dict[str, str]] = declared.get("group_names", {})
         honorifics = tuple(declared.get("honorifics", []))
         entry_start = re.compile(spec["entry"])
         part = spec["part"]
@@ -568,9 +573,10 @@ class _Segmenter:
                 entry = None
                 seen_groups.append(line)
                 tail = f"{part}/{slug(line)}"
-                group = self.add(
-                    "Section", tail, tail, annex.iri, number, self.labels(spec["label"], part, title=line), title=line
-                )
+                labels = self.labels(spec["label"], part, title=line)
+                for language, names in group_names.items():
+                    labels[language] = self.labels(spec["label"], part, title=names.get(line, line))[language]
+                group = self.add("Section", tail, tail, annex.iri, number, labels, title=line)
                 after_heading = True
                 continue
             if group is None:
