@@ -12,10 +12,14 @@ that lists what is accepted) and bound to the query variable of the same name th
 substitutions, never pasted into the query text, so hostile input is only ever data. A parameter
 left out and without default stays a free variable: the query answers for all values. Oxigraph
 substitutes only variables a SELECT projects, so a parameter is always one of the result columns.
+
+The library is parsed once per process and read again only when a file of queries/ changes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,13 +118,21 @@ def load_query(path: Path, library: bool = True) -> Query:
     )
 
 
+_LIBRARY: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, Query]]] = {}
+
+
 def library(project: Project, checks: bool = True) -> dict[str, Query]:
-    queries = {}
-    for path in sorted((project.root / QUERIES_DIR).glob("*.rq")):
-        q = load_query(path)
-        if checks or not q.is_check:
-            queries[q.name] = q
-    return queries
+    """The library queries by name. Parsed once per process and read again only when a file of
+    queries/ changes (its name, size or modification time)."""
+    folder = project.root / QUERIES_DIR
+    with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
+        stats = [(e.name, e.stat()) for e in entries if e.name.endswith(".rq")]
+    files = tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
+    cached = _LIBRARY.get(folder)
+    if cached is None or cached[0] != files:
+        cached = (files, {q.name: q for q in (load_query(folder / name) for name, _, _ in files)})
+        _LIBRARY[folder] = cached
+    return {name: q for name, q in cached[1].items() if checks or not q.is_check}
 
 
 # ------------------------------------------------------------------------------ parameters
