@@ -61,6 +61,8 @@ def build(project: Project, force: bool = False, log=print) -> BuildResult:
         report.unlink(missing_ok=True)
         log("parsing ontology, data and sources")
         ds = parse(project)
+        for line in ds.reports:
+            log(line)
         step("parse")
         log("validating: SHACL shapes")
         validate.shacl(ds, report)

@@ -18,7 +18,7 @@ from .errors import InputError
 from .layout import ID, ONTOLOGY, Project
 from .release import ontology_version_quads
 from .segment import aligned, document_quads
-from .tables import table_quads
+from .tables import rule_quads, table_quads
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Dataset:
     files_of: dict[str, list[str]] = field(default_factory=dict)  # subject IRI -> files stating it
     stated_in: dict[tuple, list[str]] = field(default_factory=dict)  # (subject, predicate) and
     # (predicate, object) -> files
+    reports: list[str] = field(default_factory=list)  # what the tables' reports say, for the build to print
 
     def graph_counts(self) -> dict[str, int]:
         counts = {}
@@ -107,16 +108,27 @@ def parse(project: Project) -> Dataset:
             quads.append(q)
     quads += ontology_version_quads(project, ONTOLOGY.iri)  # the one version, see release.py
     entries = registry.entries(project)
+    reports: list[str] = []
     for entry in entries:
-        if entry.texts:
-            rel = project.rel(next(iter(entry.texts.values())).path)
-            for q in document_quads(entry, aligned(entry)):
-                note(q, rel)
-                quads.append(q)
+        # a document's metadata, expressions and provisions; a dataset's metadata alone
+        rel = project.rel(next(iter(entry.texts.values())).path) if entry.texts else entry.where
+        for q in document_quads(entry, aligned(entry) if entry.texts else []):
+            note(q, rel)
+            quads.append(q)
         for table in entry.tables:
             rel = project.rel(table.path)
-            for q in table_quads(entry, table):
+            result = table_quads(entry, table)
+            reports += result.reports
+            for q in result.quads:
                 note(q, rel)
                 quads.append(q)
     store.extend(quads)
-    return Dataset(project, store, entries, files_of, stated_in)
+    derived: list[ox.Quad] = []  # the rules see every asserted graph, and not one another's results
+    for entry in entries:
+        for rule in entry.rules:
+            rel = project.rel(rule.path)
+            for q in rule_quads(entry, rule, store):
+                note(q, rel)
+                derived.append(q)
+    store.extend(derived)
+    return Dataset(project, store, entries, files_of, stated_in, reports)
