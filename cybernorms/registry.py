@@ -57,6 +57,7 @@ class Table:
     verify: tuple[Path, ...] = ()
     cells: tuple[tuple[str, str], ...] = ()  # (column, form): "list", "nested" or a separator
     columns: tuple[str, ...] = ()  # the columns of the file to load (all when empty)
+    ranks: tuple[tuple[str, str], ...] = ()  # (file name, column): rank each row among those sharing its value
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ def _cells(entry: Entry, spec: dict[str, Any], key: str) -> tuple[tuple[str, str
     return tuple(sorted(cells.items()))
 
 
+def _ranks(entry: Entry, spec: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    ranks = spec.get("ranks", {})
+    if not isinstance(ranks, dict) or not all(isinstance(c, str) and c for c in ranks.values()):
+        raise entry.fail(f"{key}.ranks must map file names to a column", '[tables.ranks] "file.csv" = "column"')
+    return tuple(sorted(ranks.items()))
+
+
 def _tables(entry: Entry) -> list[Table]:
     declared = entry.meta.get("tables", [])
     if not isinstance(declared, list):
@@ -221,6 +229,7 @@ def _tables(entry: Entry) -> list[Table]:
                 _files(entry, spec, "verify", key),
                 _cells(entry, spec, key),
                 tuple(columns),
+                _ranks(entry, spec, key),
             )
         )
     return tables

@@ -10,6 +10,9 @@ separator such as "; ") also gives one item per value, in order: `?row tab:item 
 `tab:column` the column's name, `tab:position` its place (from 1, across the inner lists of a
 nested one), `tab:group` the place of its inner list (nested lists only) and `tab:value` the value
 (absent for an empty item, which still holds its place: columns aligned by position join on it).
+The item of a column at a position is the node {row}/{column}/{position}. A file the table
+declares in `ranks` gives each row `tab:rank`, its order (from 1) among the rows of the file that
+share its value in the column named (a key for rows that have none of their own).
 
 The table's checks (SPARQL SELECT queries with ?row and ?problem) run first: any answer stops the
 build with a one-line error naming the file and line of that row. Then the mappings (SPARQL
@@ -75,7 +78,9 @@ def _items(cell: str, form: str) -> list[tuple[int | None, str]] | None:
     return [(group, v.strip()) for group, inner in enumerate(value, start=1) for v in inner]
 
 
-def _rows(project: Project, path: Path, cells: dict[str, str], columns: tuple[str, ...] = ()) -> list[ox.Quad]:
+def _rows(
+    project: Project, path: Path, cells: dict[str, str], columns: tuple[str, ...] = (), rank_by: str | None = None
+) -> list[ox.Quad]:
     """The rows of one CSV file as quads of the scratch store's default graph."""
     rel = project.rel(path)
     quads: list[ox.Quad] = []
@@ -97,13 +102,14 @@ def _rows(project: Project, path: Path, cells: dict[str, str], columns: tuple[st
                     raise InputError(
                         rel, 1, f"column name {column!r} is not a plain name", "use letters, digits and _ only"
                     )
-            for column in [*columns, *cells]:
+            for column in [*columns, *cells, *([rank_by] if rank_by else [])]:
                 if column not in header:
                     raise InputError(
                         rel, 1, f"the table has no column {column!r}", "correct the column names declared for it"
                     )
             keep = set(columns) if columns else set(header)
             predicates = {column: ox.NamedNode(TAB + column) for column in header}
+            ranks: dict[str, int] = {}
             start = reader.line_num + 1
             for number, row in enumerate(reader, start=1):
                 if len(row) != len(header):
@@ -116,6 +122,10 @@ def _rows(project: Project, path: Path, cells: dict[str, str], columns: tuple[st
                     ox.Quad(node, row_p, _int(number)),
                     ox.Quad(node, line_p, _int(start)),
                 ]
+                if rank_by:
+                    key = row[header.index(rank_by)]
+                    ranks[key] = ranks.get(key, 0) + 1
+                    quads.append(ox.Quad(node, ox.NamedNode(TAB + "rank"), _int(ranks[key])))
                 for column, value in zip(header, row, strict=True):
                     if value == "" or column not in keep:
                         continue
@@ -219,9 +229,10 @@ def table_quads(entry: Entry, table: Table) -> TableResult:
     lines of its reports."""
     project = entry.project
     store = ox.Store()
-    store.bulk_extend(_rows(project, table.path, dict(table.cells), table.columns))
+    ranks = dict(table.ranks)
+    store.bulk_extend(_rows(project, table.path, dict(table.cells), table.columns, ranks.get(table.path.name)))
     for path in table.lookups:
-        store.bulk_extend(_rows(project, path, {}))
+        store.bulk_extend(_rows(project, path, {}, (), ranks.get(path.name)))
     for check in table.checks:
         _check(entry, store, table, check)
     graph = ox.NamedNode(table.graph)
