@@ -66,6 +66,8 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
         log("parsing ontology, data and sources")
         ds = parse(project)
         reason.covered(ds)  # an OWL construct without a rule would leave entailments out, and the summary unsound
+        for line in ds.reports:
+            log(line)
         step("parse")
         log("validating: SHACL shapes")
         validate.shacl(ds, report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +20,7 @@ from .errors import InputError
 from .layout import ID, ONTOLOGY, GraphSpec, Project
 from .release import ontology_version_quads
 from .segment import aligned, document_quads
-from .tables import table_quads
+from .tables import rule_quads, table_quads
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -53,6 +53,7 @@ class Dataset:
     project: Project
     store: ox.Store
     entries: list[registry.Entry]
+    reports: list[str] = field(default_factory=list)  # what the tables' reports say, for the build to print
 
     def graph_counts(self) -> dict[str, int]:
         found = {str(row["g"].value): int(row["n"].value) for row in select(self.store, COUNTS)}
@@ -64,7 +65,7 @@ class Dataset:
             rel = self.project.rel(path)
             for q in parse_file(self.project, path, spec.iri):
                 yield rel, q
-        for rel, quads in _generated(self.project, self.entries):
+        for rel, quads in _generated(self.project, self.entries, self.store):
             for q in quads:
                 yield rel, q
 
@@ -162,23 +163,38 @@ def load_file(project: Project, store: ox.Store, path: Path, graph: str) -> None
         raise _unreadable(rel, e) from None
 
 
-def _generated(project: Project, entries: list[registry.Entry]) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """The statements made from the registered documents' texts and tables, with the file each
-    set comes from."""
+def _generated(
+    project: Project, entries: list[registry.Entry], store: ox.Store | None = None
+) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """The statements made from the registered entries: a document's metadata, expressions and
+    provisions (a dataset's metadata alone), its tables' rows as mapped, and, given the store they
+    read, what its rules derive; each set with the file it comes from."""
     for entry in entries:
-        if entry.texts:
-            yield project.rel(next(iter(entry.texts.values())).path), document_quads(entry, aligned(entry))
+        rel = project.rel(next(iter(entry.texts.values())).path) if entry.texts else entry.where
+        yield rel, document_quads(entry, aligned(entry) if entry.texts else [])
         for table in entry.tables:
-            yield project.rel(table.path), table_quads(entry, table)
+            yield project.rel(table.path), table_quads(entry, table).quads
+        if store is not None:
+            for rule in entry.rules:
+                yield project.rel(rule.path), rule_quads(entry, rule, store)
 
 
 def parse(project: Project) -> Dataset:
-    """Read the ontology, the curated data, the documents' texts and tables into their named graphs."""
+    """Read the ontology, the curated data, the documents' texts and tables into their named graphs,
+    then what the entries' rules derive from all of them."""
     store = ox.Store()
     for spec, path in project.graph_files():
         load_file(project, store, path, spec.iri)
     store.extend(ontology_version_quads(project, ONTOLOGY.iri))  # the one version, see release.py
     entries = registry.entries(project)
-    for _, quads in _generated(project, entries):
-        store.extend(quads)
-    return Dataset(project, store, entries)
+    reports: list[str] = []
+    for entry in entries:
+        store.extend(document_quads(entry, aligned(entry) if entry.texts else []))
+        for table in entry.tables:
+            result = table_quads(entry, table)
+            reports += result.reports
+            store.extend(result.quads)
+    # the rules see every asserted graph, and not one another's results
+    derived = [q for entry in entries for rule in entry.rules for q in rule_quads(entry, rule, store)]
+    store.extend(derived)
+    return Dataset(project, store, entries, reports)
