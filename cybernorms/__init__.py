@@ -14,16 +14,18 @@ from __future__ import annotations
 __all__ = ["library", "query"]
 
 
-def query(name: str, /, *, root=None, build=None, **params):
+def query(name: str, /, *, root=None, build=None, allow_service=(), **params):
     """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)").
-    `root` is the project directory and `build` its build directory (defaults: the checkout)."""
+    `root` is the project directory and `build` its build directory (defaults: the checkout);
+    `allow_service` lists the SERVICE endpoints a federated query may call (none by default)."""
     import pyoxigraph as ox
 
     from .layout import Project
     from .queries import rows_as_dicts, run, shared_store, to_python
 
     project = Project.at(root, build)
-    result = run(project, name, {k: str(v) for k, v in params.items()}, store=shared_store(project))
+    params = {k: str(v) for k, v in params.items()}
+    result = run(project, name, params, store=shared_store(project), allow_service=allow_service)
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):

@@ -94,7 +94,9 @@ def cmd_query(args) -> int:
     if args.text is None and args.name is None:
         raise UsageError(None, None, "no query given", "give a query name or file, or --text 'SELECT ...'")
     fmt = args.format or "table"
-    result = queries.run(project, args.name, _params(args.param), text=args.text)
+    result = queries.run(
+        project, args.name, _params(args.param), text=args.text, allow_service=args.allow_service or ()
+    )
     if fmt == "table" and not hasattr(result, "variables") and not isinstance(result, bool):
         fmt = "turtle"
     sys.stdout.write(queries.format_results(result, fmt, args.max_width))
@@ -144,6 +146,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="query name (see `cybernorms queries`) or path to a .rq file")
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
+    q.add_argument(
+        "--allow-service",
+        action="append",
+        metavar="URL",
+        help="let a SERVICE clause call this endpoint (repeatable; none by default, see docs/serving.md)",
+    )
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "turtle", "json-ld", "ntriples"])
     q.add_argument(
         "--max-width",
