@@ -4,7 +4,6 @@ and exit status 2. No logic of its own beyond argument handling."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .errors import EXIT_INPUT, CybernormsError, UsageError
@@ -40,19 +39,34 @@ def cmd_serve(args) -> int:
     from . import serve
 
     project = _project(args)
-    serve.check_port(args.host, args.port)
-    cmd = serve.command(project, args.host, args.port, args.timeout)
-    page, query = serve.urls(args.host, args.port)
-    print(
-        f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
-        f"query timeout {args.timeout}s)"
+    options = serve.Options(
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
+        max_result_mb=args.max_result,
+        backends=args.backends,
+        allow_service=tuple(args.allow_service or ()),
+        allow_host=tuple(args.allow_host or ()),
+        allow_origin=tuple(args.allow_origin or ()),
     )
-    print(f"  YASGUI query page: {page}")
-    print(f"  SPARQL endpoint:   {query}")
-    print("press Ctrl-C to stop", flush=True)
-    # Become the server: signals (Ctrl-C, SIGTERM from a supervisor) reach it directly, and no
-    # server is left running when this process is stopped.
-    os.execv(cmd[0], cmd)
+    serve.validate(options)
+    project.built_store()
+    serve.check_port(args.host, args.port)
+    home, editor, query = serve.urls(args.host, args.port)
+
+    def banner() -> None:
+        print(
+            f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
+            f"query timeout {args.timeout:g}s)"
+        )
+        print(f"  home page:         {home}")
+        print(f"  query editor:      {editor}")
+        print(f"  SPARQL endpoint:   {query}")
+        print("press Ctrl-C to stop", flush=True)
+
+    serve.run(project, options, ready=banner)
+    return 0
 
 
 def cmd_link(args) -> int:
@@ -136,10 +150,21 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--dist-dir", help="where to write the exports (default: ROOT/dist)")
     e.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("serve", help="serve build/store read-only over SPARQL")
+    s = sub.add_parser("serve", help="serve the site and the SPARQL endpoint of build/store, read-only")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7878)
-    s.add_argument("--timeout", type=int, default=30, help="query timeout in seconds")
+    s.add_argument("--timeout", type=float, default=30, help="query timeout in seconds (default: %(default)s)")
+    s.add_argument("--memory-limit", type=int, default=2048, metavar="MB", help="memory of each query engine")
+    s.add_argument("--max-result", type=int, default=64, metavar="MB", help="largest answer sent (default: 64)")
+    s.add_argument("--backends", type=int, default=3, help="query engine processes: queries run at once")
+    s.add_argument(
+        "--allow-service",
+        action="append",
+        metavar="URL",
+        help="let SERVICE clauses call this endpoint (repeatable; none by default)",
+    )
+    s.add_argument("--allow-host", action="append", metavar="NAME", help="another host name clients may use")
+    s.add_argument("--allow-origin", action="append", metavar="ORIGIN", help="a web origin allowed to query (CORS)")
     s.set_defaults(func=cmd_serve)
 
     q = sub.add_parser("query", help="run a library query by name, a .rq file, or --text")

@@ -55,6 +55,11 @@ class QueryRefused(UsageError):
         self.rule = rule
         self.status = status
 
+    @property
+    def reason(self) -> str:
+        """The message without the place, for an HTTP answer."""
+        return f"{self.problem}; {self.hint}"
+
 
 _TOKEN = re.compile(
     r"""
