@@ -167,7 +167,7 @@ class Backend:
     def kill(self, reason: str) -> None:
         """Stop the query in this backend at once (and the backend with it)."""
         if self.proc is not None and self.proc.returncode is None:
-            self.kill_reason = reason
+            self.kill_reason = self.kill_reason or reason  # the first reason is the true one
             with contextlib.suppress(ProcessLookupError):
                 self.proc.kill()
 
