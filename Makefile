@@ -35,6 +35,7 @@ test: $(STAMP)
 bench: build
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_queries.py
+	$(BIN)/python scripts/bench_serve.py
 
 clean:
 	rm -rf build dist

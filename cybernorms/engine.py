@@ -130,9 +130,8 @@ class Backend:
                 str(self.store),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--union-default-graph",
-                "--timeout-s",  # Oxigraph's own timeout comes after ours, which kills first
-                str(int(self.settings.timeout) + 5),
+                "--union-default-graph",  # no --timeout-s: the pool kills at its deadline, and
+                # Oxigraph's timeout starts a sleeping thread per query, which slows every query
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.PIPE,
@@ -209,7 +208,8 @@ class Engine:
     # ------------------------------------------------------------------ life cycle
 
     async def start(self) -> None:
-        connector = aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=60)
+        # idle connections are dropped before Oxigraph's own 60 s socket timeout can close them
+        connector = aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=20)
         self.session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None))
         await asyncio.gather(*(self._add(self.store) for _ in range(self.settings.backends)))
         self._background(self._watch_store())
@@ -352,6 +352,28 @@ class Engine:
     async def _ask(
         self, backend: Backend, text: str, accept: str, params: list[tuple[str, str]], deadline: float
     ) -> Answer:
+        for attempt in (1, 2):
+            try:
+                return await self._post(backend, text, accept, params, deadline)
+            except aiohttp.ClientError:
+                pass  # the backend died under this query, or a kept-alive connection was closed
+            assert backend.proc is not None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(backend.proc.wait(), 0.5)
+            if backend.proc.returncode is None and attempt == 1:
+                continue  # alive: a stale connection, try once more on a new one
+            break
+        await asyncio.sleep(0.05)  # its last words
+        if backend.kill_reason is not None:
+            raise QueryFailed(503, f"the query engine was stopped: {backend.kill_reason}")
+        if backend.proc is not None and backend.proc.returncode is None:
+            raise QueryFailed(502, "the query engine did not answer; retry")
+        cause = backend.cause()
+        raise QueryFailed(500, f"this query crashed the query engine: {cause}; the engine was restarted", cause)
+
+    async def _post(
+        self, backend: Backend, text: str, accept: str, params: list[tuple[str, str]], deadline: float
+    ) -> Answer:
         assert self.session is not None
         limit = self.settings.max_result_bytes
         try:
@@ -377,16 +399,6 @@ class Engine:
         except TimeoutError:
             backend.kill(f"the query passed the timeout of {self.settings.timeout:g}s")
             raise QueryFailed(504, self._timeout_message("running the query")) from None
-        except aiohttp.ClientError:
-            pass  # the backend died under this query: find out why below
-        assert backend.proc is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(backend.proc.wait(), 2)
-        await asyncio.sleep(0.05)  # its last words
-        if backend.kill_reason is not None:
-            raise QueryFailed(503, f"the query engine was stopped: {backend.kill_reason}")
-        cause = backend.cause()
-        raise QueryFailed(500, f"this query crashed the query engine: {cause}; the engine was restarted", cause)
 
     def remember(self, fingerprint: str, cause: str) -> None:
         self.killers[fingerprint] = cause
