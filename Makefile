@@ -1,18 +1,19 @@
 # Two commands for a fresh machine (Python 3.11+, pip, Java, make):
 #   make run    create .venv, install, build the graph, serve it on http://127.0.0.1:7878
-#   make test   create or update .venv, run the test suite
+#   make test   create or update .venv, run the whole test suite (in parallel)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 7878
+SCALE  ?=
 
-.PHONY: install build export run serve test bench clean
+.PHONY: install build export site release run serve test test-fast lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,14 +24,28 @@ build: $(STAMP)
 export: build
 	$(BIN)/cybernorms export
 
-serve: $(STAMP)
-	$(BIN)/cybernorms serve --host $(HOST) --port $(PORT)
+release: export
+	$(BIN)/cybernorms release
 
 run: build
 	$(BIN)/cybernorms serve --host $(HOST) --port $(PORT)
 
+serve: $(STAMP)
+	$(BIN)/cybernorms serve --host $(HOST) --port $(PORT)
+
+# every test, on all cores; the slow ones (full builds, the wheel, the browser) included
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# the quick set, for a developer between changes
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+# the gates CI runs before the tests: lint, format, types
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: build
 	$(BIN)/python scripts/bench_build.py

@@ -11,10 +11,22 @@ its rows as dictionaries of Python values; ASK gives a bool, CONSTRUCT and DESCR
 
 from __future__ import annotations
 
-__all__ = ["library", "query"]
+import os
+from collections.abc import Sequence
+
+__version__ = "0.2.0"
+__all__ = ["__version__", "library", "query"]
 
 
-def query(name: str, /, *, root=None, build=None, allow_service=(), **params):
+def query(
+    name: str,
+    /,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    build: str | os.PathLike[str] | None = None,
+    allow_service: Sequence[str] = (),
+    **params: object,
+) -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
     """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)").
     `root` is the project directory and `build` its build directory (defaults: the checkout);
     `allow_service` lists the SERVICE endpoints a federated query may call (none by default)."""
@@ -24,8 +36,8 @@ def query(name: str, /, *, root=None, build=None, allow_service=(), **params):
     from .queries import rows_as_dicts, run, shared_store, to_python
 
     project = Project.at(root, build)
-    params = {k: str(v) for k, v in params.items()}
-    result = run(project, name, params, store=shared_store(project), allow_service=allow_service)
+    given = {k: str(v) for k, v in params.items()}
+    result = run(project, name, given, store=shared_store(project), allow_service=allow_service)
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):
@@ -33,7 +45,7 @@ def query(name: str, /, *, root=None, build=None, allow_service=(), **params):
     return rows_as_dicts(result)
 
 
-def library(root=None) -> dict[str, str]:
+def library(root: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """The library queries by name, with their titles."""
     from .layout import Project
     from .queries import library

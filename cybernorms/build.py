@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import reason, store, validate
 from .errors import CybernormsError
-from .layout import GRAPHS, Project
+from .layout import Project
 from .parse import parse
 
 
@@ -94,8 +94,9 @@ def summary(result: BuildResult, project: Project) -> str:
         lines.append(
             f"built {project.rel(project.store)} (fingerprint {result.fingerprint[:16]}) in {took:.1f}s: {steps}"
         )
-    width = max(len(g.name) for g in GRAPHS)
-    for g in GRAPHS:
+    graphs = project.graphs()
+    width = max(len(g.name) for g in graphs)
+    for g in graphs:
         lines.append(f"  graph/{g.name.ljust(width)}  {result.counts.get(g.name, 0):>7,} triples")
     lines.append(f"  {'total'.ljust(width + 6)}  {result.total:>7,} triples")
     return "\n".join(lines)

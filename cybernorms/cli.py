@@ -1,30 +1,71 @@
 """The command line: wires the stages together, prints their results, turns errors into one line
-and exit status 2. No logic of its own beyond argument handling."""
+and exit status 2. No logic of its own beyond argument handling.
+
+Conventions: `--version`; `-v` says more (where the inputs and outputs are), `-q` says only the
+result; every subcommand has a description, its defaults in its help and an example; output
+formats are chosen with `--format` and written to `--output FILE` or standard output.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
+from . import __version__
 from .errors import EXIT_INPUT, CybernormsError, UsageError
-from .layout import Project
+from .layout import Project, check_root
+
+EXIT_INTERRUPTED = 130
 
 
-def _project(args) -> Project:
-    return Project.at(args.root, args.build_dir, getattr(args, "dist_dir", None))
+def _project(args: argparse.Namespace) -> Project:
+    project = Project.at(args.root, args.build_dir, getattr(args, "dist_dir", None))
+    check_root(project.root)
+    if args.verbose:
+        print(f"inputs: {project.root}", file=sys.stderr)
+        print(f"build directory: {project.build}", file=sys.stderr)
+        print(f"exports: {project.dist}", file=sys.stderr)
+    return project
 
 
-def cmd_build(args) -> int:
+def _log(args: argparse.Namespace) -> Callable[[str], None]:
+    """Progress messages go to standard error, unless -q."""
+    if args.quiet or getattr(args, "sub_quiet", False):
+        return lambda msg: None
+    return lambda msg: print(msg, file=sys.stderr)
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """Write a command's result to --output FILE (atomically) or to standard output."""
+    output = getattr(args, "output", None)
+    if not output:
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(output, None, f"cannot write the output: {e.strerror}", "choose another --output") from None
+    if not args.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
     from .build import build, summary
 
     project = _project(args)
-    log = (lambda msg: print(msg, file=sys.stderr)) if not args.quiet else (lambda msg: None)
-    result = build(project, force=args.force, log=log)
+    result = build(project, force=args.force, log=_log(args))
     print(summary(result, project))
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
     project = _project(args)
@@ -35,7 +76,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     from . import serve
 
     project = _project(args)
@@ -69,7 +110,7 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_link(args) -> int:
+def cmd_link(args: argparse.Namespace) -> int:
     from . import link
 
     _, text = link.run(
@@ -84,14 +125,14 @@ def cmd_link(args) -> int:
     return 0
 
 
-def cmd_publish(args) -> int:
+def cmd_publish(args: argparse.Namespace) -> int:
     from . import publish
 
     publish.run(_project(args), args.endpoint, args.user, args.password_env, args.timeout, log=print, auth=args.auth)
     return 0
 
 
-def _params(pairs: list[str]) -> dict[str, str]:
+def _params(pairs: list[str] | None) -> dict[str, str]:
     params = {}
     for pair in pairs or []:
         if "=" not in pair:
@@ -101,23 +142,43 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def cmd_query(args) -> int:
+def cmd_query(args: argparse.Namespace) -> int:
     from . import queries
 
     project = _project(args)
     if args.text is None and args.name is None:
         raise UsageError(None, None, "no query given", "give a query name or file, or --text 'SELECT ...'")
-    fmt = args.format or "table"
-    result = queries.run(
-        project, args.name, _params(args.param), text=args.text, allow_service=args.allow_service or ()
-    )
-    if fmt == "table" and not hasattr(result, "variables") and not isinstance(result, bool):
-        fmt = "turtle"
-    sys.stdout.write(queries.format_results(result, fmt, args.max_width))
+    if args.text is not None and args.name is not None:
+        raise UsageError(
+            None, None, f"both a query ({args.name!r}) and --text were given", "give one of them, not both"
+        )
+    from .output import render, terminal_width
+
+    allowed = args.allow_service or ()
+    result = queries.run(project, args.name, _params(args.param), text=args.text, allow_service=allowed)
+    fit = terminal_width(sys.stdout) if not args.output else None
+    _emit(args, render(result, args.format, args.max_width, use_prefixes=args.prefixes, fit=fit))
     return 0
 
 
-def cmd_queries(args) -> int:
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import release
+
+    changes = release.diff(Path(args.old), Path(args.new))
+    _emit(args, release.format_diff(changes, args.old, args.new))
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from . import release
+
+    project = _project(args)
+    target = release.archive(project)
+    print(f"wrote {target} and {target.name}.sha256")
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
     from . import queries
 
     project = _project(args)
@@ -129,28 +190,89 @@ def cmd_queries(args) -> int:
     return 0
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default (when it has one worth showing), and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if text and "%(default)" not in text and action.default not in (None, False, argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
+
+
+def _sub(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    summary: str,
+    description: str,
+    example: str,
+) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}. {description}",
+        epilog="example:\n  " + "\n  ".join(example.strip().splitlines()),
+        formatter_class=_Help,
+    )
+    return p
+
+
+WHERE = """where things are:
+  inputs   --root DIR, or CYBERNORMS_ROOT, or the current directory if it holds ontology/cybernorms.ttl,
+           or the checkout this package runs from, or else the copy of the inputs inside the package
+  store    --build-dir DIR, or CYBERNORMS_BUILD; default ROOT/build in a checkout, else the user data
+           directory (~/.local/share/cybernorms/build on Linux)
+  exports  --dist-dir DIR, or CYBERNORMS_DIST; default ROOT/dist in a checkout, else the user data
+           directory (~/.local/share/cybernorms/dist)"""
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="cybernorms",
         description=(
             "A knowledge graph of the norms of responsible state behaviour in cyberspace "
-            "(UN GGE A/70/174 and the G7 Cyber Norm Initiative 2019)."
+            "(the documents registered under data/, each with its named graph, and the documents around them)."
         ),
+        epilog=WHERE + "\n\nexample:\n  cybernorms build && cybernorms query norms --param norm=13(g)",
+        formatter_class=_Help,
     )
-    ap.add_argument("--root", help="project directory (default: the current checkout)")
-    ap.add_argument("--build-dir", help="where the store is built (default: ROOT/build)")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap.add_argument("--version", action="version", version=f"cybernorms {__version__}")
+    ap.add_argument("--root", metavar="DIR", help="the project's inputs (see 'where things are' below)")
+    ap.add_argument("--build-dir", metavar="DIR", help="where the store is built (see below)")
+    talk = ap.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true", help="also say where inputs and outputs are")
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only results and errors")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="segment, parse, validate, reason and write build/store")
+    b = _sub(
+        sub,
+        "build",
+        "segment, parse, validate, reason and write the store",
+        "Does nothing when the inputs, the code and the libraries are unchanged.",
+        "cybernorms build\ncybernorms build --force   # rebuild even if nothing changed",
+    )
     b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
-    b.add_argument("--quiet", action="store_true", help="do not print the stages as they run")
+    b.add_argument("--quiet", dest="sub_quiet", action="store_true", help=argparse.SUPPRESS)  # = cybernorms -q
     b.set_defaults(func=cmd_build)
 
-    e = sub.add_parser("export", help="write dist/: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, checksums")
-    e.add_argument("--dist-dir", help="where to write the exports (default: ROOT/dist)")
+    e = _sub(
+        sub,
+        "export",
+        "write the exports: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, DCAT, checksums",
+        "Byte for byte the same from the same store.",
+        "cybernorms export --dist-dir /tmp/cybernorms-dist",
+    )
+    e.add_argument("--dist-dir", metavar="DIR", help="where to write the exports (see cybernorms --help)")
     e.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("serve", help="serve the site and the SPARQL endpoint of build/store, read-only")
+    s = _sub(
+        sub,
+        "serve",
+        "serve the site and the SPARQL endpoint of the store, read-only",
+        "The union of the named graphs is the default graph; updates are refused; queries are checked "
+        "and bounded in time, memory and answer size; SERVICE calls only allowed endpoints (docs/serving.md).",
+        "cybernorms serve --port 7878\ncybernorms serve --allow-service https://query.wikidata.org/sparql",
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7878)
     s.add_argument("--timeout", type=float, default=30, help="query timeout in seconds (default: %(default)s)")
@@ -167,7 +289,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-origin", action="append", metavar="ORIGIN", help="a web origin allowed to query (CORS)")
     s.set_defaults(func=cmd_serve)
 
-    q = sub.add_parser("query", help="run a library query by name, a .rq file, or --text")
+    q = _sub(
+        sub,
+        "query",
+        "run a library query by name, a .rq file, or --text",
+        "SELECT results as a table (fitted to the terminal), SPARQL CSV, TSV or JSON; CONSTRUCT and "
+        "DESCRIBE as Turtle, JSON-LD or N-Triples. Parameters are checked and bound as data, never pasted.",
+        "cybernorms query experts-by-state --param state=JPN\n"
+        "cybernorms query norms --format csv --output norms.csv\n"
+        "cybernorms query --text 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'",
+    )
     q.add_argument("name", nargs="?", help="query name (see `cybernorms queries`) or path to a .rq file")
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
@@ -177,7 +308,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="let a SERVICE clause call this endpoint (repeatable; none by default, see docs/serving.md)",
     )
-    q.add_argument("--format", choices=["table", "csv", "tsv", "json", "turtle", "json-ld", "ntriples"])
+    from .output import FORMATS
+
+    q.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    q.add_argument("--output", metavar="FILE", help="write the result to FILE instead of standard output")
+    q.add_argument(
+        "--prefixes",
+        action="store_true",
+        help="in CSV and TSV, write IRIs as prefixed names (cno:Norm, id:norm/13c) instead of in full",
+    )
     q.add_argument(
         "--max-width",
         type=int,
@@ -187,10 +326,35 @@ def parser() -> argparse.ArgumentParser:
     )
     q.set_defaults(func=cmd_query)
 
-    lk = sub.add_parser(
+    d = _sub(
+        sub,
+        "diff",
+        "list the triples added and removed in each named graph between two releases",
+        "Each release is a dist/ directory, a release zip, or a .nq or .trig dump.",
+        "cybernorms diff cybernorms-0.1.0.zip dist/",
+    )
+    d.add_argument("old", help="the earlier release")
+    d.add_argument("new", help="the later release")
+    d.add_argument("--output", metavar="FILE", help="write the diff to FILE instead of standard output")
+    d.set_defaults(func=cmd_diff)
+
+    r = _sub(
+        sub,
+        "release",
+        "zip the exports reproducibly as cybernorms-VERSION.zip beside them, with its checksum",
+        "Run `cybernorms export` first.",
+        "cybernorms export && cybernorms release",
+    )
+    r.add_argument("--dist-dir", metavar="DIR", help="the exports to archive (see cybernorms --help)")
+    r.set_defaults(func=cmd_release)
+
+    lk = _sub(
+        sub,
         "link",
-        help="refresh graph/links from the verified tables, the URL rules and a SPARQL "
-        "endpoint; prints the diff, writes data/links/generated-*.ttl only with --write",
+        "refresh graph/links from the verified tables, the URL rules and a SPARQL endpoint",
+        "Prints the changes as a reviewable diff; writes data/links/generated-*.ttl only with --write and "
+        "never touches the hand-curated links (docs/links.md).",
+        "cybernorms link --offline\ncybernorms link --endpoint https://query.wikidata.org/sparql --write",
     )
     lk.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint shaped like Wikidata (default: Wikidata's)")
     lk.add_argument("--offline", action="store_true", help="ask no endpoint: replay its cached answers")
@@ -203,7 +367,15 @@ def parser() -> argparse.ArgumentParser:
     lk.add_argument("--timeout", type=float, default=60, help="seconds to wait for each endpoint answer")
     lk.set_defaults(func=cmd_link)
 
-    pb = sub.add_parser("publish", help="PUT each named graph of build/store to a SPARQL 1.1 Graph Store endpoint")
+    pb = _sub(
+        sub,
+        "publish",
+        "PUT each named graph of the store to a SPARQL 1.1 Graph Store Protocol endpoint",
+        "Idempotent: publishing twice leaves the endpoint as publishing once. The password is read from an "
+        "environment variable, never from the command line.",
+        "CYBERNORMS_PASSWORD=dba cybernorms publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\\n"
+        "    --user dba --auth digest",
+    )
     pb.add_argument(
         "--endpoint",
         required=True,
@@ -216,18 +388,24 @@ def parser() -> argparse.ArgumentParser:
         "--password-env",
         default="CYBERNORMS_PASSWORD",
         metavar="VAR",
-        help="environment variable holding the password (default: %(default)s); never on the command line",
+        help="environment variable holding the password; never on the command line",
     )
     pb.add_argument(
         "--auth",
         choices=["basic", "digest"],
         default="basic",
-        help="HTTP authentication with --user: basic (default) or digest (Virtuoso)",
+        help="HTTP authentication with --user: basic, or digest (Virtuoso)",
     )
     pb.add_argument("--timeout", type=float, default=120, help="seconds to wait for each PUT")
     pb.set_defaults(func=cmd_publish)
 
-    ls = sub.add_parser("queries", help="list the library queries with their parameters")
+    ls = _sub(
+        sub,
+        "queries",
+        "list the library queries with their titles and parameters",
+        "Each is a file queries/NAME.rq; `cybernorms query NAME` runs it.",
+        "cybernorms queries\ncybernorms queries --checks   # with the violation queries every build runs",
+    )
     ls.add_argument("--checks", action="store_true", help="include the violation queries (check-*)")
     ls.set_defaults(func=cmd_queries)
     return ap
@@ -236,12 +414,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except CybernormsError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into a program that stopped reading
         sys.stderr.close()
         return 0

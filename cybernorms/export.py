@@ -31,8 +31,7 @@ import pyoxigraph as ox
 
 from . import store as store_stage
 from .errors import CybernormsError
-from .layout import BASE, CONTEXT, GRAPH_BY_NAME, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
-from .segment import load_sources
+from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 
 DATASET = BASE + "dataset"
 DIST_BASE = BASE + "dist/"
@@ -117,23 +116,63 @@ def _triples(quads):
     return [(q.subject, q.predicate, q.object) for q in quads]
 
 
+DOCUMENTS_HELD = """PREFIX cno: <https://w3id.org/cybernorms/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?graph ?doc ?language ?title ?symbol ?issued ?citation WHERE {
+  GRAPH ?graph { ?doc cno:hasExpression ?expression . ?expression dcterms:language ?language }
+  OPTIONAL { ?doc dcterms:title ?title FILTER(LANGMATCHES(LANG(?title), "en") || LANGMATCHES(LANG(?title), "fr")) }
+  OPTIONAL { ?doc dcterms:identifier ?symbol }
+  OPTIONAL { ?doc dcterms:issued ?issued }
+  OPTIONAL { ?doc dcterms:bibliographicCitation ?citation }
+} ORDER BY ?issued ?doc"""
+
+
+def _documents_held(st: ox.Store) -> dict[str, dict]:
+    """The documents whose texts the graph holds (those with expressions), read from the store:
+    graph IRI -> {iri, title (English if held, else French), symbol, issued, citation, languages}."""
+    held: dict[str, dict] = {}
+    for row in st.query(DOCUMENTS_HELD):
+        doc = held.setdefault(row["graph"].value, {"iri": row["doc"].value, "titles": {}, "languages": set()})
+        doc["languages"].add(row["language"].value)
+        if row["title"] is not None:
+            doc["titles"][row["title"].language] = row["title"].value
+        for key in ("symbol", "issued", "citation"):
+            if row[key] is not None:
+                doc[key] = row[key].value
+    for doc in held.values():
+        doc["title"] = doc["titles"].get("en") or doc["titles"].get("fr", "")
+    return held
+
+
 def _describe(
-    project: Project, counts: dict[str, int], files: dict[str, Path], tmp: Path, fingerprint: str, linksets=()
+    project: Project,
+    st: ox.Store,
+    counts: dict[str, int],
+    files: dict[str, Path],
+    tmp: Path,
+    fingerprint: str,
+    linksets=(),
 ) -> tuple[str, str]:
-    """VoID and DCAT descriptions of the dataset (Turtle). `linksets` are the triples that describe
+    """VoID and DCAT descriptions of the dataset (Turtle), with the documents it is built from as
+    the store describes them (their dcterms metadata). `linksets` are the triples that describe
     the void:Linksets of graph/links, which VoID lists as subsets of that graph."""
     import rdflib
     from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
-    sources = {s.meta["graph"]: s.meta for s in load_sources(project)}
+    documents = _documents_held(st)
     void = rdflib_graph([])
     ds = rdflib.URIRef(DATASET)
     title_en = "cybernorms: the norms of responsible state behaviour in cyberspace"
     title_fr = "cybernorms : les normes de comportement responsable des États dans le cyberespace"
+    held = "; ".join(
+        ", ".join(x for x in (d.get("symbol"), d["title"], d.get("issued")) if x) for d in documents.values()
+    )
     description = (
-        "A knowledge graph of the 2015 UN GGE report A/70/174 (norms, confidence- and capacity-building "
-        "measures, international law, risks, conclusions, experts and sessions) and of the G7 Cyber Norm "
-        "Initiative synthesis (Dinard, 2019) with the practices by which the G7 implement each norm."
+        "A knowledge graph of the norms of responsible state behaviour in cyberspace: what each document "
+        "states (its provisions with their text, the norms, measures, views, practices and principles they "
+        "express, the agents, meetings and documents they name), with the readings, cross-links, reference "
+        f"facts and external links that the documents do not state, kept apart. Built from {len(documents)} "
+        f"documents: {held}."
     )
     total = sum(counts.values())
     void.add((ds, RDF.type, VOID.Dataset))
@@ -147,7 +186,7 @@ def _describe(
     void.add((ds, VOID.dataDump, rdflib.URIRef(DIST_BASE + "cybernorms.nq")))
     for prefix in ("cno", "skos", "dcterms", "foaf", "org", "prov", "schema"):
         void.add((ds, VOID.vocabulary, rdflib.URIRef(PREFIXES[prefix])))
-    for spec in GRAPHS:
+    for spec in project.graphs():
         g = rdflib.URIRef(spec.iri)
         void.add((ds, VOID.subset, g))
         void.add((g, RDF.type, VOID.Dataset))
@@ -155,10 +194,11 @@ def _describe(
         void.add((g, DCTERMS.description, rdflib.Literal(spec.description, lang="en")))
         void.add((g, VOID.triples, rdflib.Literal(counts.get(spec.name, 0))))
         void.add((g, VOID.dataDump, rdflib.URIRef(DIST_BASE + f"graphs/{spec.name}.ttl")))
-        meta = sources.get(spec.name)
-        if meta:
-            void.add((g, DCTERMS.source, rdflib.URIRef(meta["iri"])))
-            void.add((g, DCTERMS.bibliographicCitation, rdflib.Literal(meta["attribution"], lang="en")))
+        doc = documents.get(spec.iri)
+        if doc:
+            void.add((g, DCTERMS.source, rdflib.URIRef(doc["iri"])))
+            if "citation" in doc:
+                void.add((g, DCTERMS.bibliographicCitation, rdflib.Literal(doc["citation"], lang="en")))
         if spec.name == "links":
             for s, p, o in linksets:
                 void.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
@@ -188,10 +228,11 @@ def _describe(
     dcat.add((ds, OWL.versionInfo, rdflib.Literal(version())))
     dcat.add((ds, DCTERMS.identifier, rdflib.Literal(f"sha256:{fingerprint}")))
     dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(ONTOLOGY_IRI)))
-    for lang in ("fr", "en"):
-        dcat.add((ds, DCTERMS.language, rdflib.URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}")))
-    for meta in sources.values():
-        dcat.add((ds, DCTERMS.source, rdflib.URIRef(meta["iri"])))
+    labels = {f"http://id.loc.gov/vocabulary/iso639-1/{lang}" for lang in ("fr", "en")}  # every label is in both
+    for language in sorted(labels | {lang for d in documents.values() for lang in d["languages"]}):
+        dcat.add((ds, DCTERMS.language, rdflib.URIRef(language)))
+    for doc in documents.values():
+        dcat.add((ds, DCTERMS.source, rdflib.URIRef(doc["iri"])))
     for key, path in sorted(files.items()):
         rel = path.relative_to(tmp).as_posix()
         dist = rdflib.URIRef(f"{DATASET}/distribution/{key}")
@@ -224,7 +265,7 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
 def _linksets(st: ox.Store) -> list:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
     return sorted(
-        ((t.subject, t.predicate, t.object) for t in st.query(LINKSET_DESCRIPTION % GRAPH_BY_NAME["links"].iri)),
+        ((t.subject, t.predicate, t.object) for t in st.query(LINKSET_DESCRIPTION % LINKS.iri)),
         key=str,
     )
 
@@ -244,7 +285,7 @@ def export(project: Project) -> list[Path]:
     all_quads: list[ox.Quad] = []
     counts: dict[str, int] = {}
     try:
-        for spec in GRAPHS:
+        for spec in project.graphs():
             quads = canonical(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
             counts[spec.name] = len(quads)
             all_quads += quads
@@ -271,7 +312,7 @@ def export(project: Project) -> list[Path]:
             ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
         )
         files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted({f"{q} .\n" for q in all_quads})))
-        void, dcat = _describe(project, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
+        void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)
         written = sorted(p for p in tmp.rglob("*") if p.is_file())

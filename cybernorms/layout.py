@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CybernormsError, InputError
+from .errors import CybernormsError, InputError, UsageError
 
 BASE = "https://w3id.org/cybernorms/"
 CNO = BASE + "ontology#"
@@ -60,6 +60,7 @@ KINDS = (
     "conclusion",
     "practice",
     "principle",
+    "principle-of-action",
     "state",
     "org",
     "actor",
@@ -75,6 +76,9 @@ KINDS = (
     "document",
     "initiative",
     "framework",
+    "support",
+    "agent",
+    "dataset",
 )
 TURTLE_PREFIXES = {
     **{k.replace("-", "").replace("org", "organisation"): ID + k + "/" for k in KINDS},
@@ -84,8 +88,8 @@ TURTLE_PREFIXES = {
 
 @dataclass(frozen=True)
 class GraphSpec:
-    name: str  # short name, e.g. "A-70-174"
-    globs: tuple  # files (relative to the project root) whose triples go to this graph
+    name: str  # short name: a fixed graph ("reference") or a document's folder under data/
+    globs: tuple[str, ...]  # files (relative to the project root) whose triples go to this graph
     description: str
 
     @property
@@ -93,48 +97,39 @@ class GraphSpec:
         return GRAPH + self.name
 
 
-# The named graphs of the dataset, in a fixed order. Every triple lands in exactly one of them.
-# Source texts (data/sources/*.toml) name their own graph for the provisions they yield.
-GRAPHS: tuple[GraphSpec, ...] = (
-    GraphSpec(
-        "ontology",
-        ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
-        "The OWL ontology (TBox) and the controlled vocabularies of the model.",
-    ),
-    GraphSpec(
-        "A-70-174",
-        ("data/A-70-174/*.ttl",),
-        "What the 2015 GGE report (A/70/174) states, with its provisions and their text.",
-    ),
-    GraphSpec(
-        "g7-2019",
-        ("data/g7-2019/*.ttl",),
-        "What the G7 Cyber Norm Initiative synthesis (2019) states, with its provisions and text.",
-    ),
-    GraphSpec(
-        "reference",
-        ("data/reference/*.ttl",),
-        "Facts from outside the two texts: G7 membership, ISO codes, English names, dates.",
-    ),
-    GraphSpec(
-        "curation",
-        ("data/curation/*.ttl",),
-        "Editorial interpretation: topics, readings, cross-links the texts do not state.",
-    ),
-    GraphSpec(
-        "links",
-        ("data/links/*.ttl",),
-        "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS).",
-    ),
-    GraphSpec("inferred", (), "What the OWL 2 RL reasoner entails from the other graphs, and nothing else."),
+# The fixed named graphs of the dataset; each document registered under data/ (a folder with a
+# document.toml) adds its own graph, named after its folder, between the ontology and the reference
+# graph (Project.graphs). Every triple lands in exactly one graph.
+ONTOLOGY = GraphSpec(
+    "ontology",
+    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+    "The OWL ontology (TBox) and the controlled vocabularies of the model.",
 )
-GRAPH_BY_NAME = {g.name: g for g in GRAPHS}
-INFERRED = GRAPH_BY_NAME["inferred"]
+REFERENCE = GraphSpec(
+    "reference",
+    ("data/reference/*.ttl",),
+    "Facts from outside the documents: memberships, ISO codes, English names, dates.",
+)
+CURATION = GraphSpec(
+    "curation",
+    ("data/curation/*.ttl",),
+    "Editorial interpretation: topics, readings, cross-links the documents do not state.",
+)
+LINKS = GraphSpec(
+    "links",
+    ("data/links/*.ttl",),
+    "Identifiers of the same things in external datasets (Wikidata, EU authorities, UN ODS).",
+)
+INFERRED = GraphSpec("inferred", (), "What the OWL 2 RL reasoner entails from the other graphs, and nothing else.")
+FIXED_GRAPHS = (ONTOLOGY, REFERENCE, CURATION, LINKS, INFERRED)
+FIXED_BY_NAME = {g.name: g for g in FIXED_GRAPHS}
 
 # Inputs that are not RDF data but still decide what a build produces.
 SHAPES = "ontology/shapes.ttl"
 CONTEXT = "ontology/context.jsonld"
-SOURCES_DIR = "data/sources"
+DATA_DIR = "data"
+DOCUMENT_METADATA = "document.toml"  # data/<folder>/document.toml registers a document (or a dataset)
+PROFILES_DIR = "profiles"  # segmentation profiles, one per genre of text: profiles/<genre>.toml
 QUERIES_DIR = "queries"
 CHECK_PREFIX = "check-"  # queries/check-*.rq: violation queries, any row fails the build
 LINKS_DIR = "data/links"  # graph/links: curated.ttl (by hand) and generated-*.ttl (cybernorms link)
@@ -143,19 +138,60 @@ LINK_TABLES_DIR = "data/reference/tables"  # verified identifier tables (CSV) th
 LINK_CACHE_DIR = "link-cache"  # under the build directory: the endpoint answers, for --offline
 
 
-def _default_root() -> Path:
+MARKER = Path("ontology") / "cybernorms.ttl"  # a directory holding this file is a cybernorms project
+PACKAGE = Path(__file__).resolve().parent
+BUNDLED = PACKAGE / "project"  # the project's inputs as an installed wheel carries them
+
+
+def is_project(path: Path) -> bool:
+    return (path / MARKER).is_file()
+
+
+def default_root() -> tuple[Path, bool]:
+    """Where the inputs are, and whether that place is a checkout one may write into.
+
+    In order: the environment variable CYBERNORMS_ROOT; the current directory, if it holds a
+    project; the checkout this package was imported from (an editable install, `make install`);
+    the copy of the inputs inside the installed package (a wheel). Only the last is not a checkout.
+    """
     env = os.environ.get("CYBERNORMS_ROOT")
     if env:
-        return Path(env).resolve()
+        return Path(env).resolve(), True
     cwd = Path.cwd()
-    if (cwd / "ontology" / "cybernorms.ttl").is_file():
-        return cwd
-    return Path(__file__).resolve().parent.parent
+    if is_project(cwd):
+        return cwd.resolve(), True
+    if is_project(PACKAGE.parent):
+        return PACKAGE.parent, True
+    return BUNDLED, False
+
+
+def user_dir() -> Path:
+    """Where an installed (non-checkout) cybernorms writes its store and exports."""
+    import platformdirs
+
+    return platformdirs.user_data_path("cybernorms")
+
+
+def check_root(root: Path) -> None:
+    """A one-line error unless `root` holds a project (for a --root or CYBERNORMS_ROOT a user gave)."""
+    if not is_project(root):
+        raise UsageError(
+            str(root),
+            None,
+            f"not a cybernorms project ({MARKER} is missing there)",
+            "give the directory of a checkout with --root or CYBERNORMS_ROOT, or leave both out to use the "
+            "installed copy",
+        )
 
 
 @dataclass(frozen=True)
 class Project:
-    """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`."""
+    """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
+
+    Defaults: in a checkout, ROOT/build and ROOT/dist; for the inputs an installed wheel carries,
+    the user's data directory (platformdirs: ~/.local/share/cybernorms on Linux). The options
+    --build-dir and --dist-dir, or CYBERNORMS_BUILD and CYBERNORMS_DIST, override them.
+    """
 
     root: Path
     build: Path
@@ -163,11 +199,18 @@ class Project:
 
     @classmethod
     def at(
-        cls, root: Path | str | None = None, build: Path | str | None = None, dist: Path | str | None = None
+        cls,
+        root: str | os.PathLike[str] | None = None,
+        build: str | os.PathLike[str] | None = None,
+        dist: str | os.PathLike[str] | None = None,
     ) -> Project:
-        r = Path(root).resolve() if root else _default_root()
-        b = Path(build).resolve() if build else Path(os.environ.get("CYBERNORMS_BUILD", r / "build")).resolve()
-        d = Path(dist).resolve() if dist else r / "dist"
+        if root:
+            r, checkout = Path(root).resolve(), True
+        else:
+            r, checkout = default_root()
+        outputs = r if checkout else user_dir()
+        b = Path(build or os.environ.get("CYBERNORMS_BUILD") or outputs / "build").resolve()
+        d = Path(dist or os.environ.get("CYBERNORMS_DIST") or outputs / "dist").resolve()
         return cls(r, b, d)
 
     @property
@@ -195,11 +238,38 @@ class Project:
             except ValueError:
                 return str(path)
 
+    def document_folders(self) -> list[Path]:
+        """The folders under data/ that register a document or dataset (they hold a document.toml),
+        sorted by name: the registry. Each one's name is the name of its named graph."""
+        return sorted(p.parent for p in (self.root / DATA_DIR).glob(f"*/{DOCUMENT_METADATA}"))
+
+    def graphs(self) -> tuple[GraphSpec, ...]:
+        """The named graphs of the dataset, in a fixed order: the ontology, one per registered
+        document (its folder's curated Turtle), then reference, curation, links and inferred."""
+        documents = tuple(
+            GraphSpec(
+                folder.name,
+                (f"{DATA_DIR}/{folder.name}/*.ttl",),
+                f"What the document registered in {DATA_DIR}/{folder.name}/ states: its provisions with "
+                "their text in every language held, and the curated facts it is the source of.",
+            )
+            for folder in self.document_folders()
+        )
+        return (ONTOLOGY, *documents, *FIXED_GRAPHS[1:])
+
+    def graph(self, name: str) -> GraphSpec:
+        """One named graph by name, or a one-line error naming those that exist."""
+        for spec in self.graphs():
+            if spec.name == name:
+                return spec
+        raise InputError(name, None, "no such named graph", f"use one of {', '.join(g.name for g in self.graphs())}")
+
     def graph_files(self) -> list[tuple[GraphSpec, Path]]:
         """Every RDF input file with the graph it feeds. A .ttl file under data/ or ontology/
         that no graph claims is an error, so that nothing is silently left out."""
         claimed: dict[Path, GraphSpec] = {}
-        for spec in GRAPHS:
+        graphs = self.graphs()
+        for spec in graphs:
             for pattern in spec.globs:
                 for path in sorted(self.root.glob(pattern)):
                     claimed[path.resolve()] = spec
@@ -211,27 +281,28 @@ class Project:
                     self.rel(path),
                     None,
                     "this file is not assigned to any named graph",
-                    "move it under data/A-70-174, data/g7-2019, data/reference, "
-                    "data/curation or data/links (see cybernorms/layout.py)",
+                    "move it into a document's folder (data/<folder>/ with a document.toml), or under "
+                    "data/reference, data/curation or data/links (see cybernorms/layout.py)",
                 )
-        for spec in GRAPHS:
+        for spec in graphs:
             for pattern in spec.globs:
                 if "*" not in pattern and not (self.root / pattern).is_file():
                     raise InputError(pattern, None, "required input file is missing", "restore it from version control")
         return [(spec, path) for path, spec in claimed.items()]
 
-    def source_metadata(self) -> list[Path]:
-        return sorted((self.root / SOURCES_DIR).glob("*.toml"))
-
     def check_queries(self) -> list[Path]:
         return sorted((self.root / QUERIES_DIR).glob(CHECK_PREFIX + "*.rq"))
 
     def inputs(self) -> list[Path]:
-        """All files whose content decides the build's output (for the build fingerprint)."""
+        """All files whose content decides the build's output (for the build fingerprint): the RDF
+        inputs, the shapes, the check queries, the profiles, and every file of each registered
+        document's folder (its metadata, texts, tables and mappings)."""
         files = [p for _, p in self.graph_files()]
         files += [self.root / SHAPES]
-        for meta in self.source_metadata():
-            files.append(meta)
-        files += list((self.root / SOURCES_DIR).glob("*.txt"))
+        for folder in self.document_folders():
+            files += [p for p in folder.rglob("*") if p.is_file()]
+        files += list((self.root / PROFILES_DIR).glob("*.toml"))
+        files += list((self.root / LINK_TABLES_DIR).glob("*.csv"))  # lookups a table mapping may use
         files += self.check_queries()
+        files.append(self.root / "CHANGELOG.md")  # names the prior release (owl:priorVersion)
         return sorted({Path(f).resolve() for f in files if Path(f).exists()})

@@ -45,10 +45,10 @@ from .errors import InputError, ServiceError, UsageError
 from .export import DATASET
 from .layout import (
     GENERATED_LINKS,
-    GRAPH_BY_NAME,
     ID,
     LINK_CACHE_DIR,
     LINK_TABLES_DIR,
+    LINKS,
     LINKS_DIR,
     PREFIXES,
     TURTLE_PREFIXES,
@@ -470,7 +470,7 @@ def _is_link(s, p, o) -> bool:
 
 def _read_links_file(project: Project, path: Path) -> tuple[list, list[Link], dict[str, dict]]:
     """(triples, annotated links, linkset descriptions) of one data/links file."""
-    quads = parse_file(project, path, GRAPH_BY_NAME["links"].iri)
+    quads = parse_file(project, path, LINKS.iri)
     triples = [(q.subject, q.predicate, q.object) for q in quads]
     by_subject: dict = {}
     for s, p, o in triples:

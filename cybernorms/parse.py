@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import registry
 from .errors import InputError
-from .layout import GRAPHS, ID, Project
-from .segment import Source, load_sources, source_quads
+from .layout import ID, ONTOLOGY, Project
+from .release import ontology_version_quads
+from .segment import aligned, document_quads
+from .tables import table_quads
 
 
 @dataclass
@@ -24,14 +27,14 @@ class Dataset:
 
     project: Project
     store: ox.Store
-    sources: list[Source]
+    entries: list[registry.Entry]
     files_of: dict[str, list[str]] = field(default_factory=dict)  # subject IRI -> files stating it
     stated_in: dict[tuple, list[str]] = field(default_factory=dict)  # (subject, predicate) and
     # (predicate, object) -> files
 
     def graph_counts(self) -> dict[str, int]:
         counts = {}
-        for spec in GRAPHS:
+        for spec in self.project.graphs():
             g = ox.NamedNode(spec.iri)
             counts[spec.name] = sum(1 for _ in self.store.quads_for_pattern(None, None, None, g))
         return counts
@@ -102,11 +105,18 @@ def parse(project: Project) -> Dataset:
         for q in parse_file(project, path, spec.iri):
             note(q, rel)
             quads.append(q)
-    sources = load_sources(project)
-    for source in sources:
-        rel = project.rel(source.text_path)
-        for q in source_quads(source):
-            note(q, rel)
-            quads.append(q)
+    quads += ontology_version_quads(project, ONTOLOGY.iri)  # the one version, see release.py
+    entries = registry.entries(project)
+    for entry in entries:
+        if entry.texts:
+            rel = project.rel(next(iter(entry.texts.values())).path)
+            for q in document_quads(entry, aligned(entry)):
+                note(q, rel)
+                quads.append(q)
+        for table in entry.tables:
+            rel = project.rel(table.path)
+            for q in table_quads(entry, table):
+                note(q, rel)
+                quads.append(q)
     store.extend(quads)
-    return Dataset(project, store, sources, files_of, stated_in)
+    return Dataset(project, store, entries, files_of, stated_in)

@@ -4,7 +4,7 @@
 
 PUT replaces the graph, so publishing twice leaves the same triples (idempotent), and publishing
 again after a failure is safe. Graphs are sent one by one, in the fixed order of
-cybernorms.layout.GRAPHS; the first failure stops the run, and the error names the graphs that
+Project.graphs(); the first failure stops the run, and the error names the graphs that
 were pushed and those that were not. Any Graph Store endpoint works: Fuseki
 (http://host:3030/{dataset}/data), GraphDB (http://host:7200/repositories/{repo}/rdf-graphs/service),
 Virtuoso (http://host:8890/sparql-graph-crud-auth), Oxigraph (http://host:7878/store).
@@ -23,12 +23,13 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
-from .layout import GRAPHS, Project
+from .layout import Project
 from .queries import open_store
 
 DEFAULT_PASSWORD_ENV = "CYBERNORMS_PASSWORD"
@@ -63,7 +64,9 @@ def check_endpoint(url: str) -> str:
 AUTH = ("basic", "digest")
 
 
-def _opener(endpoint: str, user: str | None, password_env: str, auth: str):
+def _opener(
+    endpoint: str, user: str | None, password_env: str, auth: str
+) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
     """The URL opener and the headers of every request, for the authentication asked."""
     if auth not in AUTH:
         raise UsageError("--auth", None, f"unknown authentication {auth!r}", "use basic or digest")
@@ -89,7 +92,7 @@ def graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}?{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
-def _put(opener, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
+def _put(opener: urllib.request.OpenerDirector, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
     request = urllib.request.Request(
         url,
         data=body,
@@ -106,7 +109,7 @@ def run(
     user: str | None = None,
     password_env: str = DEFAULT_PASSWORD_ENV,
     timeout: float = 120.0,
-    log=lambda msg: None,
+    log: Callable[[str], None] = lambda msg: None,
     auth: str = "basic",
 ) -> Result:
     """PUT each named graph; raises ServiceError naming what was and was not pushed on the first failure."""
@@ -114,15 +117,16 @@ def run(
     opener, headers = _opener(endpoint, user, password_env, auth)
     store = open_store(project)
     result = Result(endpoint)
+    graphs = project.graphs()
     log(
-        f"publishing {len(GRAPHS)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)"
+        f"publishing {len(graphs)} named graphs of {project.rel(project.store)} to {endpoint} (PUT replaces each graph)"
     )
-    for i, spec in enumerate(GRAPHS):
+    for i, spec in enumerate(graphs):
         triples = [
             ox.Triple(q.subject, q.predicate, q.object)
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
         ]
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
         try:
             _put(opener, graph_url(endpoint, spec.iri), body, headers, timeout)
         except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as e:
@@ -133,7 +137,7 @@ def run(
             else:
                 problem = f"cannot reach the endpoint: {getattr(e, 'reason', e)}"
             pushed = ", ".join(f"graph/{name}" for name, _ in result.pushed) or "none"
-            missing = ", ".join(f"graph/{g.name}" for g in GRAPHS[i:])
+            missing = ", ".join(f"graph/{g.name}" for g in graphs[i:])
             raise ServiceError(
                 endpoint,
                 None,

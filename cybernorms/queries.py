@@ -3,7 +3,7 @@
 Each .rq file starts with a header of comment lines:
 
     # title: Norms and the resolutions they cite
-    # description: For each norm of A/70/174 paragraph 13, ...
+    # description: For each norm, the resolutions its provisions cite, ...
     # param: norm (norm, default 13e): the norm, by its notation, e.g. 13(e) or 13e
     # example: cybernorms query norm-citations --param norm=13(g)
 
@@ -16,8 +16,6 @@ substitutes only variables a SELECT projects, so a parameter is always one of th
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +27,7 @@ import pyoxigraph as ox
 
 from . import guard
 from .errors import ServiceError, UsageError
-from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project, curie
+from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
 XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
@@ -182,21 +180,33 @@ def _lang(value: str, store, param: Param):
 
 
 def _document(value: str, store: ox.Store, param: Param):
+    """A document the graph describes, by its official symbol (dcterms:identifier) or by the last
+    segment of its IRI (id/document/{segment}), for a document without a symbol."""
     q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
     rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
+    iri = f"{ID}document/{value}"
+    if not docs and re.fullmatch(r"[A-Za-z0-9-]+", value) and _ask(store, "ASK { ?x a ?c }", x=ox.NamedNode(iri)):
+        docs = [ox.NamedNode(iri)]
     if not docs:
         raise UsageError(
             None,
             None,
-            f"unknown document symbol {value!r} for parameter {param.name}",
-            "accepted: "
+            f"unknown document {value!r} for parameter {param.name}",
+            "accepted: a symbol ("
             + _accepted(
                 store,
                 "PREFIX dcterms: <http://purl.org/dc/terms/> "
                 "SELECT ?s WHERE { ?d dcterms:identifier ?s "
                 f"FILTER(STRSTARTS(STR(?d), '{ID}document/')) }}",
-            ),
+            )
+            + ") or the last part of the IRI of a document held as text ("
+            + _accepted(
+                store,
+                "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+                f"SELECT ?s WHERE {{ ?d cno:hasExpression ?e BIND(STRAFTER(STR(?d), '{ID}document/') AS ?s) }}",
+            )
+            + ")",
         )
     return docs[0]
 
@@ -229,7 +239,7 @@ def _notation(value: str, store: ox.Store, param: Param):
             None,
             None,
             f"unknown provision notation {value!r} for parameter {param.name}",
-            "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a G7 norm number, e.g. 7",
+            "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a norm statement's number, e.g. 7",
         )
     return ox.Literal(value)
 
@@ -261,6 +271,13 @@ PARAM_TYPES = {
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Topic }",
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
         "SELECT ?t WHERE { ?x a cno:Topic BIND(STRAFTER(STR(?x), '/topic/') AS ?t) }",
+    ),
+    "group": _entity(
+        "group",
+        _slug_iri("org"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Group }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:Group BIND(STRAFTER(STR(?x), '/org/') AS ?t) }",
     ),
     "scope": _entity(
         "practice scope",
@@ -344,7 +361,7 @@ def execute(store: ox.Store, text: str, substitutions=None, where: str | None = 
         ) from None
 
 
-def to_python(term):
+def to_python(term: object) -> object:
     """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool..."""
     if term is None:
         return None
@@ -371,72 +388,6 @@ def to_python(term):
 def rows_as_dicts(solutions) -> list[dict]:
     variables = [v.value for v in solutions.variables]
     return [{v: to_python(s[v]) for v in variables} for s in solutions]
-
-
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value) or term.value.removeprefix(ID)
-    return str(to_python(term))
-
-
-def format_results(result, fmt: str, max_width: int = 0) -> str:
-    """Render a query result: SELECT as table, csv, tsv or json; ASK as true/false; CONSTRUCT and
-    DESCRIBE as turtle or json-ld. In a table, cells longer than max_width (if not 0) are cut."""
-    if isinstance(result, ox.QueryBoolean):
-        return ("true" if bool(result) else "false") + "\n"
-    if isinstance(result, ox.QueryTriples):
-        rdf = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "table": ox.RdfFormat.TURTLE,
-            "json-ld": ox.RdfFormat.JSON_LD,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-        }.get(fmt)
-        if rdf is None:
-            raise UsageError(
-                None,
-                None,
-                f"format {fmt!r} does not apply to a graph result",
-                "use --format turtle, json-ld or ntriples",
-            )
-        triples = list(result)
-        if rdf == ox.RdfFormat.TURTLE:  # rdflib writes readable Turtle
-            from .export import rdflib_graph
-
-            return rdflib_graph([(t.subject, t.predicate, t.object) for t in triples]).serialize(format="turtle")
-        return ox.serialize(triples, format=rdf).decode("utf-8")
-    if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(s[v]) for v in variables] for s in result]
-    if fmt in ("csv", "tsv"):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(variables)
-        writer.writerows([[c.replace("\t", " ").replace("\n", " ") if fmt == "tsv" else c for c in r] for r in rows])
-        return out.getvalue()
-    if fmt != "table":
-        raise UsageError(None, None, f"unknown format {fmt!r}", "use table, csv, tsv or json")
-    cells = [[c.replace("\n", " ") for c in r] for r in rows]
-    cut = False
-    if max_width:
-        for r in cells:
-            for i, c in enumerate(r):
-                if len(c) > max_width:
-                    r[i] = c[: max_width - 1] + "…"
-                    cut = True
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-
-    def line(values):
-        return " | ".join(val.ljust(w) for val, w in zip(values, widths, strict=False)).rstrip()
-
-    out = [line(variables), "-+-".join("-" * w for w in widths)]
-    out += [line(r) for r in cells]
-    note = f"; values cut at {max_width} characters, --max-width 0 shows them whole" if cut else ""
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
-    return "\n".join(out) + "\n"
 
 
 def run(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
-from .layout import GRAPH_BY_NAME, PREFIXES, SHAPES, curie
+from .layout import INFERRED, ONTOLOGY, PREFIXES, SHAPES, curie
 from .parse import Dataset, parse_file
 from .queries import load_query
 
@@ -35,7 +35,7 @@ def ntriples(quads) -> str:
 
 
 def asserted_quads(ds: Dataset):
-    inferred = ox.NamedNode(GRAPH_BY_NAME["inferred"].iri)
+    inferred = ox.NamedNode(INFERRED.iri)
     return [q for q in ds.store.quads_for_pattern(None, None, None, None) if q.graph_name != inferred]
 
 
@@ -66,7 +66,7 @@ def shacl(ds: Dataset, report: Path | None = None) -> None:
     shapes_path = ds.project.root / SHAPES
     if not shapes_path.is_file():
         raise InputError(SHAPES, None, "the SHACL shapes file is missing", "restore it from version control")
-    shape_quads = parse_file(ds.project, shapes_path, GRAPH_BY_NAME["ontology"].iri)  # syntax errors with position
+    shape_quads = parse_file(ds.project, shapes_path, ONTOLOGY.iri)  # syntax errors with position
     shapes = rdflib.Graph().parse(data=ntriples(shape_quads), format="nt")
     data = rdflib.Graph().parse(data=ntriples(asserted_quads(ds)), format="nt")
     conforms, results, _ = shacl_validate(

@@ -16,9 +16,11 @@ import pytest
 from cybernorms import serve
 from cybernorms.build import build, summary
 from cybernorms.cli import main
-from cybernorms.layout import GRAPHS
+from cybernorms.layout import Project
 
-from conftest import copy_project, free_port
+from conftest import ROOT, copy_project, free_port
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 NORMS = """
 PREFIX cno: <https://w3id.org/cybernorms/ontology#>

@@ -20,8 +20,8 @@ def test_query_file_in_every_format(project, tmp_path):
     # section II: paragraphs 3 to 8
     code, out, _ = cli(project, "query", str(rq), "--format", "csv")
     assert code == 0 and list(csv.reader(io.StringIO(out))) == [["notation"]] + [[str(n)] for n in range(3, 9)]
-    code, out, _ = cli(project, "query", str(rq), "--format", "tsv")
-    assert out.splitlines() == ["notation", "3", "4", "5", "6", "7", "8"]
+    code, out, _ = cli(project, "query", str(rq), "--format", "tsv")  # SPARQL TSV: terms in Turtle syntax
+    assert out.splitlines() == ["?notation", '"3"', '"4"', '"5"', '"6"', '"7"', '"8"']
     code, out, _ = cli(project, "query", str(rq), "--format", "json")
     assert [b["notation"]["value"] for b in json.loads(out)["results"]["bindings"]] == ["3", "4", "5", "6", "7", "8"]
     code, out, _ = cli(project, "query", str(rq))

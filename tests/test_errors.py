@@ -122,13 +122,13 @@ def test_consistency_fail(built):
 
 
 def test_source_present_pass(built):
-    assert (built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt").is_file()
+    assert (built.root / "data/g7-2019/text.fr.txt").is_file()
     assert cli(built, "build", "--quiet", "--force")[0] == 0
 
 
 def test_source_missing_fail(built):
     before = snapshot(built)
-    text = built.root / "data/sources/g7-cyber-norm-initiative-2019.fr.txt"
+    text = built.root / "data/g7-2019/text.fr.txt"
     saved = text.read_bytes()
     text.unlink()
     try:
@@ -137,8 +137,8 @@ def test_source_missing_fail(built):
         text.write_bytes(saved)
     assert code == 2
     assert one_line_error(err) == (
-        "data/sources/g7-cyber-norm-initiative-2019.fr.txt: source text file is missing; restore it, "
-        "or correct 'file' in data/sources/g7-cyber-norm-initiative-2019.toml"
+        "data/g7-2019/text.fr.txt: the file named by texts.fr.file is missing; restore it, "
+        "or correct texts.fr.file in data/g7-2019/document.toml"
     )
     assert snapshot(built) == before
 

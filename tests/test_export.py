@@ -14,7 +14,11 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from cybernorms.export import export
-from cybernorms.layout import GRAPHS
+from cybernorms.layout import Project
+
+from conftest import ROOT
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 EXPECTED = {
     "SHA256SUMS",
@@ -66,7 +70,8 @@ def test_ontology_opens_as_rdfxml_and_turtle(dist):
     ttl = rdflib.Graph().parse(dist / "ontology" / "cybernorms.ttl", format="turtle")
     assert isomorphic(xml, ttl)
     onto = rdflib.URIRef("https://w3id.org/cybernorms/ontology")
-    assert (onto, rdflib.OWL.versionIRI, rdflib.URIRef("https://w3id.org/cybernorms/ontology/0.1.0")) in ttl
+    assert (onto, rdflib.OWL.versionIRI, rdflib.URIRef("https://w3id.org/cybernorms/ontology/0.2.0")) in ttl
+    assert (onto, rdflib.OWL.priorVersion, rdflib.URIRef("https://w3id.org/cybernorms/ontology/0.1.0")) in ttl
     assert (rdflib.URIRef("https://w3id.org/cybernorms/ontology#Norm"), rdflib.RDF.type, rdflib.OWL.Class) in xml
 
 

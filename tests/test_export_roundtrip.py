@@ -15,9 +15,11 @@ from rdflib import namespace as ns
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from cybernorms.export import DATASET, LICENSE, export, jsonld, rdflib_graph, version
-from cybernorms.layout import CONTEXT, GRAPHS
+from cybernorms.layout import CONTEXT, Project
 
 from conftest import ROOT
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 MEDIA = "https://www.iana.org/assignments/media-types/"
 SPDX_CHECKSUM = rdflib.URIRef("http://spdx.org/rdf/terms#checksum")

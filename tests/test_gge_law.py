@@ -1,5 +1,5 @@
 """The views of A/70/174 on international law (chapter VI, paragraphs 24-29) and the principles
-the report names. Expected rows are read off the French text, data/sources/A-70-174.fr.txt."""
+the report names. Expected rows are read off the French text, data/A-70-174/text.fr.txt."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The confidence-building measures (A/70/174 paragraphs 16-17), the call for dialogue of
 paragraph 18 and the capacity-building measures (21-23). Expected rows are read off the French
-text, data/sources/A-70-174.fr.txt; each test quotes the words it rests on."""
+text, data/A-70-174/text.fr.txt; each test quotes the words it rests on."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The deontic modality of every provision of A/70/174 that has text, read from its French wording
-(data/sources/A-70-174.fr.txt): "devraient" should, "ne devraient pas" should not, "doivent" /
+(data/A-70-174/text.fr.txt): "devraient" should, "ne devraient pas" should not, "doivent" /
 "sont tenus de" must, "ne doivent pas" must not, "peuvent" / "pourraient" may (when they open an
 option), no deontic verb descriptive; a subparagraph without a verb of its own takes the force of
 its chapeau."""

@@ -1,5 +1,5 @@
 """The risks of A/70/174 chapter II (paragraphs 3-8) and the conclusions of chapter VII
-(30(a), 30(b), 31-36). Expected rows are read off the French text, data/sources/A-70-174.fr.txt."""
+(30(a), 30(b), 31-36). Expected rows are read off the French text, data/A-70-174/text.fr.txt."""
 
 from __future__ import annotations
 

@@ -39,8 +39,10 @@ LINKSET = "https://w3id.org/cybernorms/dataset/linkset/"
 
 def fixture_project(tmp_path: Path) -> Project:
     dest = tmp_path / "project"
-    for name in ("ontology", "queries", "data/sources", "data/reference/tables"):
+    for name in ("ontology", "queries", "profiles", "data/reference/tables"):
         shutil.copytree(ROOT / name, dest / name)
+    for folder in Project.at(ROOT).document_folders():  # the registered documents, without their curated Turtle
+        shutil.copytree(folder, dest / "data" / folder.name, ignore=shutil.ignore_patterns("*.ttl"))
     (dest / "queries" / "check-provision-without-modality.rq").unlink()
     (dest / LINKS).mkdir(parents=True)
     shutil.copy(FIX / "entities.ttl", dest / "data/reference/fixture-entities.ttl")

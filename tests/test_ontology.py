@@ -26,13 +26,28 @@ def test_header():
         DCT.description,
         DCT.license,
         DCT.creator,
-        OWL.versionIRI,
-        OWL.versionInfo,
         VANN.preferredNamespacePrefix,
         VANN.preferredNamespaceUri,
     ):
         assert g.value(ONTO, p) is not None, p
     assert str(g.value(ONTO, VANN.preferredNamespaceUri)) == str(CNO)
+
+
+def test_the_version_is_written_in_one_place_and_reaches_the_built_ontology(sparql):
+    import cybernorms
+
+    # not by hand in the Turtle: the build adds it from cybernorms.__version__ and CHANGELOG.md
+    g = ontology()
+    assert g.value(ONTO, OWL.versionIRI) is None and g.value(ONTO, OWL.versionInfo) is None
+    rows = sparql("""SELECT ?iri ?info ?prior WHERE { GRAPH <https://w3id.org/cybernorms/graph/ontology> {
+        <https://w3id.org/cybernorms/ontology> owl:versionIRI ?iri ; owl:versionInfo ?info ; owl:priorVersion ?prior } }""")
+    assert rows == [
+        (
+            f"https://w3id.org/cybernorms/ontology/{cybernorms.__version__}",
+            cybernorms.__version__,
+            "https://w3id.org/cybernorms/ontology/0.1.0",
+        )
+    ]
 
 
 def test_every_term_has_both_labels_and_a_definition():

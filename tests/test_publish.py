@@ -14,10 +14,12 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from cybernorms.layout import GRAPHS
+from cybernorms.layout import Project
 
-from conftest import cli, one_line_error
+from conftest import ROOT, cli, one_line_error
 from oxiserver import free_port, http_server, oxigraph
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 

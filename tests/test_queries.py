@@ -14,7 +14,7 @@ from cybernorms.queries import PARAM_TYPES, library
 
 from conftest import ROOT
 
-A70 = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
+A70 = (ROOT / "data/A-70-174/text.fr.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -464,13 +464,49 @@ def test_meetings(q):
 
 def test_norm_wording_compared(q):
     rows = q("norm-wording-compared")
-    assert [(r["normNotation"], r["gge"], r["g7"]) for r in rows] == [
-        (f"13({c})", f"13({c})", str(i)) for i, c in zip(range(1, 12), "abcdefghijk", strict=False)
+    # one row per document that words the norm, and per language it holds: the GGE subparagraph
+    # and the G7 "Norme" statement express each norm (French only)
+    text = [(r["normNotation"], r["document"].rsplit("/", 1)[1], r["provision"]) for r in rows if r["how"] == "text"]
+    assert text == [
+        (f"13({c})", doc, notation)
+        for i, c in zip(range(1, 12), "abcdefghijk", strict=True)
+        for doc, notation in (("A-70-174", f"13({c})"), ("g7-cyber-norm-initiative-2019", str(i)))
     ]
-    by = {r["normNotation"]: r for r in rows}
+    by = {(r["normNotation"], r["document"].rsplit("/", 1)[1], r["language"]): r for r in rows}
     # 13(c) "ne devraient pas permettre" / Norme 3 "ne doivent pas permettre"
-    assert (by["13(c)"]["ggeModality"], by["13(c)"]["g7Modality"]) == ("should-not", "must-not")
-    assert by["13(g)"]["g7Text"].startswith("Les États doivent prendre des mesures appropriées pour protéger")
+    assert (
+        by["13(c)", "A-70-174", "fr"]["modality"],
+        by["13(c)", "g7-cyber-norm-initiative-2019", "fr"]["modality"],
+    ) == (
+        "should-not",
+        "must-not",
+    )
+    assert by["13(g)", "g7-cyber-norm-initiative-2019", "fr"]["text"].startswith(
+        "Les États doivent prendre des mesures appropriées pour protéger"
+    )
+    # the Paris Call principles the curation graph links to a norm, in English and in French:
+    # 13(c) "Take steps to prevent non-State actors ... from hacking-back" (para 14, item 8)
+    assert {
+        (r["document"].rsplit("/", 1)[1], r["provision"], r["language"], r["modality"])
+        for r in rows
+        if r["normNotation"] == "13(c)" and r["how"] == "curation"
+    } == {
+        ("paris-call", "para/14/8", "en", "commitment"),
+        ("paris-call", "para/14/8", "fr", "commitment"),
+    }
+    assert by["13(c)", "paris-call", "fr"]["text"].startswith(
+        "de prendre des mesures pour empêcher les acteurs non étatiques"
+    )
+    curated = {(r["normNotation"], r["provision"]) for r in rows if r["how"] == "curation"}
+    assert curated == {
+        ("13(c)", "para/14/8"),
+        ("13(f)", "para/14/1"),
+        ("13(f)", "para/14/2"),
+        ("13(g)", "para/14/1"),
+        ("13(h)", "para/14/1"),
+        ("13(i)", "para/14/5"),
+        ("13(i)", "para/14/6"),
+    }
 
 
 def test_g7_practice_counts(q):

@@ -1,13 +1,16 @@
 """The segmenter: every provision of both texts, with notation, parent and repaired text.
-Expected values are read off the source texts (data/sources/*.txt)."""
+Expected values are read off the texts (data/A-70-174/text.fr.txt, data/g7-2019/text.fr.txt)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from cybernorms import registry
 from cybernorms.errors import InputError
 from cybernorms.layout import Project
-from cybernorms.segment import load_source, read_blocks, slug
+from cybernorms.segment import read_blocks, segment, slug
 
 from conftest import ROOT
 
@@ -15,16 +18,21 @@ A70 = "https://w3id.org/cybernorms/id/document/A-70-174"
 G7 = "https://w3id.org/cybernorms/id/document/g7-cyber-norm-initiative-2019"
 
 
+class Segmented:
+    """The provisions of one text of a registered document, as the segmenter yields them."""
+
+    def __init__(self, folder, language="fr", root=ROOT):
+        self.provisions = segment(registry.load(Project.at(root), root / "data" / folder), language)
+
+
 @pytest.fixture(scope="module")
 def a70():
-    p = Project.at(ROOT)
-    return load_source(p, ROOT / "data/sources/A-70-174.toml")
+    return Segmented("A-70-174")
 
 
 @pytest.fixture(scope="module")
 def g7():
-    p = Project.at(ROOT)
-    return load_source(p, ROOT / "data/sources/g7-cyber-norm-initiative-2019.toml")
+    return Segmented("g7-2019")
 
 
 def by_notation(source):
@@ -309,14 +317,15 @@ def test_glued_bold_blocks_are_split(tmp_path):
 
 
 def test_a_skipped_paragraph_number_is_an_error_with_its_line(tmp_path):
-    src = (ROOT / "data/sources/A-70-174.fr.txt").read_text(encoding="utf-8")
-    (tmp_path / "data/sources").mkdir(parents=True)
-    (tmp_path / "data/sources/A-70-174.fr.txt").write_text(
+    src = (ROOT / "data/A-70-174/text.fr.txt").read_text(encoding="utf-8")
+    (tmp_path / "data/A-70-174").mkdir(parents=True)
+    (tmp_path / "data/A-70-174/text.fr.txt").write_text(
         src.replace("\n14. Le Groupe observe", "\n15. Le Groupe observe"), encoding="utf-8"
     )
-    meta = (ROOT / "data/sources/A-70-174.toml").read_text(encoding="utf-8")
-    (tmp_path / "data/sources/A-70-174.toml").write_text(meta, encoding="utf-8")
+    meta = (ROOT / "data/A-70-174/document.toml").read_text(encoding="utf-8")
+    (tmp_path / "data/A-70-174/document.toml").write_text(meta, encoding="utf-8")
+    shutil.copytree(ROOT / "profiles", tmp_path / "profiles")
     with pytest.raises(InputError) as e:
-        load_source(Project.at(tmp_path), tmp_path / "data/sources/A-70-174.toml")
+        Segmented("A-70-174", root=tmp_path)
     line = src.split("\n").index(next(lbl for lbl in src.split("\n") if lbl.startswith("14. Le Groupe observe"))) + 1
-    assert e.value.message.startswith(f"data/sources/A-70-174.fr.txt:{line}: paragraph 15 follows paragraph 13")
+    assert e.value.message.startswith(f"data/A-70-174/text.fr.txt:{line}: paragraph 15 follows paragraph 13")

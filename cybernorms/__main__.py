@@ -1,0 +1,7 @@
+"""`python -m cybernorms`: the same command line as `cybernorms`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,213 @@
+"""Query worker: run one query with a time limit, where a crash or a runaway cannot take the caller down.
+
+Two ways, chosen by the caller (cybernorms.queries):
+
+- `in_thread`: the library's own queries, vetted and fast, run in the caller's process, in a thread
+  (pyoxigraph releases the GIL while it evaluates), so that the caller can give up at the timeout or
+  on Ctrl-C at once. The thread cannot be stopped from outside: a library query that outlives its
+  timeout finishes in the background, which is why only vetted queries run this way.
+- `in_child`: any other query text (`--text`, a .rq file) runs in a child process, `python -m
+  cybernorms.worker`, with a memory limit. At the timeout or on Ctrl-C the child is killed, so the
+  work stops at once; if a known Oxigraph bug aborts the engine (docs/oxigraph-bugs.md), only the
+  child dies and the caller gets a one-line error.
+
+The child reads one JSON request on standard input ({"store", "query", "substitutions"}) and writes
+one line of JSON ({"kind": "select" | "ask" | "graph"}) then the result: SPARQL JSON results for
+SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from .errors import ServiceError, UsageError
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT = 60.0  # seconds; `cybernorms query --timeout`, `cybernorms.query(..., timeout=)`
+MEMORY_LIMIT = 4 << 30  # bytes of data segment a child may use before its allocations fail
+POLL = 0.05  # how often the caller looks at a running query: Ctrl-C is noticed within this
+
+
+class QueryTimeout(UsageError):
+    """A query ran longer than its time limit and was stopped (or given up, in a thread)."""
+
+
+def _timeout_error(timeout: float, where: str | None) -> QueryTimeout:
+    return QueryTimeout(
+        where,
+        None,
+        f"the query ran longer than its time limit of {timeout:g} s and was stopped",
+        "narrow it (a LIMIT, fewer unbound patterns), or give more time with --timeout SECONDS",
+    )
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """A time limit given by a user: a positive number of seconds, or None for no limit."""
+    if timeout is None:
+        return None
+    if math.isnan(timeout) or not 0 < timeout <= 7 * 24 * 3600:
+        raise UsageError(
+            "--timeout",
+            None,
+            f"{timeout!r} is not a usable time limit",
+            "give a number of seconds greater than 0, e.g. --timeout 30",
+        )
+    return float(timeout)
+
+
+def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = None) -> T:
+    """fn() in a daemon thread; its result, or QueryTimeout at the limit; Ctrl-C interrupts at once."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # handed to the caller's thread below
+            box["error"] = e
+
+    thread = threading.Thread(target=target, name="cybernorms-query", daemon=True)
+    thread.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while thread.is_alive():
+        thread.join(POLL)  # a KeyboardInterrupt in the caller's thread arrives here
+        if deadline is not None and time.monotonic() > deadline and thread.is_alive():
+            raise _timeout_error(timeout or 0, where)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------ the child
+
+Result = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
+
+
+def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term)
+
+
+def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An RDF term from its N-Triples form (as str() of a pyoxigraph term writes it)."""
+    triple = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES)))
+    obj: ox.NamedNode | ox.BlankNode | ox.Literal = triple.object  # never a triple in this document
+    return obj
+
+
+def _limit_memory() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def in_child(
+    store: str,
+    query: str,
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal] | None,
+    timeout: float | None,
+    where: str | None = None,
+) -> Result:
+    """Run the query on the store in a child process; its result, parsed back into pyoxigraph terms."""
+    request = json.dumps(
+        {
+            "store": store,
+            "query": query,
+            "substitutions": {v.value: _term_text(t) for v, t in (substitutions or {}).items()},
+        }
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "cybernorms.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_memory,  # noqa: PLW1509 -- only setrlimit, safe between fork and exec
+        start_new_session=True,  # a Ctrl-C meant for the caller reaches the caller, which kills the child
+    )
+    try:
+        out, err = child.communicate(request.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(child)
+        raise _timeout_error(timeout or 0, where) from None
+    except BaseException:  # Ctrl-C: stop the work at once, then let the caller handle it
+        _kill(child)
+        raise
+    if child.returncode != 0:
+        raise _failure(child.returncode, err.decode("utf-8", "replace"), where)
+    header, _, payload = out.partition(b"\n")
+    kind = json.loads(header)["kind"]
+    if kind == "graph":
+        return [q.triple for q in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES)]
+    return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+
+
+def _kill(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+
+
+def _failure(code: int, stderr: str, where: str | None) -> UsageError | ServiceError:
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    if last.startswith("error: "):  # the child's own one-line error (syntax error, store missing...)
+        return UsageError(where, None, last[len("error: ") :].rstrip(".;"), "fix the query text")
+    if code < 0 and -code in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+        name = signal.Signals(-code).name
+        return ServiceError(
+            where,
+            None,
+            f"the query engine crashed on this query ({name}); your process was not affected",
+            "this is a known Oxigraph 0.5.13 bug (docs/oxigraph-bugs.md): ORDER BY over values of mixed "
+            "types, or very deep nesting; rewrite the query",
+        )
+    if "memory allocation" in stderr or "MemoryError" in stderr:
+        return ServiceError(
+            where,
+            None,
+            f"the query needed more than {MEMORY_LIMIT >> 30} GB of memory",
+            "narrow it: fewer unbound patterns, a LIMIT",
+        )
+    return ServiceError(
+        where,
+        None,
+        f"the query engine stopped with status {code}: {last[:200]}",
+        "run the query again; if it persists, report it",
+    )
+
+
+def _serve_one() -> int:
+    """The child's side: read one request, run it, write the result."""
+    request = json.loads(sys.stdin.buffer.read())
+    try:
+        store = ox.Store.read_only(request["store"])
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): _term(v) for k, v in request["substitutions"].items()
+        }
+        result = store.query(request["query"], use_default_graph_as_union=True, substitutions=subs or None)
+    except SyntaxError as e:
+        print(f"error: SPARQL syntax error: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
+    except (OSError, RuntimeError, ValueError) as e:
+        print(f"error: the query cannot run: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryTriples):
+        out.write(b'{"kind": "graph"}\n')
+        ox.serialize(result, output=out, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+        out.write(json.dumps({"kind": kind}).encode() + b"\n")
+        result.serialize(output=out, format=ox.QueryResultsFormat.JSON)
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_serve_one())
