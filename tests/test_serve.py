@@ -180,6 +180,7 @@ def test_bad_serve_options_are_one_line_before_anything_starts(project, args, me
     assert one_line_error(err) == message
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_front_door_and_every_backend(project):
     port = free_port()
     proc = serve.start(project, "127.0.0.1", port)
@@ -191,6 +192,7 @@ def test_ctrl_c_stops_the_front_door_and_every_backend(project):
     assert alive == []
 
 
+@pytest.mark.slow
 def test_a_crashed_front_door_restarts_at_once_on_the_same_port(project):
     """kill -9 with a client connected leaves the port in TIME_WAIT; with SO_REUSEADDR the next start
     binds at once (the old port check refused for about a minute), and no backend is left behind."""
@@ -213,6 +215,7 @@ def test_a_crashed_front_door_restarts_at_once_on_the_same_port(project):
         serve.stop(again)
 
 
+@pytest.mark.slow
 def test_a_rebuild_is_served_without_a_restart(tmp_path):
     p = copy_project(tmp_path)
     build(p, log=lambda m: None)
