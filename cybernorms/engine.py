@@ -142,7 +142,8 @@ class Backend:
             if await self._ready(session):
                 return
             await self.terminate()
-        raise RuntimeError(f"oxigraph did not start on {self.store}: {' '.join(self.last_words)[-300:]}")
+        said = [w for w in self.last_words if w.startswith("Error:")] or list(self.last_words)[-1:] or ["no output"]
+        raise RuntimeError(f"oxigraph did not start on {self.store}: {said[0][:300]}")
 
     async def _read_stderr(self) -> None:
         assert self.proc is not None and self.proc.stderr is not None

@@ -210,10 +210,8 @@ class OriginCheck:
         await self.app(scope, receive, send)
 
 
-def app(project: Project, options: Options, ready: Callable[[], None] | None = None) -> Any:
-    """The front door as an ASGI application (the engine starts with it and stops with it)."""
-    from contextlib import asynccontextmanager
-
+def app(project: Project, options: Options, engine: Engine) -> Any:
+    """The front door as an ASGI application, in front of a started engine."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
@@ -221,8 +219,6 @@ def app(project: Project, options: Options, ready: Callable[[], None] | None = N
     from starlette.requests import Request
     from starlette.routing import BaseRoute, Route
 
-    store_link = project.built_store()
-    engine = Engine(store_link, options.settings())
     timeout = options.timeout
     hosts = [options.host, "localhost", "127.0.0.1", "[::1]", *options.allow_host]
     hosts = [f"[{h}]" if ":" in h and not h.startswith("[") else h for h in hosts]
@@ -381,16 +377,6 @@ def app(project: Project, options: Options, ready: Callable[[], None] | None = N
         *pages(project, CurrentStore(project)),
     ]
 
-    @asynccontextmanager
-    async def lifespan(_: Any) -> Any:
-        await engine.start()
-        if ready is not None:
-            ready()
-        try:
-            yield
-        finally:
-            await engine.stop()
-
     middleware = [
         Middleware(OriginCheck, allowed=same_origin),
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False),
@@ -404,9 +390,7 @@ def app(project: Project, options: Options, ready: Callable[[], None] | None = N
                 allow_headers=["Accept", "Content-Type"],
             )
         )
-    application = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    application.state.engine = engine
-    return application
+    return Starlette(routes=routes, middleware=middleware)
 
 
 class BoundedResponse(Response):
@@ -488,16 +472,17 @@ def protocol(header_timeout: float) -> type:
 def run(project: Project, options: Options, ready: Callable[[], None] | None = None) -> None:
     """Serve until Ctrl-C or SIGTERM; the backends stop with the front door."""
     import uvicorn
+    import uvloop
 
     validate(options)
     project.built_store()
     sock = bind(options.host, options.port)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    engine = Engine(project.built_store(), options.settings())
     config = uvicorn.Config(
-        app(project, options, ready),
-        loop="uvloop",
+        app(project, options, engine),
         http=protocol(min(10.0, options.timeout)),
-        lifespan="on",
+        lifespan="off",
         log_level="warning",
         access_log=False,
         proxy_headers=False,
@@ -506,7 +491,26 @@ def run(project: Project, options: Options, ready: Callable[[], None] | None = N
         timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+
+    async def main() -> None:
+        try:
+            await engine.start()
+        except Exception as e:  # the store cannot be opened, the program cannot start: one line
+            await engine.stop()
+            raise ServiceError(
+                project.rel(project.store),
+                None,
+                f"the query engine did not start: {e}",
+                "check the store with `cybernorms build --force`",
+            ) from None
+        if ready is not None:
+            ready()
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            await engine.stop()
+
+    uvloop.run(main())
 
 
 # ------------------------------------------------------------------- for tests and the benchmark

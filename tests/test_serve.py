@@ -253,3 +253,17 @@ def _ask(port: int, query: str) -> bool:
         urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}), timeout=10
     ) as r:
         return bool(json.load(r)["boolean"])
+
+
+def test_a_store_the_engine_cannot_open_is_one_line(project, tmp_path):
+    (tmp_path / "stores" / "broken").mkdir(parents=True)
+    (tmp_path / "store").symlink_to("stores/broken")
+    cmd = serve.command(project, "127.0.0.1", free_port(), 30)
+    cmd[cmd.index("--build-dir") + 1] = str(tmp_path)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert one_line_error(out.stderr).startswith(
+        f"{tmp_path}/store: the query engine did not start: oxigraph did not start on {tmp_path}/stores/broken: "
+        "Error: IO error: No such file or directory"
+    )
+    assert one_line_error(out.stderr).endswith("; check the store with `cybernorms build --force`")
