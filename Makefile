@@ -51,6 +51,7 @@ bench: build
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_queries.py
 	$(BIN)/python scripts/bench_serve.py
+	$(BIN)/python scripts/bench_pages.py
 
 clean:
 	rm -rf build dist

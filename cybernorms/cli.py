@@ -76,6 +76,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from . import site
+
+    project = _project(args)
+    written = site.write(project, args.publish_url or site.DEFAULT_PUBLISH_URL)
+    print(f"wrote {written.pages} pages ({written.files} files) to {project.rel(written.directory)}/")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from . import serve
 
@@ -264,6 +273,21 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--dist-dir", metavar="DIR", help="where to write the exports (see cybernorms --help)")
     e.set_defaults(func=cmd_export)
+
+    st = _sub(
+        sub,
+        "site",
+        "write dist/site/: a page for every entity, with its RDF beside it, as a static site",
+        "The same pages as the live server, with relative links; .htaccess and w3id.htaccess for content negotiation.",
+        "cybernorms site --publish-url https://example.org/cybernorms/",
+    )
+    st.add_argument("--dist-dir", metavar="DIR", help="the dist directory to write site/ into (see cybernorms --help)")
+    st.add_argument(
+        "--publish-url",
+        metavar="URL",
+        help="where the static site will be hosted, for the w3id.org redirect rules (dist/site/w3id.htaccess)",
+    )
+    st.set_defaults(func=cmd_site)
 
     s = _sub(
         sub,

@@ -328,4 +328,7 @@ def export(project: Project) -> list[Path]:
         os.rename(project.dist, old)
     os.rename(tmp, project.dist)
     shutil.rmtree(old, ignore_errors=True)
-    return sorted(p for p in project.dist.rglob("*") if p.is_file())
+    from . import site
+
+    site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)
+    return sorted(p for p in project.dist.rglob("*") if p.is_file() and "site" not in p.relative_to(project.dist).parts)

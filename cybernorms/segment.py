@@ -130,11 +130,13 @@ def _clean_line(line: str, markdown_headings: bool = True, bold: bool = True) ->
 
 def read_blocks(path: Path, markdown_headings: bool = True, bold: bool = True, lines: bool = False) -> list[Block]:
     """Paragraph blocks (runs of non-blank lines) with bold marks removed and glued lines split;
-    with `lines`, every non-blank line is a block of its own."""
+    with `lines`, every non-blank line is a block of its own. The text is read in Unicode NFC, the
+    form RDF literals should take (a copied file may hold decomposed accents: é as e and U+0301)."""
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+    for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             if current:
                 blocks.append(Block(current, start))

@@ -95,10 +95,13 @@ def one_line_error(err: str) -> str:
     return lines[0][len("error: ") :]
 
 
+INPUTS = ("ontology", "data", "queries", "profiles")  # the folders a project's build reads
+
+
 def copy_project(tmp_path: Path) -> Project:
     """A private copy of the project inputs, for tests that modify them (FAIL fixtures)."""
     dest = tmp_path / "project"
-    for name in ("ontology", "data", "queries", "profiles"):
+    for name in INPUTS:
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")

@@ -21,7 +21,7 @@ from cybernorms.build import build
 from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import INPUTS, ROOT, cli, copy_project, one_line_error
 from oxiserver import http_server, oxigraph
 
 FIX = Path(__file__).parent / "fixtures" / "links"
@@ -41,8 +41,10 @@ def fixture_project(tmp_path: Path) -> Project:
     dest = tmp_path / "project"
     for name in ("ontology", "queries", "profiles", "data/reference/tables"):
         shutil.copytree(ROOT / name, dest / name)
-    for folder in Project.at(ROOT).document_folders():  # the registered documents, without their curated Turtle
-        shutil.copytree(folder, dest / "data" / folder.name, ignore=shutil.ignore_patterns("*.ttl"))
+    # the two documents the fixture entities are about, without their curated Turtle (the Paris Call's
+    # table of supporters would need its own Turtle)
+    for name in ("A-70-174", "g7-2019"):
+        shutil.copytree(ROOT / "data" / name, dest / "data" / name, ignore=shutil.ignore_patterns("*.ttl"))
     (dest / "queries" / "check-provision-without-modality.rq").unlink()
     (dest / LINKS).mkdir(parents=True)
     shutil.copy(FIX / "entities.ttl", dest / "data/reference/fixture-entities.ttl")
@@ -492,7 +494,7 @@ def test_owl_sameAs_would_copy_a_state_onto_its_wikidata_item(linked, tmp_path):
     every check, and the OWL RL materialisation then makes the Wikidata IRI a state too, with the
     state's code, so that every question about states counts France twice."""
     p = Project.at(tmp_path / "project", tmp_path / "project" / "build")
-    for part in ("ontology", "data", "queries"):
+    for part in INPUTS:
         shutil.copytree(linked[0].root / part, p.root / part)
     curated = p.root / LINKS / "curated.ttl"
     curated.write_text(curated.read_text() + "<state/FRA> <http://www.w3.org/2002/07/owl#sameAs> wd:Q142 .\n")
@@ -545,9 +547,8 @@ def test_owl_sameAs_would_copy_a_state_onto_its_wikidata_item(linked, tmp_path):
 )
 def test_the_build_refuses_unrecorded_miscounted_or_shared_links(linked, tmp_path, change, check, message):
     p = Project.at(tmp_path / "project", tmp_path / "project" / "build")
-    shutil.copytree(linked[0].root / "ontology", p.root / "ontology")
-    shutil.copytree(linked[0].root / "data", p.root / "data")
-    shutil.copytree(linked[0].root / "queries", p.root / "queries")
+    for part in INPUTS:
+        shutil.copytree(linked[0].root / part, p.root / part)
     curated = p.root / LINKS / "curated.ttl"
     if change == "curated":  # a hand-written link that `cybernorms link --write` has not recorded yet
         curated.write_text(

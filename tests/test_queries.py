@@ -351,7 +351,8 @@ def test_documents(q):
     assert rows["A-RES-64-211"]["issuer"] == "General Assembly"
     assert rows["budapest-convention"]["kind"] == "Treaty"
     assert str(rows["budapest-convention"]["issued"]) == "2001"  # "de 2001 (Convention de Budapest)"
-    assert rows["un-charter"]["citedBy"] == 7
+    # seven provisions of the report and the Paris Call's paragraph 3 ("la Charte des Nations Unies")
+    assert rows["un-charter"]["citedBy"] == 8
 
 
 def test_citation_graph(q):
@@ -391,7 +392,9 @@ def test_cited_by(q):
 
 def test_states(q):
     rows = {r["code"]: r for r in q("states")}
-    assert len(rows) == 26
+    # 24 states of the report (20 with experts, 4 more proposing the code of conduct), Canada and Italy
+    # (G7), and 68 more among the 81 states that support the Paris Call
+    assert len(rows) == 26 + 68
     assert (rows["CHN"]["gge"], rows["CHN"]["codeOfConduct"], rows["CHN"]["g7"]) == (True, True, False)
     assert (rows["FRA"]["gge"], rows["FRA"]["g7"]) == (True, True)
     assert (rows["ITA"]["gge"], rows["ITA"]["g7"]) == (False, True)
@@ -455,8 +458,16 @@ def test_group_roles(q):
 
 def test_meetings(q):
     rows = q("meetings")
-    assert [str(r["start"]) for r in rows] == ["2014-07-21", "2015-01-12", "2015-04-13", "2015-06-22", "2019-04-06"]
-    assert (rows[-1]["place"], rows[-1]["country"], rows[-1]["group"]) == ("Dinard", "France", "G7")
+    assert [str(r["start"]) for r in rows] == [
+        "2014-07-21", "2015-01-12", "2015-04-13", "2015-06-22", "2019-04-06", "None", "None"
+    ]
+    assert (rows[4]["place"], rows[4]["country"], rows[4]["group"]) == ("Dinard", "France", "G7")
+    # the Paris Call names two 2019 meetings by forum and year only ("at the Paris Peace Forum in 2019
+    # and at the Internet Governance Forum in Berlin in 2019"): listed last, without dates
+    assert [(r["meeting_en"], r["place"]) for r in rows[5:]] == [
+        ("Internet Governance Forum, Berlin (2019)", "Berlin"),
+        ("Paris Peace Forum (2019)", "Paris"),
+    ]
 
 
 # ----------------------------------------------------------------------------------- G7
@@ -560,12 +571,34 @@ def test_g7_gge_correspondences(q):
 
 
 def test_describe_an_entity(q):
-    triples = q("describe", entity="https://w3id.org/cybernorms/id/person/katherine-getao")
-    props = {(p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for s, p, o in triples}
+    getao = "https://w3id.org/cybernorms/id/person/katherine-getao"
+    rows = q("describe", entity=getao)
+    graph = "https://w3id.org/cybernorms/graph/"
+    out = {
+        (r["predicate"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], r["object"], r["graph"])
+        for r in rows
+        if r["subject"] == getao
+    }
     # annex: "Kenya / Katherine Getao / Secrétaire des technologies de l'information et des communications, ..."
-    assert ("name", "Katherine Getao") in props
-    assert ("represents", "https://w3id.org/cybernorms/id/state/KEN") in props
-    assert {s for s, _, _ in triples} == {"https://w3id.org/cybernorms/id/person/katherine-getao"}
+    assert ("name", "Katherine Getao", graph + "A-70-174") in out
+    assert ("represents", "https://w3id.org/cybernorms/id/state/KEN", graph + "A-70-174") in out
+    # the annex prints no sessions for her: all four sessions are a reading, in graph/curation
+    sessions = {o for p, o, g in out if p == "tookPartIn" and g == graph + "curation"}
+    assert sessions == {f"https://w3id.org/cybernorms/id/event/gge-2014-2015-session-{n}" for n in (1, 2, 3, 4)}
+    # incoming: her two roles, facilitator (letter/5) and expert (annex), are memberships naming her
+    incoming = {(r["subject"], r["predicate"].rsplit("#", 1)[-1], r["graph"]) for r in rows if r["object"] == getao}
+    assert (
+        "https://w3id.org/cybernorms/id/membership/katherine-getao-expert",
+        "member",
+        graph + "A-70-174",
+    ) in incoming
+    assert (
+        "https://w3id.org/cybernorms/id/membership/katherine-getao-facilitator",
+        "member",
+        graph + "A-70-174",
+    ) in incoming
+    assert {r["subject"] for r in rows} <= {getao} | {s for s, _, _ in incoming}
+    assert {r["entity"] for r in rows} == {getao}
 
 
 def test_confidence_building_measures_by_topic(q):

@@ -1,0 +1,455 @@
+"""The pages of the site as HTML: one Jinja2 environment (autoescape on), and a Renderer that turns
+what views.py reads from the store into the context of each template. The same Renderer serves the
+live pages (absolute links: /id/norm/13f) and writes the static site (relative links to .html files),
+so both show exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyoxigraph as ox
+
+from . import search as search_index
+from .formats import RDF_FORMATS
+from .layout import BASE, CNO, GRAPH, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, Project, curie
+from .views import (
+    FOAF,
+    ROLE_NOTE,
+    SCHEMA,
+    SKOS,
+    Catalogue,
+    Description,
+    Fact,
+    Term,
+    graph_name,
+    graph_role,
+    site_path,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+# Properties a page shows in a block of its own rather than in the table of statements.
+SHOWN_APART = {
+    PREFIXES["rdf"] + "type",
+    PREFIXES["rdfs"] + "label",
+    SKOS + "altLabel",
+    SKOS + "notation",
+    FOAF + "name",
+    CNO + "text",
+    SKOS + "editorialNote",
+    SKOS + "definition",
+}
+EXTERNAL = {FOAF + "page", SCHEMA + "sameAs", PREFIXES["owl"] + "sameAs", FOAF + "focus", SCHEMA + "encoding"}
+# Entry points of the home page: (heading, class); the lists are read from the graph.
+ENTRY_POINTS = (
+    ("Norms", CNO + "Norm"),
+    ("Documents", CNO + "Document"),
+    ("States", CNO + "State"),
+    ("Principles of international law", CNO + "LegalPrinciple"),
+    ("G7 practices", CNO + "Practice"),
+    ("Sessions and meetings", CNO + "Meeting"),
+    ("People", CNO + "Person"),
+    ("Topics", CNO + "Topic"),
+    ("Organisations", CNO + "Organisation"),
+)
+INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
+UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
+
+
+@dataclass
+class Linker:
+    """Where a link points. Live pages link to absolute paths (/id/norm/13f); a static page links
+    relatively to the .html file of the target, from where it is written itself."""
+
+    static: bool = False
+    here: str = ""  # the site path of the page being rendered ("id/norm/13f", "" for the home page)
+
+    def path(self, path: str) -> str:
+        fragment = ""
+        if "#" in path:
+            path, fragment = path.split("#", 1)
+            fragment = "#" + fragment
+        if not self.static:
+            return "/" + path + fragment
+        target = path if "." in posixpath.basename(path) or path.startswith(("static/", "dist/")) else path + ".html"
+        if path == "":
+            target = "index.html"
+        if target == self.file(self.here) and fragment:
+            return fragment
+        start = posixpath.dirname(self.file(self.here)) or "."
+        return posixpath.relpath(target, start) + fragment
+
+    @staticmethod
+    def file(path: str) -> str:
+        return "index.html" if path == "" else path + ".html"
+
+    def iri(self, iri: str) -> str:
+        """The link of an IRI: the local page for the project's IRIs, the IRI itself otherwise."""
+        path = site_path(iri)
+        return iri if path is None else self.path(path)
+
+
+# The linker of the page being rendered: the templates' href() and url() read it, so that the macros
+# they import need no render context (and Jinja keeps them compiled once).
+_LINKER: contextvars.ContextVar[Linker | None] = contextvars.ContextVar("linker", default=None)
+
+
+def _linker() -> Linker:
+    return _LINKER.get() or Linker()
+
+
+def _href(iri: str) -> str:
+    return _linker().iri(iri)
+
+
+def _url(path: str) -> str:
+    return _linker().path(path)
+
+
+@dataclass
+class FactView:
+    fact: Fact
+    roles: list[str]
+    sources: list[str] = field(default_factory=list)  # provisions that state it (text facts)
+    notes: list[ox.Literal] = field(default_factory=list)
+    linksets: list[str] = field(default_factory=list)
+
+
+class Renderer:
+    """Renders every page of the site for one store (the Catalogue of that store)."""
+
+    def __init__(self, project: Project, catalogue: Catalogue):
+        self.project = project
+        self.cat = catalogue
+        self.index = search_index.Index(catalogue)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.globals.update(
+            href=_href,
+            url=_url,
+            cat=catalogue,
+            role_note=ROLE_NOTE,
+            formats=RDF_FORMATS,
+            curie=curie,
+            graph_name=graph_name,
+            ID=ID,
+            BASE=BASE,
+        )
+        self.env.filters["natural"] = catalogue.ordered
+        self._library: list[dict[str, str]] | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _render(self, template: str, linker: Linker, **context: Any) -> str:
+        token = _LINKER.set(linker)
+        try:
+            html: str = self.env.get_template(template).render(static=linker.static, here=linker.here, **context)
+        finally:
+            _LINKER.reset(token)
+        return html
+
+    def fact_view(self, d: Description, fact: Fact) -> FactView:
+        view = FactView(fact, fact.roles)
+        annotation = d.annotation(fact)
+        if annotation:
+            view.notes += annotation.notes
+            view.linksets += annotation.linksets
+        subject = fact.subject.value if isinstance(fact.subject, ox.NamedNode) else ""
+        for graph in fact.graphs:
+            role = graph_role(graph)
+            if role == "text":
+                if self.cat.is_a(subject, CNO + "Provision"):
+                    view.sources.append(subject)
+                    continue
+                doc = self.cat.source_document(graph)
+                for src in self.cat.get(subject).iris("source"):
+                    if doc is None or self.cat.document_of(src) == doc:
+                        view.sources.append(src)
+            elif role == "curated":
+                view.notes += [n for n in self.cat.get(subject).all("note") if isinstance(n, ox.Literal)]
+        view.sources = list(dict.fromkeys(view.sources))
+        return view
+
+    def _grouped(self, d: Description, facts: list[Fact], limit: int | None = None) -> list[tuple[str, list[FactView]]]:
+        """Facts grouped by property (read forwards or backwards), values in reading order. With a
+        limit, a group keeps its first `limit` values (the RDF of the page holds them all)."""
+        groups: dict[tuple[bool, str], list[FactView]] = defaultdict(list)
+        for fact in facts:
+            group = groups[(fact.incoming, fact.predicate)]
+            if limit is None or len(group) < limit:
+                group.append(self.fact_view(d, fact))
+        out = []
+        for (incoming, predicate), views in sorted(
+            groups.items(), key=lambda kv: (kv[0][0], self.cat.property_name(kv[0][1], kv[0][0]))
+        ):
+            views.sort(key=lambda v: _value_key(self.cat, v.fact.other))
+            out.append((self.cat.property_name(predicate, incoming), views))
+        return out
+
+    # ------------------------------------------------------------------ pages
+
+    def entity(self, iri: str, linker: Linker) -> str:
+        cat = self.cat
+        d = cat.describe(iri)
+        summary = cat.get(iri)
+        asserted = [f for f in d.facts if f.asserted]
+        inferred = [f for f in d.facts if not f.asserted]
+        main = [
+            f for f in asserted if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
+        ]
+        external = [self.fact_view(d, f) for f in asserted if f.predicate in EXTERNAL]
+        names = [
+            self.fact_view(d, f)
+            for f in asserted
+            if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
+        ]
+        context: dict[str, Any] = {
+            "iri": iri,
+            "summary": summary,
+            "title": cat.name(iri),
+            "title_lang": cat.name_lang(iri),
+            "kind": cat.kind(iri),
+            "names": names,
+            "groups": self._grouped(d, main),
+            "inferred": self._grouped(d, inferred, limit=INFERRED_SHOWN),
+            "inferred_count": len(inferred),
+            "external": sorted(external, key=lambda v: str(v.fact.other)),
+            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
+            "undocs_lang": _undocs_lang,
+        }
+        context.update(self._specifics(iri, d))
+        return self._render("entity.html", linker, **context)
+
+    def _specifics(self, iri: str, d: Description) -> dict[str, Any]:
+        """The blocks of a page that depend on the entity's class."""
+        cat = self.cat
+        out: dict[str, Any] = {}
+        # the wordings: every provision that expresses the element, or states it, whatever its document
+        wording_iris = [f.subject.value for f in d.into(CNO + "expresses")]
+        if not wording_iris and cat.is_a(iri, CNO + "FrameworkElement"):
+            wording_iris = cat.get(iri).iris("source")
+        if wording_iris:
+            by_document: dict[str, list[str]] = defaultdict(list)
+            for p in wording_iris:
+                by_document[cat.document_of(p) or ""].append(p)
+            out["wordings"] = [
+                (doc, cat.ordered(ps)) for doc, ps in sorted(by_document.items(), key=lambda kv: _doc_key(cat, kv[0]))
+            ]
+        practices = [f.subject.value for f in d.into(CNO + "implements")]
+        if practices:
+            out["practices"] = cat.ordered(practices)
+        if cat.is_a(iri, CNO + "Provision"):
+            out["ancestors"] = cat.ancestors_of(iri)
+            out["children"] = cat.children(iri)
+            document = cat.document_of(iri)
+            if document:
+                sequence = cat.provisions_of(document)
+                at = sequence.index(iri) if iri in sequence else -1
+                out["previous"] = sequence[at - 1] if at > 0 else None
+                out["next"] = sequence[at + 1] if 0 <= at < len(sequence) - 1 else None
+            out["stated_here"] = cat.ordered(f.subject.value for f in d.into(CNO + "hasSource"))
+        elif cat.is_a(iri, CNO + "Document"):
+            tree = cat.provisions_of(iri)
+            if tree:
+                depth = {iri: 0}
+                for p in tree:
+                    parents = cat.get(p).iris("parent")
+                    depth[p] = depth.get(parents[0], 0) + 1 if parents else 1
+                out["tree"] = [(p, depth[p]) for p in tree]
+        if cat.is_a(iri, CNO + "State"):
+            out["experts"] = self._people(cat.ordered(f.subject.value for f in d.into(CNO + "represents")))
+        if cat.is_a(iri, CNO + "Meeting"):
+            out["participants"] = self._people(cat.ordered(f.subject.value for f in d.into(CNO + "tookPartIn")))
+        if cat.is_a(iri, CNO + "Person"):
+            out["roles"] = cat.ordered(f.subject.value for f in d.into(CNO + "member"))
+            out["attendance"] = self._attendance(iri)
+        return out
+
+    def _attendance(self, person: str) -> list[tuple[str, list[str]]]:
+        """The sessions a person took part in, each with the roles of the graphs that say so
+        (text: the annex prints it; curated: a reading)."""
+        summary = self.cat.get(person)
+        return [
+            (s, self.cat.graph_role_of("tookPartIn", summary, ox.NamedNode(s)))
+            for s in self.cat.ordered(summary.iris("tookPartIn"))
+        ]
+
+    def _people(self, people: list[str]) -> list[dict[str, Any]]:
+        """For each person: the sessions attended, each with where that comes from."""
+        return [{"iri": p, "sessions": self._attendance(p)} for p in people]
+
+    def home(self, linker: Linker) -> str:
+        cat = self.cat
+        entries = [(heading, cls, cat.instances(cls)) for heading, cls in ENTRY_POINTS]
+        graphs = [(g, cat.graph_sizes.get(g, 0), _graph_description(g)) for g in cat.graphs]
+        return self._render(
+            "home.html",
+            linker,
+            entries=[e for e in entries if e[2]],
+            graphs=graphs,
+            total=sum(n for _, n, _ in graphs),
+            documents={g: cat.source_document(g) for g in cat.graphs},
+        )
+
+    def ontology(self, linker: Linker) -> str:
+        cat = self.cat
+        onto = cat.get(ONTOLOGY_IRI)
+        classes = sorted((c for c in cat.classes if c.startswith(CNO)), key=lambda c: c.lower())
+        props = sorted((p for p in cat.properties if p.startswith(CNO)), key=lambda p: p.lower())
+        schemes = [s for s in cat.instances(SKOS + "ConceptScheme") if _in_graph(cat, s, "ontology")]
+        return self._render(
+            "ontology.html",
+            linker,
+            onto=onto,
+            classes=classes,
+            properties=props,
+            schemes=schemes,
+            members={s: cat.ordered(_concepts_of(cat, s)) for s in schemes},
+            alternates=[(f, "ontology." + f.suffix) for f in RDF_FORMATS],
+        )
+
+    def graph(self, graph: str, linker: Linker) -> str:
+        cat = self.cat
+        classes: dict[str, int] = defaultdict(int)
+        predicates: dict[str, int] = defaultdict(int)
+        for q in cat.quads_of_graph(graph):
+            predicates[q.predicate.value] += 1
+            if q.predicate.value == PREFIXES["rdf"] + "type" and isinstance(q.object, ox.NamedNode):
+                classes[q.object.value] += 1
+        return self._render(
+            "graph.html",
+            linker,
+            graph=graph,
+            name=graph_name(graph),
+            role=graph_role(graph),
+            size=cat.graph_sizes.get(graph, 0),
+            description=_graph_description(graph),
+            document=cat.source_document(graph),
+            classes=sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
+            predicates=sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0])),
+            dist_files=[f"graphs/{graph_name(graph)}.ttl", f"graphs/{graph_name(graph)}.jsonld"],
+            dist=self.dist_files(),
+            alternates=[(f, f"graph/{graph_name(graph)}.{f.suffix}") for f in RDF_FORMATS],
+        )
+
+    def dist_files(self) -> dict[str, tuple[str, int]]:
+        """The files of dist/ with their SHA-256 and size, from dist/SHA256SUMS ({} before an export)."""
+        sums = self.project.dist / "SHA256SUMS"
+        if not sums.is_file():
+            return {}
+        files: dict[str, tuple[str, int]] = {}
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            path = self.project.dist / name
+            if path.is_file():
+                files[name] = (digest, path.stat().st_size)
+        if files:
+            files["SHA256SUMS"] = (hashlib.sha256(sums.read_bytes()).hexdigest(), sums.stat().st_size)
+        return files
+
+    def dataset(self, linker: Linker) -> str:
+        cat = self.cat
+        linksets = cat.instances(PREFIXES["void"] + "Linkset")
+        return self._render(
+            "dataset.html",
+            linker,
+            graphs=[(g, cat.graph_sizes.get(g, 0), _graph_description(g)) for g in cat.graphs],
+            total=sum(cat.graph_sizes.get(g, 0) for g in cat.graphs),
+            dist=self.dist_files(),
+            linksets=linksets,
+            alternates=[(f, "dataset." + f.suffix) for f in RDF_FORMATS],
+        )
+
+    def search(self, query: str, linker: Linker) -> str:
+        results = self.index.search(query) if query.strip() else []
+        return self._render(
+            "search.html",
+            linker,
+            query=query,
+            results=results,
+            everything=self.index.entries if not query.strip() else [],
+        )
+
+    def library(self) -> list[dict[str, str]]:
+        """The library queries offered as examples on the query page (the check-* ones left out)."""
+        if self._library is None:
+            from .queries import library
+
+            self._library = [
+                {"name": q.name, "title": q.title, "description": q.description, "text": q.text}
+                for q in library(self.project, checks=False).values()
+            ]
+        return self._library
+
+    def editor(self, linker: Linker, endpoint: str | None) -> str:
+        library = self.library()
+        prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
+        config = {
+            "endpoint": endpoint,
+            "prefixes": prefixes,
+            "base": BASE,
+            "examples": library,
+            "default": next((q["text"] for q in library if q["name"] == "norms"), ""),
+        }
+        return self._render(
+            "editor.html",
+            linker,
+            library=library,
+            endpoint=endpoint,
+            config=json.dumps(config, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
+        )
+
+    def not_found(self, path: str, linker: Linker) -> str:
+        guess = re.sub(r"[/_-]+", " ", path.rsplit("/", 1)[-1]).strip()
+        return self._render(
+            "404.html", linker, path=path, results=self.index.search(guess)[:10] if guess else [], query=guess
+        )
+
+
+def _graph_description(graph: str) -> str:
+    for spec in GRAPHS:
+        if spec.iri == graph:
+            return spec.description
+    return "The statements of a source text, with its provisions and their text."
+
+
+def _in_graph(cat: Catalogue, iri: str, name: str) -> bool:
+    return any(GRAPH + name in gs for gs in cat.get(iri).graphs.values())
+
+
+def _concepts_of(cat: Catalogue, scheme: str) -> list[str]:
+    return [s.iri for s in cat.summaries.values() if scheme in s.iris("scheme")]
+
+
+def _value_key(cat: Catalogue, term: Term) -> tuple[str, str, str]:
+    if isinstance(term, ox.NamedNode):
+        s = cat.get(term.value)
+        order = s.first("order")
+        return ("0", f"{int(order):08d}" if order else "~" + cat.name(term.value).lower(), term.value)
+    return ("1", term.value if hasattr(term, "value") else str(term), str(term))
+
+
+def _doc_key(cat: Catalogue, document: str) -> tuple[str, str]:
+    issued = cat.get(document).first("issued")
+    return (issued or "9999", document)
+
+
+def _undocs_lang(url: str) -> str | None:
+    m = UNDOCS_LANG.match(url)
+    return m.group(1) if m else None

@@ -1,0 +1,514 @@
+"""What the pages show, read from the store: the description of an entity (queries/describe.rq),
+the names, kinds and texts of everything it is linked to, and where each statement comes from.
+
+Nothing here knows a document by name. An entity's kind is its most specific class of the ontology;
+a named graph is a source text's graph unless it is one of the graphs with a role of their own
+(ontology, reference, curation, links, inferred); a document's provisions are the things that are
+cno:partOf it; a norm's wordings are the provisions that cno:expresses it, whatever their document.
+A new document (graph/paris-call, say) appears on every page without a change here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .layout import BASE, CNO, GRAPH, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, QUERIES_DIR, curie
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dcterms"]
+FOAF = PREFIXES["foaf"]
+VOID = PREFIXES["void"]
+SCHEMA = PREFIXES["schema"]
+TYPE = RDF + "type"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+# The named graphs that are not the statements of a source text, and what their facts are.
+ROLE = {
+    "ontology": "ontology",
+    "reference": "reference",
+    "curation": "curated",
+    "links": "link",
+    "inferred": "inferred",
+}
+ROLE_NOTE = {
+    "text": "stated by the source text",
+    "curated": "a curated reading: the texts do not state it",
+    "reference": "reference data from outside the texts",
+    "link": "a link to an external dataset",
+    "inferred": "entailed by the OWL 2 RL reasoner",
+    "ontology": "defined by the ontology",
+}
+
+# Properties whose values every page needs for the things an entity is linked to.
+NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title")
+SUMMARY_PROPS = {
+    "label": NAME_PROPS,
+    "alt": (SKOS + "altLabel",),
+    "notation": (SKOS + "notation",),
+    "identifier": (DCT + "identifier",),
+    "symbol": (CNO + "printedSymbol",),
+    "text": (CNO + "text",),
+    "definition": (SKOS + "definition", RDFS + "comment"),
+    "note": (SKOS + "editorialNote",),
+    "order": (CNO + "order",),
+    "parent": (CNO + "parent",),
+    "source": (CNO + "hasSource",),
+    "modality": (CNO + "modality",),
+    "scope": (CNO + "scope",),
+    "represents": (CNO + "represents",),
+    "role": (CNO + "role",),
+    "organisation": (CNO + "organisation",),
+    "member": (CNO + "member",),
+    "function": (CNO + "functionTitle",),
+    "start": (CNO + "startDate",),
+    "end": (CNO + "endDate",),
+    "issued": (DCT + "issued",),
+    "page": (FOAF + "page",),
+    "sameas": (SCHEMA + "sameAs", OWL + "sameAs"),
+    "cites": (CNO + "cites",),
+    "invokes": (CNO + "invokes",),
+    "topic": (CNO + "hasTopic",),
+    "expresses": (CNO + "expresses",),
+    "implements": (CNO + "implements",),
+    "scheme": (SKOS + "inScheme",),
+    "tookPartIn": (CNO + "tookPartIn",),
+}
+
+
+def graph_name(iri: str) -> str:
+    return iri.removeprefix(GRAPH)
+
+
+def graph_role(iri: str) -> str:
+    """text, curated, reference, link, inferred or ontology: what the facts of a named graph are."""
+    return ROLE.get(graph_name(iri), "text")
+
+
+def site_path(iri: str) -> str | None:
+    """The path of the page of an IRI of the project ("id/norm/13f", "ontology#Norm"), or None for
+    an IRI that is not the project's."""
+    if not iri.startswith(BASE):
+        return None
+    return iri[len(BASE) :]
+
+
+@dataclass
+class Summary:
+    """What a page shows about a thing it links to: its names, kind and a few key values."""
+
+    iri: str
+    types: set[str] = field(default_factory=set)
+    values: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    graphs: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def all(self, key: str) -> list[Term]:
+        return self.values.get(key, [])
+
+    def one(self, key: str) -> Term | None:
+        vals = self.values.get(key)
+        return vals[0] if vals else None
+
+    def first(self, key: str) -> str:
+        term = self.one(key)
+        return term.value if term is not None else ""
+
+    def lang(self, key: str, lang: str) -> ox.Literal | None:
+        for term in self.all(key):
+            if isinstance(term, ox.Literal) and term.language == lang:
+                return term
+        return None
+
+    def iris(self, key: str) -> list[str]:
+        return [t.value for t in self.all(key) if isinstance(t, ox.NamedNode)]
+
+
+@dataclass
+class Fact:
+    """One statement of a description, with every named graph that holds it."""
+
+    subject: Term
+    predicate: str
+    object: Term
+    graphs: list[str]
+    incoming: bool  # the entity is the object
+
+    @property
+    def other(self) -> Term:
+        return self.subject if self.incoming else self.object
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({graph_role(g) for g in self.graphs}, key=list(ROLE_NOTE).index)
+
+    @property
+    def asserted(self) -> bool:
+        return any(graph_role(g) != "inferred" for g in self.graphs)
+
+
+@dataclass
+class Annotation:
+    """What an owl:Axiom says about one statement: its linkset and notes."""
+
+    linksets: list[str] = field(default_factory=list)
+    notes: list[ox.Literal] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    iri: str
+    facts: list[Fact]
+    quads: list[ox.Quad]
+    annotations: dict[tuple[str, str, str], Annotation]
+
+    def out(self, predicate: str) -> list[Fact]:
+        return [f for f in self.facts if not f.incoming and f.predicate == predicate]
+
+    def into(self, predicate: str) -> list[Fact]:
+        return [f for f in self.facts if f.incoming and f.predicate == predicate]
+
+    def annotation(self, fact: Fact) -> Annotation | None:
+        return self.annotations.get((str(fact.subject), fact.predicate, str(fact.object)))
+
+
+class Catalogue:
+    """An index of the store made once per store: the summary of every IRI of the project, the
+    ontology's classes and properties, the named graphs and their sizes. Pages read it instead of
+    asking the store again for every name they print."""
+
+    def __init__(self, store: ox.Store, root: Path):
+        self.store = store
+        self.root = root
+        self.describe_query = _describe_text(root)
+        self.summaries: dict[str, Summary] = {}
+        self._names: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self._property_names: dict[tuple[str, bool], str] = {}
+        self._last: Description | None = None
+        prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
+        self.graph_sizes: dict[str, int] = defaultdict(int)
+        self.known: set[str] = set()
+        for q in store.quads_for_pattern(None, None, None, None):
+            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            self.graph_sizes[g] += 1
+            s, p, o = q.subject, q.predicate.value, q.object
+            if isinstance(s, ox.NamedNode) and s.value.startswith(BASE):
+                self.known.add(s.value)
+            if isinstance(o, ox.NamedNode) and o.value.startswith(BASE):
+                self.known.add(o.value)
+            if not isinstance(s, ox.NamedNode):
+                continue
+            if p == TYPE and isinstance(o, ox.NamedNode):
+                self._summary(s.value).types.add(o.value)
+                continue
+            key = prop_key.get(p)
+            if key is None or isinstance(o, ox.Triple):
+                continue
+            summary = self._summary(s.value)
+            if o not in summary.values[key]:
+                summary.values[key].append(o)
+            summary.graphs[(key, str(o))].add(g)
+        for summary in self.summaries.values():
+            for key in ("label", "alt", "definition", "text"):
+                if key in summary.values:
+                    summary.values[key].sort(key=_lang_order)
+        self._ontology()
+        self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
+        self.graphs = [g.iri for g in GRAPHS if g.iri in self.graph_sizes] + sorted(
+            g for g in self.graph_sizes if g and g not in {s.iri for s in GRAPHS}
+        )
+        self.documents_of_graph = self._documents_of_graphs()
+
+    # ------------------------------------------------------------------ building the index
+
+    def _summary(self, iri: str) -> Summary:
+        summary = self.summaries.get(iri)
+        if summary is None:
+            summary = self.summaries[iri] = Summary(iri)
+        return summary
+
+    def _ontology(self) -> None:
+        """Classes and properties of the ontology graph, their hierarchy and inverses."""
+        onto = ox.NamedNode(GRAPH + "ontology")
+        self.classes: set[str] = set()
+        self.properties: dict[str, str] = {}  # property IRI -> its OWL kind
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
+        self.superproperties: dict[str, set[str]] = defaultdict(set)
+        self.inverse: dict[str, str] = {}
+        self.domain: dict[str, list[str]] = defaultdict(list)
+        self.range: dict[str, list[str]] = defaultdict(list)
+        prop_kinds = (
+            "ObjectProperty",
+            "DatatypeProperty",
+            "AnnotationProperty",
+            "SymmetricProperty",
+            "TransitiveProperty",
+        )
+        for q in self.store.quads_for_pattern(None, None, None, onto):
+            s, p, o = q.subject, q.predicate.value, q.object
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue
+            if p == TYPE and o.value == OWL + "Class":
+                self.classes.add(s.value)
+            elif p == TYPE and o.value.startswith(OWL) and o.value[len(OWL) :] in prop_kinds:
+                self.properties.setdefault(s.value, o.value[len(OWL) :])
+            elif p == RDFS + "subClassOf":
+                self.superclasses[s.value].add(o.value)
+            elif p == RDFS + "subPropertyOf":
+                self.superproperties[s.value].add(o.value)
+            elif p == OWL + "inverseOf":
+                self.inverse[s.value] = o.value
+                self.inverse.setdefault(o.value, s.value)
+            elif p == RDFS + "domain":
+                self.domain[s.value].append(o.value)
+            elif p == RDFS + "range":
+                self.range[s.value].append(o.value)
+        self.subclasses: dict[str, set[str]] = defaultdict(set)
+        for sub, sups in self.superclasses.items():
+            for sup in sups:
+                self.subclasses[sup].add(sub)
+        self.subproperties: dict[str, set[str]] = defaultdict(set)
+        for sub, sups in self.superproperties.items():
+            for sup in sups:
+                self.subproperties[sup].add(sub)
+
+    def _kind(self, summary: Summary) -> str:
+        """The most specific class of the ontology an entity has (its kind), or ''."""
+        mine = [c for c in summary.types if c in self.classes and c.startswith(CNO)]
+        if not mine:
+            mine = [c for c in summary.types if c in self.classes or c.startswith(PREFIXES["skos"])]
+        specific = [c for c in mine if not any(o != c and c in self.ancestors(o) for o in mine)]
+        return min(specific) if specific else ""
+
+    def ancestors(self, cls: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [cls]
+        while todo:
+            for sup in self.superclasses.get(todo.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    def _documents_of_graphs(self) -> dict[str, str]:
+        """The document whose text a source graph holds: the root of the provisions of the graph."""
+        rows = self.store.query(
+            f"SELECT DISTINCT ?g ?d WHERE {{ GRAPH ?g {{ ?p <{CNO}parent> ?d }} ?d a <{CNO}Document> }}",
+            use_default_graph_as_union=True,
+        )
+        found: dict[str, str] = {}
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            g, d = row["g"], row["d"]
+            if isinstance(g, ox.NamedNode) and isinstance(d, ox.NamedNode) and graph_role(g.value) == "text":
+                found.setdefault(g.value, d.value)
+        return found
+
+    # ------------------------------------------------------------------ questions pages ask
+
+    def get(self, iri: str) -> Summary:
+        return self.summaries.get(iri) or Summary(iri)
+
+    def is_a(self, iri: str, cls: str) -> bool:
+        return cls in self.get(iri).types
+
+    def exists(self, iri: str) -> bool:
+        return iri in self.known
+
+    def name(self, iri: str, lang: str = "en") -> str:
+        """The name to print for an IRI: its label in `lang`, another label, its notation, or the
+        end of the IRI."""
+        return self._name(iri, lang)[0]
+
+    def name_lang(self, iri: str, lang: str = "en") -> str | None:
+        """The language of the name `name` prints, for its lang attribute."""
+        return self._name(iri, lang)[1]
+
+    def _name(self, iri: str, lang: str) -> tuple[str, str | None]:
+        cached = self._names.get((iri, lang))
+        if cached is not None:
+            return cached
+        found: tuple[str, str | None] | None = None
+        summary = self.summaries.get(iri)
+        if summary is not None:
+            term = summary.lang("label", lang) or summary.one("label")
+            if isinstance(term, ox.Literal):
+                found = (term.value, term.language)
+            elif summary.one("notation") is not None:
+                found = (summary.first("notation"), None)
+        if found is None:
+            found = (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
+        self._names[(iri, lang)] = found
+        return found
+
+    def kind(self, iri: str) -> str:
+        return self.kinds.get(iri, "")
+
+    def kind_name(self, iri: str) -> str:
+        kind = self.kind(iri)
+        return self.name(kind) if kind else ""
+
+    def property_name(self, predicate: str, incoming: bool = False) -> str:
+        """How a page names a property: its English label, or, for a statement read backwards,
+        the label of its inverse ("expressed by" for an incoming cno:expresses)."""
+        key = (predicate, incoming)
+        if key not in self._property_names:
+            inverse = self.inverse.get(predicate)
+            if not incoming:
+                text = self.name(predicate)
+            elif inverse and inverse in self.summaries:
+                text = self.name(inverse)
+            else:
+                text = f"← {self.name(predicate)}"  # read backwards: the value points here
+            self._property_names[key] = text
+        return self._property_names[key]
+
+    def ordered(self, iris: Iterable[str]) -> list[str]:
+        """IRIs in reading order: by cno:order where they have one, then by notation and name."""
+
+        def key(iri: str) -> tuple[int, int, str, str, str]:
+            s = self.get(iri)
+            order = s.first("order")
+            return (0 if order else 1, int(order) if order else 0, _natural(s.first("notation")), self.name(iri), iri)
+
+        return sorted(set(iris), key=key)
+
+    def source_document(self, graph: str) -> str | None:
+        return self.documents_of_graph.get(graph)
+
+    def document_of(self, iri: str) -> str | None:
+        """The document a provision belongs to (the end of its chain of cno:parent)."""
+        seen = set()
+        current = iri
+        while True:
+            parents = self.get(current).iris("parent")
+            if not parents or current in seen:
+                return current if current != iri else (iri if self.is_a(iri, CNO + "Document") else None)
+            seen.add(current)
+            current = parents[0]
+
+    def ancestors_of(self, iri: str) -> list[str]:
+        """The provisions above a provision, from the document down."""
+        chain: list[str] = []
+        current = iri
+        while True:
+            parents = self.get(current).iris("parent")
+            if not parents or parents[0] in chain:
+                return list(reversed(chain))
+            current = parents[0]
+            chain.append(current)
+
+    def children(self, iri: str) -> list[str]:
+        return self.ordered(s.iri for s in self.summaries.values() if iri in s.iris("parent"))
+
+    def provisions_of(self, document: str) -> list[str]:
+        """Every provision of a document, in reading order (depth-first by cno:order)."""
+        children: dict[str, list[str]] = defaultdict(list)
+        for s in self.summaries.values():
+            for parent in s.iris("parent"):
+                children[parent].append(s.iri)
+        out: list[str] = []
+
+        def walk(node: str) -> None:
+            for child in self.ordered(children.get(node, [])):
+                out.append(child)
+                walk(child)
+
+        walk(document)
+        return out
+
+    def instances(self, cls: str) -> list[str]:
+        return self.ordered(iri for iri, s in self.summaries.items() if cls in s.types and iri.startswith(BASE))
+
+    def graph_role_of(self, key: str, summary: Summary, value: Term) -> list[str]:
+        return sorted({graph_role(g) for g in summary.graphs.get((key, str(value)), set())})
+
+    # ------------------------------------------------------------------ descriptions
+
+    def describe(self, iri: str) -> Description:
+        """Everything the graph says about an entity, outgoing and incoming, with the graph of each
+        statement: the rows of queries/describe.rq. The last one is kept: a page and its RDF ask
+        for the same description one after the other."""
+        last = self._last
+        if last is not None and last.iri == iri:
+            return last
+        self._last = self._describe(iri)
+        return self._last
+
+    def _describe(self, iri: str) -> Description:
+        rows = self.store.query(
+            self.describe_query,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable("entity"): ox.NamedNode(iri)},
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        quads: list[ox.Quad] = []
+        grouped: dict[tuple[str, str, str], Fact] = {}
+        bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            s, p, o, g = row["subject"], row["predicate"], row["object"], row["graph"]
+            assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode)
+            assert isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None
+            quads.append(ox.Quad(s, p, o, g))
+            if isinstance(s, ox.BlankNode):
+                bnodes[s.value][p.value].append(o)
+                continue
+            incoming = s.value != iri
+            key = (str(s), p.value, str(o))
+            fact = grouped.get(key)
+            if fact is None:
+                fact = grouped[key] = Fact(s, p.value, o, [], incoming)
+            if g.value not in fact.graphs:
+                fact.graphs.append(g.value)
+        annotations: dict[tuple[str, str, str], Annotation] = {}
+        for props in bnodes.values():
+            src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
+            if not (src and prop and tgt):
+                continue
+            note = Annotation(
+                [t.value for t in props.get(VOID + "inDataset", [])],
+                [
+                    t
+                    for k in (RDFS + "comment", SKOS + "editorialNote", SKOS + "note")
+                    for t in props.get(k, [])
+                    if isinstance(t, ox.Literal)
+                ],
+            )
+            annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
+        facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+        return Description(iri, facts, quads, annotations)
+
+    def quads_of_graph(self, graph: str) -> list[ox.Quad]:
+        return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def _lang_order(term: Term) -> tuple[int, str]:
+    lang = term.language if isinstance(term, ox.Literal) else None
+    return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term))
+
+
+def _natural(text: str) -> str:
+    """A sort key that puts 2 before 10 and 13(b) before 13(k)."""
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+
+
+def _describe_text(root: Path) -> str:
+    from .queries import load_query
+
+    return load_query(root / QUERIES_DIR / "describe.rq").text
+
+
+def all_pages(catalogue: Catalogue) -> Iterator[str]:
+    """The IRIs that get a page of their own: every IRI of the project that the graph holds
+    statements about, except the ontology's terms (anchors of /ontology)."""
+    for iri in sorted(catalogue.known):
+        if iri.startswith(ONTOLOGY_IRI) or iri.startswith(GRAPH) or iri == BASE + "dataset":
+            continue
+        yield iri
