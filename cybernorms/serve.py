@@ -409,17 +409,19 @@ class BoundedResponse(Response):
 
 
 def pages(project: Project, store: Callable[[], ox.Store]) -> Sequence[Any]:
-    """The site's routes from cybernorms.pages, or a plain home page while that module is absent."""
+    """The site's routes from cybernorms.pages; without that module, or if it cannot be loaded
+    (logged), a plain home page: the SPARQL endpoint is served either way."""
     import importlib
+
+    from starlette.routing import Route
 
     try:
         site = importlib.import_module("cybernorms.pages")
-    except ModuleNotFoundError as e:
-        if e.name != "cybernorms.pages":
-            raise
-        from starlette.routing import Route
+    except ImportError as e:
+        if not (isinstance(e, ModuleNotFoundError) and e.name == "cybernorms.pages"):
+            log.error("the site's pages could not be loaded (%s): serving the SPARQL endpoint only", e)
 
-        async def home(request: Any) -> Any:
+        async def home(request: Any) -> Response:
             return _text(200, "cybernorms: the SPARQL endpoint is at /query (GET or POST, query=...)")
 
         return [Route("/", home)]

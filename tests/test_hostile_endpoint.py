@@ -2,7 +2,7 @@
 message, and that nothing changed: the store is untouched and the server still answers.
 
 One front door serves the module, started as `make run` starts it but with small limits so that
-the cases run quickly: a 3 s query timeout, answers of at most 2 MB, 512 MB per backend. Listeners
+the cases run quickly: a 3 s query timeout, answers of at most 2 MB, 256 MB per backend. Listeners
 on loopback (IPv4 and IPv6) stand for internal services that a SERVICE clause must never reach."""
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def door(project, listeners, tmp_path_factory):
             "--max-result",
             "2",
             "--memory-limit",
-            "512",
+            "256",
             "--allow-service",
             listeners["redirector"][0],
             stderr=err,

@@ -19,6 +19,7 @@ import urllib.request
 import psutil
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from cybernorms import serve
 from cybernorms.build import build
@@ -88,11 +89,16 @@ def test_updates_are_refused(endpoint):
     assert e.value.code == 403
 
 
-def test_the_home_page_is_served(endpoint):
-    """The site's home page when cybernorms.pages is installed, a plain pointer to /query otherwise."""
-    with urllib.request.urlopen(endpoint + "/", timeout=10) as r:
-        assert r.status == 200
-        assert r.read()
+def test_the_pages_are_served_beside_the_endpoint(endpoint):
+    """The site's routes (cybernorms.pages) answer through the front door: the home page, the query
+    editor, and an entity in HTML and in Turtle."""
+    for path in ("/", "/editor"):
+        with urllib.request.urlopen(endpoint + path, timeout=30) as r:
+            assert (r.status, r.headers.get_content_type()) == (200, "text/html")
+    request = urllib.request.Request(endpoint + "/id/norm/13f", headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        graph = rdflib.Graph().parse(data=r.read(), format="turtle")
+    assert len(set(graph.triples((rdflib.URIRef("https://w3id.org/cybernorms/id/norm/13f"), None, None)))) >= 10
 
 
 def test_the_front_door_mounts_the_routes_of_the_pages_module(project, monkeypatch):
