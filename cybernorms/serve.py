@@ -481,18 +481,6 @@ def run(project: Project, options: Options, ready: Callable[[], None] | None = N
     sock = bind(options.host, options.port)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     engine = Engine(project.built_store(), options.settings())
-    config = uvicorn.Config(
-        app(project, options, engine),
-        http=protocol(min(10.0, options.timeout)),
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,
-        server_header=False,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=3,
-    )
-    server = uvicorn.Server(config)
 
     async def main() -> None:
         try:
@@ -505,10 +493,21 @@ def run(project: Project, options: Options, ready: Callable[[], None] | None = N
                 f"the query engine did not start: {e}",
                 "check the store with `cybernorms build --force`",
             ) from None
-        if ready is not None:
-            ready()
         try:
-            await server.serve(sockets=[sock])
+            config = uvicorn.Config(
+                app(project, options, engine),
+                http=protocol(min(10.0, options.timeout)),
+                lifespan="off",
+                log_level="warning",
+                access_log=False,
+                proxy_headers=False,
+                server_header=False,
+                timeout_keep_alive=5,
+                timeout_graceful_shutdown=3,
+            )
+            if ready is not None:
+                ready()
+            await uvicorn.Server(config).serve(sockets=[sock])
         finally:
             await engine.stop()
 

@@ -125,7 +125,7 @@ def test_the_principles_of_28b(sparql):
 
 def test_every_provision_that_names_a_principle_invokes_it(sparql):
     # the provisions of the report (the other documents invoke principles too: their own tests)
-    rows = sparql('SELECT ?p ?x WHERE { ?p cno:invokes ?x FILTER(STRSTARTS(STR(?p), STR(id:document\\/A-70-174\\/))) }')
+    rows = sparql("SELECT ?p ?x WHERE { ?p cno:invokes ?x FILTER(STRSTARTS(STR(?p), STR(id:document\\/A-70-174\\/))) }")
     got: dict[str, set[str]] = {}
     for p, x in rows:
         got.setdefault(short(p).removeprefix("document/A-70-174/"), set()).add(short(x))

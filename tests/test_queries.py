@@ -459,7 +459,13 @@ def test_group_roles(q):
 def test_meetings(q):
     rows = q("meetings")
     assert [str(r["start"]) for r in rows] == [
-        "2014-07-21", "2015-01-12", "2015-04-13", "2015-06-22", "2019-04-06", "None", "None"
+        "2014-07-21",
+        "2015-01-12",
+        "2015-04-13",
+        "2015-06-22",
+        "2019-04-06",
+        "None",
+        "None",
     ]
     assert (rows[4]["place"], rows[4]["country"], rows[4]["group"]) == ("Dinard", "France", "G7")
     # the Paris Call names two 2019 meetings by forum and year only ("at the Paris Peace Forum in 2019
