@@ -35,11 +35,11 @@ serve: $(STAMP)
 
 # every test, on all cores; the slow ones (full builds, the wheel, the browser) included
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # the quick set, for a developer between changes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 # the gates CI runs before the tests: lint, format, types
 lint: $(STAMP)

@@ -36,6 +36,14 @@ PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
+    # the vocabularies of ontology/alignments.ttl (bound so that every export prints the same prefixes)
+    "undo": "https://w3id.org/un/ontology/undo/",
+    "allot": "https://w3id.org/akn/ontology/allot/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "cito": "http://purl.org/spar/cito/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "lkif": "http://www.estrellaproject.org/lkif-core/norm.owl#",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 
 
@@ -102,7 +110,7 @@ class GraphSpec:
 # graph (Project.graphs). Every triple lands in exactly one graph.
 ONTOLOGY = GraphSpec(
     "ontology",
-    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl"),
+    ("ontology/cybernorms.ttl", "ontology/vocabularies.ttl", "ontology/alignments.ttl"),
     "The OWL ontology (TBox) and the controlled vocabularies of the model.",
 )
 REFERENCE = GraphSpec(
@@ -184,6 +192,24 @@ def check_root(root: Path) -> None:
         )
 
 
+def document_graph(name: str) -> GraphSpec:
+    """The named graph of the document or dataset registered in data/{name}/."""
+    return GraphSpec(
+        name,
+        (f"{DATA_DIR}/{name}/*.ttl",),
+        f"What the document registered in {DATA_DIR}/{name}/ states: its provisions with "
+        "their text in every language held, and the curated facts it is the source of.",
+    )
+
+
+def graph_spec(iri: str) -> GraphSpec | None:
+    """The description of a named graph of the dataset, from its IRI (None if it is not one)."""
+    if not iri.startswith(GRAPH):
+        return None
+    name = iri[len(GRAPH) :]
+    return FIXED_BY_NAME.get(name) or document_graph(name)
+
+
 @dataclass(frozen=True)
 class Project:
     """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
@@ -246,15 +272,7 @@ class Project:
     def graphs(self) -> tuple[GraphSpec, ...]:
         """The named graphs of the dataset, in a fixed order: the ontology, one per registered
         document (its folder's curated Turtle), then reference, curation, links and inferred."""
-        documents = tuple(
-            GraphSpec(
-                folder.name,
-                (f"{DATA_DIR}/{folder.name}/*.ttl",),
-                f"What the document registered in {DATA_DIR}/{folder.name}/ states: its provisions with "
-                "their text in every language held, and the curated facts it is the source of.",
-            )
-            for folder in self.document_folders()
-        )
+        documents = tuple(document_graph(folder.name) for folder in self.document_folders())
         return (ONTOLOGY, *documents, *FIXED_GRAPHS[1:])
 
     def graph(self, name: str) -> GraphSpec:

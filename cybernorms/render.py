@@ -19,9 +19,10 @@ from typing import Any
 import jinja2
 import pyoxigraph as ox
 
+from . import __version__
 from . import search as search_index
 from .formats import RDF_FORMATS
-from .layout import BASE, CNO, GRAPH, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, Project, curie
+from .layout import BASE, CNO, GRAPH, ID, ONTOLOGY_IRI, PREFIXES, Project, curie, graph_spec
 from .views import (
     FOAF,
     ROLE_NOTE,
@@ -57,7 +58,7 @@ ENTRY_POINTS = (
     ("Documents", CNO + "Document"),
     ("States", CNO + "State"),
     ("Principles of international law", CNO + "LegalPrinciple"),
-    ("G7 practices", CNO + "Practice"),
+    ("Practices", CNO + "Practice"),
     ("Sessions and meetings", CNO + "Meeting"),
     ("People", CNO + "Person"),
     ("Topics", CNO + "Topic"),
@@ -150,6 +151,8 @@ class Renderer:
             graph_name=graph_name,
             ID=ID,
             BASE=BASE,
+            version=__version__,
+            version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
         self._library: list[dict[str, str]] | None = None
@@ -423,10 +426,8 @@ class Renderer:
 
 
 def _graph_description(graph: str) -> str:
-    for spec in GRAPHS:
-        if spec.iri == graph:
-            return spec.description
-    return "The statements of a source text, with its provisions and their text."
+    spec = graph_spec(graph)
+    return spec.description if spec else "A named graph outside the dataset."
 
 
 def _in_graph(cat: Catalogue, iri: str, name: str) -> bool:

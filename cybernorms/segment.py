@@ -537,6 +537,9 @@ class _Segmenter:
         spec = self.profile.get("annex")
         declared = self.entry.meta.get("annex", {}).get(self.language, {})
         groups: list[str] = declared.get("groups", [])
+        # a heading printed in one language ("Égypte") is named in the other label languages from
+        # [annex.{language}.group_names] ({ en = { "Égypte" = "Egypt" } }); a person's name is not
+        group_names: dict[str, dict[str, str]] = declared.get("group_names", {})
         honorifics = tuple(declared.get("honorifics", []))
         entry_start = re.compile(spec["entry"])
         part = spec["part"]
@@ -570,9 +573,10 @@ class _Segmenter:
                 entry = None
                 seen_groups.append(line)
                 tail = f"{part}/{slug(line)}"
-                group = self.add(
-                    "Section", tail, tail, annex.iri, number, self.labels(spec["label"], part, title=line), title=line
-                )
+                labels = self.labels(spec["label"], part, title=line)
+                for language, names in group_names.items():
+                    labels[language] = self.labels(spec["label"], part, title=names.get(line, line))[language]
+                group = self.add("Section", tail, tail, annex.iri, number, labels, title=line)
                 after_heading = True
                 continue
             if group is None:

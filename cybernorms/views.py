@@ -5,7 +5,7 @@ Nothing here knows a document by name. An entity's kind is its most specific cla
 a named graph is a source text's graph unless it is one of the graphs with a role of their own
 (ontology, reference, curation, links, inferred); a document's provisions are the things that are
 cno:partOf it; a norm's wordings are the provisions that cno:expresses it, whatever their document.
-A new document (graph/paris-call, say) appears on every page without a change here.
+A newly registered document appears on every page without a change here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .layout import BASE, CNO, GRAPH, GRAPHS, ID, ONTOLOGY_IRI, PREFIXES, QUERIES_DIR, curie
+from .layout import BASE, CNO, FIXED_GRAPHS, GRAPH, ID, ONTOLOGY_IRI, PREFIXES, QUERIES_DIR, curie
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -221,8 +221,11 @@ class Catalogue:
                     summary.values[key].sort(key=_lang_order)
         self._ontology()
         self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
-        self.graphs = [g.iri for g in GRAPHS if g.iri in self.graph_sizes] + sorted(
-            g for g in self.graph_sizes if g and g not in {s.iri for s in GRAPHS}
+        fixed = [g.iri for g in FIXED_GRAPHS]  # the ontology first, the documents, then the others
+        self.graphs = (
+            [g for g in fixed[:1] if g in self.graph_sizes]
+            + sorted(g for g in self.graph_sizes if g and g not in fixed)
+            + [g for g in fixed[1:] if g in self.graph_sizes]
         )
         self.documents_of_graph = self._documents_of_graphs()
 

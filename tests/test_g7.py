@@ -31,10 +31,29 @@ def test_modality_of_every_norme_and_the_difference_with_the_gge(sparql):
     expected_g7 = {n: {"must"} for n in by}
     expected_g7.update({"13(c)": {"must-not"}, "13(f)": {"must-not"}, "13(k)": {"must-not"}, "13(d)": {"must", "may"}})
     assert {n: g7 for n, (_, g7) in by.items()} == expected_g7
-    # the GGE recommends ("devraient") where the G7 obliges ("doivent"): no norm has the same wording force
+    # the GGE words a recommendation ("devraient") where the G7 words "doivent": no norm has the same
+    # wording force
     for norm, (gge, g7) in by.items():
         assert not ({"should", "should-not"} & g7), norm
         assert {"should", "should-not"} & gge, norm
+
+
+def test_the_normes_worded_must_are_still_voluntary_and_non_binding(sparql):
+    """Guards against reading the G7's "doivent" (must) as a binding obligation: the same text calls
+    its norms "normes volontaires et non contraignantes de comportement responsable des États"
+    (intro), so each Norme statement keeps the modality of its verb and has the status of a
+    voluntary, non-binding norm, as the norm it expresses has in A/70/174 ("facultatifs, non
+    contraignants", paragraph 13)."""
+    rows = sparql(f"""SELECT ?n ?m ?status ?normStatus WHERE {{
+        ?s a cno:NormStatement ; cno:parent <{G7}> ; skos:notation ?n ; cno:modality/skos:notation ?m ;
+           cno:normativeStatus/skos:notation ?status ; cno:expresses/cno:normativeStatus/skos:notation ?normStatus }}""")
+    assert {(n, status, norm_status) for n, _, status, norm_status in rows} == {
+        (str(i), "voluntary-norm", "voluntary-norm") for i in range(1, 12)
+    }
+    assert {m for _, m, _, _ in rows} == {"must", "must-not", "may"}
+    # the status is stated by the G7 graph, resting on the intro's words
+    assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{ ?s cno:normativeStatus ?x }}
+        <{G7}/intro> cno:text ?t FILTER(CONTAINS(?t, "normes volontaires et non contraignantes")) }}""")
 
 
 def test_practices_per_norm(sparql):
@@ -247,3 +266,18 @@ def test_the_eu_csirts_network_is_a_body_of_the_eu(sparql):
     # 8.1 "le réseau des CSIRT de l'UE", stated by the G7 graph
     assert sparql(f"""ASK {{ GRAPH <{GRAPH}g7-2019> {{
         <https://w3id.org/cybernorms/id/org/eu-csirts-network> cno:bodyOf <https://w3id.org/cybernorms/id/org/eu> }} }}""")
+
+
+def test_principles_the_g7_synthesis_invokes(sparql):
+    """Guards against the G7 wording of a norm losing the principle its GGE twin invokes, and against
+    a practice that names a body of law without invoking it."""
+    rows = sparql(f"""SELECT ?p ?x WHERE {{ ?p cno:invokes ?x .
+        {{ ?p cno:partOf <{G7}> }} UNION {{ ?p cno:hasSource/cno:partOf <{G7}> }} }}""")
+    assert {(p.rsplit("/id/", 1)[1], x.rsplit("/id/", 1)[1]) for p, x in rows} == {
+        # Norme 8 "en tenant dûment compte de la souveraineté", as 13(h)
+        ("document/g7-cyber-norm-initiative-2019/norme/8", "principle/state-sovereignty"),
+        # 6.1 "devait être régie par le respect du droit international, notamment du droit humanitaire",
+        # and the practice 6.1b it states
+        ("document/g7-cyber-norm-initiative-2019/norme/6/1", "principle/international-humanitarian-law"),
+        ("practice/g7-2019-6-1b", "principle/international-humanitarian-law"),
+    }

@@ -8,7 +8,7 @@ from conftest import ID
 CURATION = "https://w3id.org/cybernorms/graph/curation"
 INFERRED = "https://w3id.org/cybernorms/graph/inferred"
 ELEMENT_CLASSES = """VALUES ?c { cno:ConfidenceBuildingMeasure cno:CapacityBuildingMeasure cno:Recommendation
-                                 cno:LegalView cno:Risk cno:Conclusion }"""
+                                 cno:LegalView cno:Risk cno:Conclusion cno:Observation }"""
 
 
 def short(iri: str) -> str:
@@ -18,8 +18,9 @@ def short(iri: str) -> str:
 def test_every_gge_element_has_a_topic_stated_in_the_curation_graph(sparql):
     rows = sparql(f"""SELECT ?e (COUNT(?t) AS ?n) WHERE {{ {ELEMENT_CLASSES} ?e a ?c .
         OPTIONAL {{ GRAPH <{CURATION}> {{ ?e cno:hasTopic ?t }} }} }} GROUP BY ?e""")
-    # 13 CBMs, 10 capacity-building measures, recommendation 18, 11 views, 6 risks, 8 conclusions
-    assert len(rows) == 13 + 10 + 1 + 11 + 6 + 8
+    # 13 CBMs, 10 capacity-building measures, recommendations 18 and 19, 11 views, 6 risks,
+    # 8 conclusions, observation 14
+    assert len(rows) == 13 + 10 + 2 + 11 + 6 + 8 + 1
     assert [short(e) for e, n in rows if n == 0] == []
 
 

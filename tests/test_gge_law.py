@@ -85,7 +85,12 @@ PRINCIPLES_27 = {
     "principle/state-sovereignty": ("souveraineté étatique", "State sovereignty"),
     "principle/territorial-jurisdiction": ("compétence territoriale", "territorial jurisdiction"),
 }
-ALL_PRINCIPLES = PRINCIPLES_26 | PRINCIPLES_28D | PRINCIPLES_27
+# The G7 synthesis, 6.1: "le respect du droit international, notamment du droit humanitaire"
+PRINCIPLES_G7 = {
+    "principle/international-humanitarian-law": ("droit humanitaire", "international humanitarian law"),
+}
+ALL_PRINCIPLES = PRINCIPLES_26 | PRINCIPLES_28D | PRINCIPLES_27 | PRINCIPLES_G7
+G7_GRAPH = "https://w3id.org/cybernorms/graph/g7-2019"
 
 
 def test_the_legal_views_are_paragraphs_24_to_29_with_each_of_28a_to_28f(sparql):
@@ -167,7 +172,7 @@ def test_principles_have_their_printed_french_name_and_english_name(sparql):
 def test_french_names_are_stated_by_the_report_and_english_names_by_the_reference(sparql):
     rows = sparql("""SELECT ?g ?lang (COUNT(*) AS ?n) WHERE {
         GRAPH ?g { ?x rdfs:label ?l } ?x a cno:LegalPrinciple BIND(LANG(?l) AS ?lang) } GROUP BY ?g ?lang""")
-    assert set(rows) == {(A70_GRAPH, "fr", 11), (REFERENCE_GRAPH, "en", 11)}
+    assert set(rows) == {(A70_GRAPH, "fr", 11), (G7_GRAPH, "fr", 1), (REFERENCE_GRAPH, "en", 12)}
 
 
 def test_each_principle_has_as_source_the_first_provision_that_prints_its_name(sparql):
@@ -180,12 +185,15 @@ def test_each_principle_has_as_source_the_first_provision_that_prints_its_name(s
         sources.setdefault(x, set()).add(short(src))
         if label.lower() in " ".join(text.split()).lower():
             printing.setdefault(x, []).append((order, short(p)))
-    assert len(sources) == 11
+    assert len(sources) == 12
     for x, src in sources.items():
         assert src == {min(printing[x])[1]}, x
     assert sources[ID + "principle/humanity"] == {"document/A-70-174/summary/7"}
     assert sources[ID + "principle/sovereign-equality"] == {"document/A-70-174/para/26"}
     assert sources[ID + "principle/state-sovereignty"] == {"document/A-70-174/para/27"}
+    assert sources[ID + "principle/international-humanitarian-law"] == {
+        "document/g7-cyber-norm-initiative-2019/norme/6/1"
+    }
 
 
 def test_modality_of_the_views(sparql):
@@ -221,7 +229,11 @@ def test_modality_of_the_views(sparql):
         "para/28/d": {"descriptive"},
         # "Les États ne doivent pas faire appel à des intermédiaires ... et devraient veiller"
         "para/28/e": {"must-not", "should"},
-        # "Les États sont tenus de remplir leurs obligations ... devaient être étayées"
+        # "Les États sont tenus de remplir leurs obligations ...; le Groupe a fait observer que les
+        # accusations ... devaient être étayées": "devaient" is the imperfect of "doivent" that the past
+        # verb of saying requires (a "devraient" would have stayed "devraient"), so no "should" is
+        # added; that 28(f) is not itself binding is its status, not its modality. Guards against
+        # weakening the reported "devaient" to should, and against the status leaking into the modality.
         "para/28/f": {"must"},
         "para/29": {"descriptive"},
     }

@@ -85,17 +85,26 @@ def test_the_10_capacity_building_measures(sparql):
     assert len(CAPACITY) == 10
 
 
-def test_paragraph_18_is_a_recommendation(sparql):
-    # 18: "il recommande l'instauration d'un dialogue institutionnel régulier à large participation
-    # sous les auspices de l'Organisation des Nations Unies"
-    assert elements(sparql, "cno:Recommendation") == {("recommendation/18", "18", "document/A-70-174/para/18")}
+# 18: "il recommande l'instauration d'un dialogue institutionnel régulier à large participation sous
+# les auspices de l'Organisation des Nations Unies"; 19: "Le Groupe estime que les mesures de
+# renforcement des capacités devraient avoir pour objectif de promouvoir l'utilisation des technologies
+# de l'information et des communications à des fins pacifiques".
+RECOMMENDATIONS = {
+    ("recommendation/18", "18", "document/A-70-174/para/18"),
+    ("recommendation/19", "19", "document/A-70-174/para/19"),
+}
+
+
+def test_paragraphs_18_and_19_are_recommendations(sparql):
+    # guards against leaving out the purpose the Group sets for all capacity building (19)
+    assert elements(sparql, "cno:Recommendation") == RECOMMENDATIONS
 
 
 def test_each_measure_is_expressed_by_its_source_and_only_by_it(sparql):
     rows = sparql("""SELECT ?e ?p WHERE {
         VALUES ?c { cno:ConfidenceBuildingMeasure cno:CapacityBuildingMeasure cno:Recommendation }
         ?e a ?c . ?p cno:expresses ?e }""")
-    expected = {(e, p) for e, _, p in CBMS | CAPACITY} | {("recommendation/18", "document/A-70-174/para/18")}
+    expected = {(e, p) for e, _, p in CBMS | CAPACITY | RECOMMENDATIONS}
     assert {(short(e), short(p)) for e, p in rows} == expected
 
 
@@ -112,7 +121,7 @@ def test_labels_are_derived_from_the_notation_like_the_norms(sparql):
         "recommendation": ("recommandation", "recommendation"),
     }
     expected = {}
-    for e, n, _ in CBMS | CAPACITY | {("recommendation/18", "18", None)}:
+    for e, n, _ in CBMS | CAPACITY | RECOMMENDATIONS:
         fr, en = kinds[e.split("/")[0]]
         expected[e] = {f"{fr} {french_notation(n)}", f"{en} {n}"}
     assert got == expected
@@ -126,7 +135,7 @@ def test_labels_are_tagged_french_and_english(sparql):
     langs: dict[str, list[str]] = {}
     for e, lang in rows:
         langs.setdefault(e, []).append(lang)
-    assert len(langs) == 24
+    assert len(langs) == 25
     assert all(sorted(v) == ["en", "fr"] for v in langs.values())
 
 
@@ -162,8 +171,11 @@ def test_modality_of_the_measures(sparql):
         **{f"para/21/{c}": {"should"} for c in "abcdefh"},
         # 21(g) "cette mesure peut comprendre ... ces programmes pourraient être couplés"
         "para/21/g": {"should", "may"},
-        # 22 "ces stratégies pourraient prendre en compte"; 23 "les États peuvent envisager"
-        "para/22": {"may"},
+        # 22 "L'élaboration de stratégies régionales ... serait bénéfique, car ces stratégies pourraient
+        # prendre en compte ...": an evaluation, and in the clause of reason what such strategies are
+        # able to do; no verb opens an option to anyone. Guards against the earlier reading "may".
+        "para/22": {"descriptive"},
+        # 23 "les États peuvent envisager"
         "para/23": {"may"},
     }
     got = {p: {m.removeprefix("modality/") for m in modalities(sparql, p)} for p in expected}

@@ -81,12 +81,16 @@ def test_modality_of_the_conclusions(sparql):
         # (a), (b) complete "les mesures qui pourraient être prises en vue de travaux futurs"
         "para/30/a": {"may"},
         "para/30/b": {"may"},
-        # "C'est aux États qu'il incombe au premier chef de garantir"
-        "para/31": {"must"},
+        # "C'est aux États qu'il incombe au premier chef de garantir": says where responsibility lies,
+        # as the summary's "Les États sont responsables au premier chef" does for the same sentence.
+        # Guards against reading "il incombe au premier chef" as an obligation (must).
+        "para/31": {"descriptive"},
         # "l'Institut ... pourrait être invité à entreprendre les études pertinentes"
         "para/32": {"may"},
-        # "L'ONU devait jouer un rôle moteur", "on pourrait examiner", "Il faudrait veiller"
-        "para/33": {"must", "may", "should"},
+        # "L'ONU devait jouer un rôle moteur" (a main-clause imperfect about future work, read as the
+        # conditional "devrait"), "on pourrait examiner", "Il faudrait veiller". Guards against reading
+        # "devait" as an obligation (must).
+        "para/33": {"should", "may"},
         # "instance qui devrait poursuivre l'étude de ces questions"
         "para/34": {"should"},
         # "Les États devraient tenir compte de ces avancées"

@@ -208,6 +208,8 @@ def test_conclusions(q):
     rows = q("conclusions")
     assert [(r["notation"], r["kind"]) for r in rows] == [
         ("18", "recommendation"),
+        # 19 "Le Groupe estime que les mesures de renforcement des capacités devraient avoir pour objectif"
+        ("19", "recommendation"),
         ("30(a)", "conclusion"),
         ("30(b)", "conclusion"),
     ] + [(str(n), "conclusion") for n in range(31, 37)]

@@ -30,10 +30,12 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from cybernorms.layout import GRAPHS, Project
+from cybernorms.layout import Project
 from cybernorms.queries import Query, bind, execute, library
 
 from conftest import ROOT, cli, free_port, one_line_error
+
+GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 pytestmark = pytest.mark.slow
 
