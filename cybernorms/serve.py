@@ -356,7 +356,7 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
             if len(graphs) != 1 or not parts.scheme or not parts.netloc or any(c in iri for c in '<>"{}|^`\\ '):
                 return _text(
                     400,
-                    f"graph={iri[:200]!r} is not an absolute IRI: give e.g. ?graph=https://w3id.org/cybernorms/graph/A-70-174",
+                    f"graph={iri[:200]!r} is not an absolute IRI: give e.g. ?graph=https://w3id.org/cybernorms/graph/ontology",
                 )
             text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         try:
