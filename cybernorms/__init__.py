@@ -12,6 +12,7 @@ its rows as dictionaries of Python values; ASK gives a bool, CONSTRUCT and DESCR
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 __version__ = "0.2.0"
 __all__ = ["__version__", "library", "query"]
@@ -23,17 +24,20 @@ def query(
     *,
     root: str | os.PathLike[str] | None = None,
     build: str | os.PathLike[str] | None = None,
+    allow_service: Sequence[str] = (),
     **params: object,
 ) -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
     """Run library query `name` with typed parameters (e.g. state="FRA", norm="13(g)").
-    `root` is the project directory and `build` its build directory (defaults: the checkout)."""
+    `root` is the project directory and `build` its build directory (defaults: the checkout);
+    `allow_service` lists the SERVICE endpoints a federated query may call (none by default)."""
     import pyoxigraph as ox
 
     from .layout import Project
     from .queries import rows_as_dicts, run, shared_store, to_python
 
     project = Project.at(root, build)
-    result = run(project, name, {k: str(v) for k, v in params.items()}, store=shared_store(project))
+    given = {k: str(v) for k, v in params.items()}
+    result = run(project, name, given, store=shared_store(project), allow_service=allow_service)
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):

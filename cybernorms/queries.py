@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from . import guard
 from .errors import ServiceError, UsageError
 from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
@@ -344,7 +345,8 @@ def shared_store(project: Project) -> ox.Store:
     return _STORES[key]
 
 
-def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None):
+def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None, allow_service=()):
+    guard.check(text, allow_service=allow_service, substitutions=substitutions, where=where)
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
         if isinstance(result, ox.QuerySolutions) and "SERVICE" in text.upper():
@@ -406,11 +408,13 @@ def run(
     params: dict[str, str] | None = None,
     store: ox.Store | None = None,
     text: str | None = None,
+    allow_service=(),
 ):
-    """Run a library query by name (or a .rq file, or raw text); returns the pyoxigraph result."""
+    """Run a library query by name (or a .rq file, or raw text); returns the pyoxigraph result.
+    `allow_service` adds SERVICE endpoints to the allow-list (see guard.py)."""
     store = store or open_store(project)
     if text is not None:
-        return execute(store, text)
+        return execute(store, text, allow_service=allow_service)
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
         query = load_query(path, library=False)
@@ -424,4 +428,4 @@ def run(
                 "run `cybernorms queries` to list them, or give a path to a .rq file",
             )
         query = queries[name_or_path]
-    return execute(store, query.text, bind(query, params or {}, store), where=str(query.path))
+    return execute(store, query.text, bind(query, params or {}, store), str(query.path), allow_service)
