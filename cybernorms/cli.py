@@ -161,12 +161,21 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError(
             None, None, f"both a query ({args.name!r}) and --text were given", "give one of them, not both"
         )
+    from . import worker
     from .output import render, terminal_width
 
-    allowed = args.allow_service or ()
-    result = queries.run(project, args.name, _params(args.param), text=args.text, allow_service=allowed)
+    timeout = worker.check_timeout(args.timeout)
+    params, allowed = _params(args.param), args.allow_service or ()
     fit = terminal_width(sys.stdout) if not args.output else None
-    _emit(args, render(result, args.format, args.max_width, use_prefixes=args.prefixes, fit=fit))
+
+    def answer() -> str:
+        result = queries.run(project, args.name, params, text=args.text, allow_service=allowed, timeout=timeout)
+        return render(result, args.format, args.max_width, use_prefixes=args.prefixes, fit=fit)
+
+    # the user's own query runs in a child process that its time limit kills; a library query runs
+    # here, in a thread given up at the limit (and Ctrl-C stops either at once: exit status 130)
+    text = answer() if queries.is_adhoc(args.name, args.text) else worker.in_thread(answer, timeout, args.name)
+    _emit(args, text)
     return 0
 
 
@@ -333,8 +342,12 @@ def parser() -> argparse.ArgumentParser:
         help="let a SERVICE clause call this endpoint (repeatable; none by default, see docs/serving.md)",
     )
     from .output import FORMATS
+    from .worker import DEFAULT_TIMEOUT
 
     q.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    q.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="stop the query after this long"
+    )
     q.add_argument("--output", metavar="FILE", help="write the result to FILE instead of standard output")
     q.add_argument(
         "--prefixes",
