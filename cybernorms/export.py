@@ -26,6 +26,7 @@ import os
 import shutil
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -46,10 +47,9 @@ MEDIA = {
 
 
 def version() -> str:
-    try:
-        return metadata.version("cybernorms")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
+    from . import __version__
+
+    return __version__
 
 
 # ------------------------------------------------------------------------------- terms
@@ -144,6 +144,9 @@ def _documents_held(st: ox.Store) -> dict[str, dict]:
     return held
 
 
+SPDX_NS = "http://spdx.org/rdf/terms#"
+
+
 def _describe(
     project: Project,
     st: ox.Store,
@@ -157,8 +160,9 @@ def _describe(
     the store describes them (their dcterms metadata). `linksets` are the triples that describe
     the void:Linksets of graph/links, which VoID lists as subsets of that graph."""
     import rdflib
-    from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+    from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
+    SPDX = rdflib.Namespace(SPDX_NS)
     documents = _documents_held(st)
     void = rdflib_graph([])
     ds = rdflib.URIRef(DATASET)
@@ -224,10 +228,7 @@ def _describe(
     dcat.add((ds, DCTERMS.title, rdflib.Literal(title_fr, lang="fr")))
     dcat.add((ds, DCTERMS.description, rdflib.Literal(description, lang="en")))
     dcat.add((ds, DCTERMS.license, rdflib.URIRef(LICENSE)))
-    dcat.add((ds, rdflib.URIRef(PREFIXES["dcat"] + "version"), rdflib.Literal(version())))
-    dcat.add((ds, OWL.versionInfo, rdflib.Literal(version())))
-    dcat.add((ds, DCTERMS.identifier, rdflib.Literal(f"sha256:{fingerprint}")))
-    dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(ONTOLOGY_IRI)))
+    _release_metadata(dcat, project, ds)
     labels = {f"http://id.loc.gov/vocabulary/iso639-1/{lang}" for lang in ("fr", "en")}  # every label is in both
     for language in sorted(labels | {lang for d in documents.values() for lang in d["languages"]}):
         dcat.add((ds, DCTERMS.language, rdflib.URIRef(language)))
@@ -246,14 +247,65 @@ def _describe(
         )
         dcat.add((dist, DCAT.byteSize, rdflib.Literal(len(data), datatype=XSD.nonNegativeInteger)))
         dcat.add((dist, DCTERMS.license, rdflib.URIRef(LICENSE)))
+        checksum = rdflib.URIRef(f"{dist}/checksum")  # an IRI, not a blank node: the same bytes each time
+        dcat.add((dist, SPDX.checksum, checksum))
+        dcat.add((checksum, RDF.type, SPDX.Checksum))
+        dcat.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         dcat.add(
-            (
-                dist,
-                rdflib.URIRef("http://spdx.org/rdf/terms#checksum"),
-                rdflib.Literal("sha256:" + hashlib.sha256(data).hexdigest()),
-            )
+            (checksum, SPDX.checksumValue, rdflib.Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary))
         )
     return void.serialize(format="turtle"), dcat.serialize(format="turtle")
+
+
+KEYWORDS = (
+    "cyber norms",
+    "responsible state behaviour",
+    "international law",
+    "cyberspace",
+    "United Nations",
+    "confidence-building measures",
+    "knowledge graph",
+    "linked data",
+)
+
+
+def _release_metadata(dcat: Any, project: Project, ds: Any) -> None:
+    """What DCAT says of this release: its version (and the one before), its date, who publishes it,
+    whom to contact, what it is about. Nothing depends on when or where the export runs: the date is
+    the release's date in CHANGELOG.md, absent while the version is unreleased."""
+    import rdflib
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
+
+    from . import release
+
+    vcard = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+    dcat.bind("vcard", vcard)
+    dcat.bind("spdx", rdflib.Namespace(SPDX_NS))
+    current = release.version()
+    dcat.add((ds, DCTERMS.identifier, rdflib.Literal(DATASET)))
+    dcat.add((ds, DCAT.version, rdflib.Literal(current)))
+    dcat.add((ds, OWL.versionInfo, rdflib.Literal(current)))
+    dcat.add((ds, OWL.versionIRI, rdflib.URIRef(f"{DATASET}/{current}")))
+    prior = release.prior_version(project)
+    if prior:
+        dcat.add((ds, DCAT.previousVersion, rdflib.URIRef(f"{DATASET}/{prior}")))
+    issued = release.release_date(project)
+    if issued:
+        dcat.add((ds, DCTERMS.issued, rdflib.Literal(issued, datatype=XSD.date)))
+        dcat.add((ds, DCTERMS.modified, rdflib.Literal(issued, datatype=XSD.date)))
+    dcat.add((ds, DCTERMS.conformsTo, rdflib.URIRef(ONTOLOGY_IRI)))
+    dcat.add((ds, DCAT.landingPage, rdflib.URIRef(BASE)))
+    publisher = rdflib.URIRef(BASE + "project")
+    dcat.add((ds, DCTERMS.publisher, publisher))
+    dcat.add((publisher, RDF.type, FOAF.Organization))
+    dcat.add((publisher, FOAF.name, rdflib.Literal("The cybernorms project", lang="en")))
+    contact = rdflib.URIRef(BASE + "project#contact")
+    dcat.add((ds, DCAT.contactPoint, contact))
+    dcat.add((contact, RDF.type, vcard.Organization))
+    dcat.add((contact, vcard.fn, rdflib.Literal("The cybernorms project", lang="en")))
+    dcat.add((contact, vcard.hasURL, rdflib.URIRef(BASE)))
+    for word in KEYWORDS:
+        dcat.add((ds, DCAT.keyword, rdflib.Literal(word, lang="en")))
 
 
 LINKSET_DESCRIPTION = """PREFIX void: <http://rdfs.org/ns/void#>

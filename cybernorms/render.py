@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import pyoxigraph as ox
 
+from . import __version__
 from . import search as search_index
 from .formats import RDF_FORMATS
 from .layout import BASE, CNO, GRAPH, ID, ONTOLOGY_IRI, PREFIXES, Project, curie, graph_spec
@@ -150,6 +151,8 @@ class Renderer:
             graph_name=graph_name,
             ID=ID,
             BASE=BASE,
+            version=__version__,
+            version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
         self._library: list[dict[str, str]] | None = None

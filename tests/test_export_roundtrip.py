@@ -16,13 +16,14 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from cybernorms.export import DATASET, LICENSE, export, jsonld, rdflib_graph, version
 from cybernorms.layout import CONTEXT, Project
+from cybernorms.release import release_date
 
 from conftest import ROOT
 
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 MEDIA = "https://www.iana.org/assignments/media-types/"
-SPDX_CHECKSUM = rdflib.URIRef("http://spdx.org/rdf/terms#checksum")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,14 @@ def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(
     assert dcat.value(dataset, ns.DCTERMS.license) == rdflib.URIRef(LICENSE)
     assert str(dcat.value(dataset, rdflib.URIRef(str(ns.DCAT) + "version"))) == version()
     assert str(dcat.value(dataset, ns.OWL.versionInfo)) == version()
+    # the release: where it stands among the others, its date from CHANGELOG.md, who publishes it
+    assert dcat.value(dataset, ns.OWL.versionIRI) == rdflib.URIRef(f"{DATASET}/{version()}")
+    assert dcat.value(dataset, ns.DCAT.previousVersion) == rdflib.URIRef(f"{DATASET}/0.1.0")
+    assert str(dcat.value(dataset, ns.DCTERMS.issued)) == release_date(Project.at(ROOT))
+    assert str(dcat.value(dataset, ns.DCTERMS.identifier)) == DATASET  # not a hash of where it was built
+    assert dcat.value(dcat.value(dataset, ns.DCTERMS.publisher), ns.FOAF.name) is not None
+    assert dcat.value(dataset, ns.DCAT.contactPoint) is not None
+    assert len(set(dcat.objects(dataset, ns.DCAT.keyword))) >= 5
     distributions = set(dcat.objects(dataset, ns.DCAT.distribution))
     # every file is a distribution but the checksums and the descriptions themselves (VoID, ns.DCAT)
     files = {
@@ -109,7 +118,10 @@ def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(
         data = (dist / rel).read_bytes()
         assert int(dcat.value(d, ns.DCAT.byteSize)) == len(data)
         assert dcat.value(d, ns.DCAT.byteSize).datatype == ns.XSD.nonNegativeInteger
-        assert str(dcat.value(d, SPDX_CHECKSUM)) == "sha256:" + hashlib.sha256(data).hexdigest()
+        checksum = dcat.value(d, SPDX + "checksum")
+        assert (checksum, ns.RDF.type, SPDX + "Checksum") in dcat
+        assert dcat.value(checksum, SPDX + "algorithm") == SPDX + "checksumAlgorithm_sha256"
+        assert str(dcat.value(checksum, SPDX + "checksumValue")) == hashlib.sha256(data).hexdigest()
         described[rel] = str(dcat.value(d, ns.DCAT.mediaType)).removeprefix(MEDIA)
     assert set(described) == files  # every distribution, nothing else
     by_format = {}
