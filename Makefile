@@ -47,9 +47,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+SCALE  ?= 1 10
+
+# `make bench` measures x1 and x10; `make bench SCALE=100` (or SCALE="1 10 100") about a million triples
 bench: build
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_scale.py --scale $(SCALE)
 	$(BIN)/python scripts/bench_queries.py
+	$(BIN)/python scripts/bench_serve.py
 	$(BIN)/python scripts/bench_pages.py
 
 clean:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import fcntl
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import reason, store, validate
+from . import store
 from .errors import CybernormsError
 from .layout import Project
-from .parse import parse
 
 
 @dataclass
@@ -30,7 +30,7 @@ class BuildResult:
 
 
 @contextmanager
-def _lock(project: Project):
+def _lock(project: Project) -> Iterator[None]:
     project.build.mkdir(parents=True, exist_ok=True)
     with open(project.build / ".lock", "w") as handle:
         try:
@@ -42,16 +42,20 @@ def _lock(project: Project):
         yield
 
 
-def build(project: Project, force: bool = False, log=print) -> BuildResult:
+def build(project: Project, force: bool = False, log: Callable[[str], object] = print) -> BuildResult:
     with _lock(project):
         fp = store.fingerprint(project)
         if not force and store.is_current(project, fp):
-            info = store.current(project)
+            info = store.current(project) or {}
             return BuildResult(fp, True, info.get("graphs", {}))
+        # the stages are imported only now: a build with unchanged inputs needs none of them
+        from . import reason, validate
+        from .parse import parse
+
         timings: dict[str, float] = {}
         t = time.perf_counter()
 
-        def step(name):
+        def step(name: str) -> None:
             nonlocal t
             now = time.perf_counter()
             timings[name] = now - t
@@ -61,6 +65,9 @@ def build(project: Project, force: bool = False, log=print) -> BuildResult:
         report.unlink(missing_ok=True)
         log("parsing ontology, data and sources")
         ds = parse(project)
+        reason.covered(ds)  # an OWL construct without a rule would leave entailments out, and the summary unsound
+        for line in ds.reports:
+            log(line)
         step("parse")
         log("validating: SHACL shapes")
         validate.shacl(ds, report)
@@ -76,7 +83,7 @@ def build(project: Project, force: bool = False, log=print) -> BuildResult:
         step("reason")
         counts = ds.graph_counts()
         log("writing the store")
-        store.write(project, ds.store.quads_for_pattern(None, None, None, None), fp, counts)
+        store.write(project, ds.store, fp, counts)
         step("store")
         return BuildResult(fp, False, counts, timings)
 

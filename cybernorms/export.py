@@ -1,6 +1,6 @@
 """Export: write dist/ from build/store, in the standard formats, byte for byte reproducibly.
 
-    dist/ontology/cybernorms.ttl   the ontology graph, pretty Turtle (rdflib)
+    dist/ontology/cybernorms.ttl   the ontology graph, pretty Turtle (rdflib: lists as ( ... ))
     dist/ontology/cybernorms.owl   the ontology graph, RDF/XML (opens in Protege)
     dist/ontology/shapes.ttl       the SHACL shapes
     dist/ontology/context.jsonld   the JSON-LD context
@@ -11,6 +11,9 @@
     dist/void.ttl                  VoID: the dataset, its named graphs and their triple counts
     dist/dcat.ttl                  DCAT: the dataset, its distributions, licence and version
     dist/SHA256SUMS                checksums of all the files above
+
+Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; rdflib only what needs it: the JSON-LD
+compaction with the project's context and the ontology's pretty Turtle.
 
 Reproducibility: blank nodes get canonical labels (RDF canonicalisation) before anything is
 written, triples are sorted, JSON arrays that carry no order are sorted, and nothing (no date,
@@ -24,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -68,11 +72,18 @@ def _to_rdflib(t):
     return rdflib.Literal(t.value, datatype=None if dt == PREFIXES["xsd"] + "string" else rdflib.URIRef(dt))
 
 
-def canonical(quads) -> list[ox.Quad]:
-    """The quads with canonical blank node labels, sorted: the basis of every reproducible output."""
-    ds = ox.Dataset(quads)
-    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return sorted(ds, key=str)
+def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with canonical blank node labels, sorted: the basis of every reproducible output.
+    Only the quads that mention a blank node are canonicalised: the labels depend on those alone."""
+    plain: list[ox.Quad] = []
+    blank: list[ox.Quad] = []
+    for q in quads:
+        (blank if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else plain).append(q)
+    if blank:
+        ds = ox.Dataset(blank)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        plain += ds
+    return sorted(plain, key=str)
 
 
 def rdflib_graph(triples):
@@ -87,13 +98,29 @@ def rdflib_graph(triples):
 
 
 def _sorted_json(value):
-    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively."""
+    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively, each
+    by the JSON text of its items (keys sorted)."""
+    return _sorted_with_text(value)[0]
+
+
+def _sorted_with_text(value: object) -> tuple[object, str]:
+    """The value with its arrays sorted, and its text as json.dumps(value, sort_keys=True,
+    ensure_ascii=False) writes it: built once per node, bottom up, rather than once per enclosing
+    array."""
     if isinstance(value, dict):
-        return {k: (_sorted_json(v) if k != "@list" else [_sorted_json(x) for x in v]) for k, v in value.items()}
+        out: dict[str, object] = {}
+        texts: dict[str, str] = {}
+        for k, v in value.items():
+            if k == "@list":  # ordered: kept as it is
+                pairs = [_sorted_with_text(x) for x in v]
+                out[k], texts[k] = [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
+            else:
+                out[k], texts[k] = _sorted_with_text(v)
+        return out, "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {texts[k]}" for k in sorted(texts)) + "}"
     if isinstance(value, list):
-        items = [_sorted_json(x) for x in value]
-        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-    return value
+        pairs = sorted((_sorted_with_text(x) for x in value), key=lambda p: p[1])
+        return [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
+    return value, json.dumps(value, ensure_ascii=False)
 
 
 def jsonld(graph, context: dict) -> str:
@@ -334,24 +361,27 @@ def export(project: Project) -> list[Path]:
     tmp = project.dist.parent / f".{project.dist.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     files: dict[str, Path] = {}
-    all_quads: list[ox.Quad] = []
+    all_quads: list[ox.Quad] = []  # as in the store: canonicalised together below
     counts: dict[str, int] = {}
     try:
         for spec in project.graphs():
-            quads = canonical(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+            stored = list(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+            all_quads += stored
+            quads = canonical(stored)
             counts[spec.name] = len(quads)
-            all_quads += quads
-            graph = rdflib_graph(_triples(quads))
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
             files[f"graph-{spec.name}-turtle"] = _write(
-                tmp / "graphs" / f"{spec.name}.ttl", graph.serialize(format="turtle")
+                tmp / "graphs" / f"{spec.name}.ttl",
+                ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
             )
+            graph = rdflib_graph(_triples(quads))
             files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld", jsonld(graph, context))
             if spec.name == "ontology":
                 files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
                 files["ontology-rdfxml"] = _write(
                     tmp / "ontology" / "cybernorms.owl",
                     ox.serialize(
-                        [ox.Triple(*t) for t in _triples(quads)],
+                        triples,
                         format=ox.RdfFormat.RDF_XML,
                         prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
                     ),
@@ -363,7 +393,7 @@ def export(project: Project) -> list[Path]:
             tmp / "cybernorms.trig",
             ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
         )
-        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted({f"{q} .\n" for q in all_quads})))
+        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted(f"{q} .\n" for q in all_quads)))
         void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)

@@ -18,16 +18,16 @@ localhost); --auth digest answers the HTTP Digest challenge that Virtuoso's
 
 from __future__ import annotations
 
-import base64
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+import requests
+from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
+from . import __version__
 from .errors import ServiceError, UsageError
 from .layout import Project
 from .queries import open_store
@@ -64,14 +64,14 @@ def check_endpoint(url: str) -> str:
 AUTH = ("basic", "digest")
 
 
-def _opener(
-    endpoint: str, user: str | None, password_env: str, auth: str
-) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
-    """The URL opener and the headers of every request, for the authentication asked."""
+def _session(user: str | None, password_env: str, auth: str) -> requests.Session:
+    """An HTTP session that authenticates every request as asked (none, basic or digest)."""
     if auth not in AUTH:
         raise UsageError("--auth", None, f"unknown authentication {auth!r}", "use basic or digest")
+    session = requests.Session()
+    session.headers["User-Agent"] = f"cybernorms-publish/{__version__}"
     if not user:
-        return urllib.request.build_opener(), {}
+        return session
     password = os.environ.get(password_env)
     if password is None:
         raise UsageError(
@@ -80,27 +80,40 @@ def _opener(
             f"--user {user} is given but the environment variable {password_env} that holds the password is not set",
             f"export {password_env}=... (the password is never taken from the command line)",
         )
-    if auth == "basic":
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return urllib.request.build_opener(), {"Authorization": f"Basic {token}"}
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, endpoint, user, password)
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords)), {}
+    session.auth = HTTPBasicAuth(user, password) if auth == "basic" else HTTPDigestAuth(user, password)
+    return session
 
 
 def graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}?{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
-def _put(opener: urllib.request.OpenerDirector, url: str, body: bytes, headers: dict[str, str], timeout: float) -> None:
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="PUT",
-        headers={"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "cybernorms-publish/0.1", **headers},
-    )
-    with opener.open(request, timeout=timeout) as response:
-        response.read()
+def _answer_the_challenge(session: requests.Session, url: str, timeout: float) -> None:
+    """With digest authentication, a server answers the first request with a challenge (401) and may
+    close the connection while a large body is still being sent (Virtuoso does: the PUT fails with a
+    broken pipe). A HEAD takes the challenge first; the PUTs then carry the answer from the start."""
+    if isinstance(session.auth, HTTPDigestAuth):
+        session.head(url, timeout=timeout).close()
+
+
+def _push(
+    session: requests.Session, endpoint: str, graph: str, body: bytes, timeout: float, first: bool, password_env: str
+) -> str | None:
+    """PUT one graph; None when it is done, else what went wrong, in words."""
+    url = graph_url(endpoint, graph)
+    try:
+        if first:
+            _answer_the_challenge(session, url, timeout)
+        response = session.put(url, data=body, headers={"Content-Type": "text/turtle; charset=utf-8"}, timeout=timeout)
+    except (requests.RequestException, OSError) as e:
+        reason = e.__context__ if isinstance(e, requests.ConnectionError) and e.__context__ else e
+        return f"cannot reach the endpoint: {' '.join(str(reason).split())[:300]}"
+    if response.ok:
+        return None
+    problem = f"HTTP {response.status_code} {response.reason}"
+    if response.status_code in (401, 403):
+        problem += f" (check --user and the password in ${password_env})"
+    return problem
 
 
 def run(
@@ -114,7 +127,7 @@ def run(
 ) -> Result:
     """PUT each named graph; raises ServiceError naming what was and was not pushed on the first failure."""
     check_endpoint(endpoint)
-    opener, headers = _opener(endpoint, user, password_env, auth)
+    session = _session(user, password_env, auth)
     store = open_store(project)
     result = Result(endpoint)
     graphs = project.graphs()
@@ -127,15 +140,8 @@ def run(
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))
         ]
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
-        try:
-            _put(opener, graph_url(endpoint, spec.iri), body, headers, timeout)
-        except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as e:
-            if isinstance(e, urllib.error.HTTPError):
-                problem = f"HTTP {e.code} {e.reason}"
-                if e.code in (401, 403):
-                    problem += " (check --user and the password in $" + password_env + ")"
-            else:
-                problem = f"cannot reach the endpoint: {getattr(e, 'reason', e)}"
+        problem = _push(session, endpoint, spec.iri, body, timeout, first=i == 0, password_env=password_env)
+        if problem:
             pushed = ", ".join(f"graph/{name}" for name, _ in result.pushed) or "none"
             missing = ", ".join(f"graph/{g.name}" for g in graphs[i:])
             raise ServiceError(
@@ -143,7 +149,7 @@ def run(
                 None,
                 f"publishing stopped at graph/{spec.name}: {problem}; pushed: {pushed}; not pushed: {missing}",
                 "fix the endpoint and run publish again (PUT replaces graphs, so repeating is safe)",
-            ) from None
+            )
         result.pushed.append((spec.name, len(triples)))
         log(f"  pushed graph/{spec.name}: {len(triples):,} triples")
     log(f"published {len(result.pushed)} graphs, {sum(n for _, n in result.pushed):,} triples")

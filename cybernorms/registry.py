@@ -42,14 +42,31 @@ class Text:
 @dataclass(frozen=True)
 class Table:
     """A table (CSV) of an entry, and how it becomes RDF: each row is loaded as a node with one
-    literal per column, and the mapping (a SPARQL CONSTRUCT) turns those rows into the graph's
-    triples; the checks (SELECT queries) name the rows whose values cannot be mapped."""
+    literal per column (multi-valued cells also as ordered items, as `cells` declares), and the
+    mappings (SPARQL CONSTRUCTs) turn those rows into the graph's triples; the checks (SELECT
+    queries) name the rows whose values cannot be mapped, the reports (SELECT queries) count what
+    the build should say aloud, and the verifications (SELECT queries that see the rows and the
+    mapped triples) name the rows the mappings lost."""
 
     path: Path
-    mapping: Path
+    mappings: tuple[Path, ...]
     graph: str  # the named graph its triples go to: the entry's own, or a fixed one ("curation")
     checks: tuple[Path, ...] = ()
     lookups: tuple[Path, ...] = ()  # other tables loaded beside it, for the mapping to join
+    reports: tuple[Path, ...] = ()
+    verify: tuple[Path, ...] = ()
+    cells: tuple[tuple[str, str], ...] = ()  # (column, form): "list", "nested" or a separator
+    columns: tuple[str, ...] = ()  # the columns of the file to load (all when empty)
+    ranks: tuple[tuple[str, str], ...] = ()  # (file name, column): rank each row among those sharing its value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of an entry: a SPARQL CONSTRUCT run over the asserted graphs once they are all read,
+    whose triples go to the named graph it declares (a reading, so by default graph/curation)."""
+
+    path: Path
+    graph: str
 
 
 @dataclass
@@ -61,6 +78,7 @@ class Entry:
     meta: dict[str, Any]
     texts: dict[str, Text] = field(default_factory=dict)  # language -> text, in declared order
     tables: list[Table] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -146,6 +164,45 @@ def _texts(entry: Entry) -> dict[str, Text]:
     return texts
 
 
+CELL_FORMS = ("list", "nested")  # Python-style list literals; any other form is a separator
+
+
+def _graph(entry: Entry, spec: dict[str, Any], key: str, default: str) -> str:
+    graph = spec.get("graph", default)
+    if graph != entry.name and graph not in FIXED_BY_NAME:
+        raise entry.fail(
+            f"{key}.graph {graph!r} is not a graph a table or rule may fill",
+            f"leave it out, or use the entry's own ({entry.name}) or one of {', '.join(sorted(FIXED_BY_NAME))}",
+        )
+    return GRAPH + str(graph)
+
+
+def _files(entry: Entry, spec: dict[str, Any], name: str, key: str) -> tuple[Path, ...]:
+    """The files a key names: one file name or a list of them."""
+    value = spec.get(name, [])
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list):
+        raise entry.fail(f"{key}.{name} must be a file name or a list of them", f'write {name} = ["file.rq"]')
+    return tuple(_file(entry, n, f"{key}.{name}") for n in names)
+
+
+def _cells(entry: Entry, spec: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    cells = spec.get("cells", {})
+    if not isinstance(cells, dict) or not all(isinstance(f, str) and f for f in cells.values()):
+        raise entry.fail(
+            f"{key}.cells must map column names to a form",
+            'write [tables.cells] column = "list", "nested" or a separator such as "; "',
+        )
+    return tuple(sorted(cells.items()))
+
+
+def _ranks(entry: Entry, spec: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    ranks = spec.get("ranks", {})
+    if not isinstance(ranks, dict) or not all(isinstance(c, str) and c for c in ranks.values()):
+        raise entry.fail(f"{key}.ranks must map file names to a column", '[tables.ranks] "file.csv" = "column"')
+    return tuple(sorted(ranks.items()))
+
+
 def _tables(entry: Entry) -> list[Table]:
     declared = entry.meta.get("tables", [])
     if not isinstance(declared, list):
@@ -155,22 +212,37 @@ def _tables(entry: Entry) -> list[Table]:
         key = f"tables[{n}]"
         if not isinstance(spec, dict):
             raise entry.fail(f"{key} is not a table", "write [[tables]] file = ..., mapping = ...")
-        graph = spec.get("graph", entry.name)
-        if graph != entry.name and graph not in FIXED_BY_NAME:
-            raise entry.fail(
-                f"{key}.graph {graph!r} is not a graph a table may fill",
-                f"leave it out (the entry's own graph) or use one of {', '.join(sorted(FIXED_BY_NAME))}",
-            )
+        mappings = _files(entry, spec, "mapping", key)
+        if not mappings:
+            raise entry.fail(f"{key} has no mapping", 'write mapping = "file.rq" (a SPARQL CONSTRUCT), or a list')
+        columns = spec.get("columns", [])
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise entry.fail(f"{key}.columns must be a list of column names", 'write columns = ["ID", "name"]')
         tables.append(
             Table(
                 _file(entry, spec.get("file"), f"{key}.file"),
-                _file(entry, spec.get("mapping"), f"{key}.mapping"),
-                GRAPH + graph,
-                tuple(_file(entry, c, f"{key}.checks") for c in spec.get("checks", [])),
-                tuple(_file(entry, t, f"{key}.lookups") for t in spec.get("lookups", [])),
+                mappings,
+                _graph(entry, spec, key, entry.name),
+                _files(entry, spec, "checks", key),
+                _files(entry, spec, "lookups", key),
+                _files(entry, spec, "reports", key),
+                _files(entry, spec, "verify", key),
+                _cells(entry, spec, key),
+                tuple(columns),
+                _ranks(entry, spec, key),
             )
         )
     return tables
+
+
+def _rules(entry: Entry) -> list[Rule]:
+    declared = entry.meta.get("rules", [])
+    if not isinstance(declared, list) or not all(isinstance(spec, dict) for spec in declared):
+        raise entry.fail("rules must be a list of [[rules]]", 'write [[rules]] file = "rule.rq"')
+    return [
+        Rule(_file(entry, spec.get("file"), f"rules[{n}].file"), _graph(entry, spec, f"rules[{n}]", "curation"))
+        for n, spec in enumerate(declared, start=1)
+    ]
 
 
 def load(project: Project, folder: Path) -> Entry:
@@ -194,6 +266,7 @@ def load(project: Project, folder: Path) -> Entry:
     elif "texts" in meta:
         raise entry.fail("a dataset has tables, not texts", 'write kind = "document", or remove [texts]')
     entry.tables = _tables(entry)
+    entry.rules = _rules(entry)
     return entry
 
 

@@ -8,8 +8,10 @@ than three letters left over). A query that reads as an identifier once spaces a
 dropped (13(c), 13c, A/RES/68/167, 68/167) matches the notations and symbols it spells exactly.
 
 Ranking, best first: an identifier spelled exactly; a name said exactly; words found in a name
-(rather than only in a text), more of the name covered by the query; then the kind of thing
-(norms first, provisions after the elements they state) and the reading order.
+(rather than only in a text); a name the query mostly says (half its words or more); then the kind
+of thing (norms first, provisions after the elements they state), more of the name covered, and the
+reading order. Short names (a topic, a person) thus come first when the query says them, and a word
+found in the long, faithful names of norms ranks the norms before the actors that also use it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .views import Catalogue
 
 WORD = re.compile(r"[a-z0-9]+")
+HALF = 0.5  # a name is "mostly said" by a query that matches at least half of its words
 STOP = frozenset(
     [
         "a",
@@ -231,8 +234,9 @@ class Index:
                 1.0 if q_compact in entry.ids else 0.0,
                 1.0 if q_phrase in entry.phrases else 0.0,
                 round(name_score, 3),
+                1.0 if coverage >= HALF else 0.0,  # a short name the query mostly says: a topic, a person
+                -entry.rank,  # else the kind of thing decides: a norm before an actor that names the word
                 round(coverage, 3),
-                -entry.rank,
                 1.0 if q_compact == entry.slug else 0.0,
                 round(text_score, 3),
             )

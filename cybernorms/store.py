@@ -16,20 +16,25 @@ import os
 import shutil
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .layout import Project
 
-PACKAGES = ("pyoxigraph", "rdflib", "reasonable", "owlready2", "pyshacl")
+PACKAGES = ("pyoxigraph", "rdflib", "owlready2", "pyrudof")
 
 
 def fingerprint(project: Project) -> str:
     """A hash of every input file, of the library code and of the versions of the libraries."""
     h = hashlib.sha256()
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    for path in project.inputs() + code:
-        h.update(project.rel(path).encode() if path.is_relative_to(project.root) else path.name.encode())
+    package = Path(__file__).parent
+    # each file named by its path relative to the project root (inputs) or to the package (code),
+    # never by an absolute path: the same sources give the same fingerprint wherever they are
+    named = [(project.rel(path), path) for path in project.inputs()]
+    named += [(f"cybernorms/{path.name}", path) for path in sorted(package.glob("*.py"))]
+    for name, path in named:
+        h.update(name.encode())
         h.update(b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
@@ -43,7 +48,7 @@ def _stores(project: Project) -> Path:
     return project.build / "stores"
 
 
-def current(project: Project) -> dict | None:
+def current(project: Project) -> dict[str, Any] | None:
     """The description of the store build/store points to, or None if there is none."""
     link = project.store
     if not link.is_symlink():
@@ -52,7 +57,8 @@ def current(project: Project) -> dict | None:
     info = target.with_suffix(".json")
     if not target.is_dir() or not info.is_file():
         return None
-    return json.loads(info.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(info.read_text(encoding="utf-8"))
+    return data
 
 
 def is_current(project: Project, fp: str) -> bool:
@@ -60,8 +66,10 @@ def is_current(project: Project, fp: str) -> bool:
     return info is not None and info.get("fingerprint") == fp
 
 
-def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
-    """Write the quads into a new store and make it the current one. Returns its directory."""
+def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) -> Path:
+    """Write the dataset into a new store and make it the current one. Returns its directory.
+    The dataset goes over as N-Quads that Oxigraph writes and its bulk loader reads, never as
+    one Python object per quad."""
     stores = _stores(project)
     stores.mkdir(parents=True, exist_ok=True)
     name = fp[:16]
@@ -70,7 +78,7 @@ def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
 
     store = ox.Store(str(tmp))
-    store.bulk_extend(quads)
+    store.bulk_load(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     store.flush()
     total = len(store)
     del store  # closes the database
@@ -94,7 +102,7 @@ def write(project: Project, quads, fp: str, counts: dict[str, int]) -> Path:
     return final
 
 
-def _collect(project: Project, keep: set) -> None:
+def _collect(project: Project, keep: set[Path | None]) -> None:
     """Remove stores other than the current and the previous one (a running server may still
     read the previous one), and the leftovers of interrupted builds."""
     stores = _stores(project)

@@ -1,35 +1,96 @@
-"""Tables as data: the CSV files of a registered document or dataset, mapped to RDF by declaration.
+"""Tables and rules as data: the CSV files of a registered document or dataset mapped to RDF by
+declaration, and the rules that derive readings from the graph.
 
 No table needs code of its own. Each row of a declared table (and of its lookup tables) is loaded
 into a scratch store as a node, CSVW-style: `tab:table` the file's name, `tab:row` its number
 (from 1), `tab:line` the line of the file it starts on, and one literal per non-empty cell, its
-predicate `tab:` + the column's name. The table's checks (SPARQL SELECT queries with ?row and
-?problem) run first: any answer stops the build with a one-line error naming the file and line of
-that row. Then the mapping (a SPARQL CONSTRUCT, a data file in the entry's folder) turns the rows
-into the triples of the entry's named graph, or of the fixed graph the table declares.
+predicate `tab:` + the column's name. A column the table declares multi-valued (`cells`: a
+Python-style list literal "['A', 'B']", a nested one "[['A', 'B'], ['C']]", or values joined by a
+separator such as "; ") also gives one item per value, in order: `?row tab:item ?item`, with
+`tab:column` the column's name, `tab:position` its place (from 1, across the inner lists of a
+nested one), `tab:group` the place of its inner list (nested lists only) and `tab:value` the value
+(absent for an empty item, which still holds its place: columns aligned by position join on it).
+The item of a column at a position is the node {row}/{column}/{position}. A file the table
+declares in `ranks` gives each row `tab:rank`, its order (from 1) among the rows of the file that
+share its value in the column named (a key for rows that have none of their own).
+
+The table's checks (SPARQL SELECT queries with ?row and ?problem) run first: any answer stops the
+build with a one-line error naming the file and line of that row. Then the mappings (SPARQL
+CONSTRUCTs, data files in the entry's folder) turn the rows into the triples of the entry's named
+graph, or of the fixed graph the table declares. The reports (SELECT queries) give counts the build
+prints, such as the values left unresolved; the verifications (SELECT ?row ?problem) run last,
+over the rows and, in the named graph `tab:mapped`, the triples the mappings made: an answer is a
+row the mappings lost, and stops the build like a check.
+
+A rule (a SPARQL CONSTRUCT an entry declares) runs over the asserted graphs once every input is
+read; its triples go to the named graph it declares.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError
 from .layout import BASE, PREFIXES, Project
-from .registry import Entry, Table
+from .registry import Entry, Rule, Table
 
 TAB = BASE + "table#"  # the vocabulary of the rows in the scratch store (never in the graph)
+MAPPED = ox.NamedNode(TAB + "mapped")  # the graph of the scratch store that holds the mapped triples
 COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HINT = re.compile(r"^#\s*hint\s*:\s*(.+)$", re.MULTILINE)
+TITLE = re.compile(r"^#\s*title\s*:\s*(.+)$", re.MULTILINE)
+XSD_INT = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
 
-def _rows(project: Project, path: Path) -> list[ox.Quad]:
+@dataclass
+class TableResult:
+    """What a table gives the build: the quads of its graph, and the lines of its reports."""
+
+    quads: list[ox.Quad] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=XSD_INT)
+
+
+def _items(cell: str, form: str) -> list[tuple[int | None, str]] | None:
+    """The values of a multi-valued cell, each with the place of its inner list (nested lists
+    only), or None when the cell is not of the declared form."""
+    if form not in ("list", "nested"):
+        return [(None, value.strip()) for value in cell.split(form)]
+    try:
+        value = ast.literal_eval(cell)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, list):
+        return None
+    if form == "list":
+        return [(None, v.strip()) for v in value] if all(isinstance(v, str) for v in value) else None
+    if not all(isinstance(inner, list) and all(isinstance(v, str) for v in inner) for inner in value):
+        return None
+    return [(group, v.strip()) for group, inner in enumerate(value, start=1) for v in inner]
+
+
+def _rows(
+    project: Project, path: Path, cells: dict[str, str], columns: tuple[str, ...] = (), rank_by: str | None = None
+) -> list[ox.Quad]:
     """The rows of one CSV file as quads of the scratch store's default graph."""
     rel = project.rel(path)
     quads: list[ox.Quad] = []
+    table, row_p, line_p = ox.NamedNode(TAB + "table"), ox.NamedNode(TAB + "row"), ox.NamedNode(TAB + "line")
+    item_p, column_p, position_p = (
+        ox.NamedNode(TAB + "item"),
+        ox.NamedNode(TAB + "column"),
+        ox.NamedNode(TAB + "position"),
+    )
+    group_p, value_p = ox.NamedNode(TAB + "group"), ox.NamedNode(TAB + "value")
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
@@ -41,30 +102,61 @@ def _rows(project: Project, path: Path) -> list[ox.Quad]:
                     raise InputError(
                         rel, 1, f"column name {column!r} is not a plain name", "use letters, digits and _ only"
                     )
-            start = reader.line_num + 1
-            for number, cells in enumerate(reader, start=1):
-                if len(cells) != len(header):
+            for column in [*columns, *cells, *([rank_by] if rank_by else [])]:
+                if column not in header:
                     raise InputError(
-                        rel, start, f"the row has {len(cells)} cells for {len(header)} columns", "fix the CSV quoting"
+                        rel, 1, f"the table has no column {column!r}", "correct the column names declared for it"
+                    )
+            keep = set(columns) if columns else set(header)
+            predicates = {column: ox.NamedNode(TAB + column) for column in header}
+            ranks: dict[str, int] = {}
+            start = reader.line_num + 1
+            for number, row in enumerate(reader, start=1):
+                if len(row) != len(header):
+                    raise InputError(
+                        rel, start, f"the row has {len(row)} cells for {len(header)} columns", "fix the CSV quoting"
                     )
                 node = ox.NamedNode(f"{TAB}{path.name}/{number}")
                 quads += [
-                    ox.Quad(node, ox.NamedNode(TAB + "table"), ox.Literal(path.name)),
-                    ox.Quad(node, ox.NamedNode(TAB + "row"), ox.Literal(str(number), datatype=ox.NamedNode(XSD_INT))),
-                    ox.Quad(node, ox.NamedNode(TAB + "line"), ox.Literal(str(start), datatype=ox.NamedNode(XSD_INT))),
+                    ox.Quad(node, table, ox.Literal(path.name)),
+                    ox.Quad(node, row_p, _int(number)),
+                    ox.Quad(node, line_p, _int(start)),
                 ]
-                quads += [
-                    ox.Quad(node, ox.NamedNode(TAB + column), ox.Literal(value))
-                    for column, value in zip(header, cells, strict=True)
-                    if value != ""
-                ]
+                if rank_by:
+                    key = row[header.index(rank_by)]
+                    ranks[key] = ranks.get(key, 0) + 1
+                    quads.append(ox.Quad(node, ox.NamedNode(TAB + "rank"), _int(ranks[key])))
+                for column, value in zip(header, row, strict=True):
+                    if value == "" or column not in keep:
+                        continue
+                    quads.append(ox.Quad(node, predicates[column], ox.Literal(value)))
+                    form = cells.get(column)
+                    if form is None:
+                        continue
+                    items = _items(value, form)
+                    if items is None:
+                        raise InputError(
+                            rel,
+                            start,
+                            f"column {column}: {value[:60]!r} is not a Python-style "
+                            + ("list of lists of strings" if form == "nested" else "list of strings"),
+                            "correct the cell, or the form declared for the column in [tables.cells]",
+                        )
+                    for position, (group, item) in enumerate(items, start=1):
+                        i = ox.NamedNode(f"{node.value}/{column}/{position}")
+                        quads += [
+                            ox.Quad(node, item_p, i),
+                            ox.Quad(i, column_p, ox.Literal(column)),
+                            ox.Quad(i, position_p, _int(position)),
+                        ]
+                        if group is not None:
+                            quads.append(ox.Quad(i, group_p, _int(group)))
+                        if item:
+                            quads.append(ox.Quad(i, value_p, ox.Literal(item)))
                 start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise InputError(rel, None, f"cannot read the table: {e}", "check that it is UTF-8 CSV") from None
     return quads
-
-
-XSD_INT = PREFIXES["xsd"] + "integer"
 
 
 def _query(project: Project, path: Path) -> str:
@@ -74,48 +166,93 @@ def _query(project: Project, path: Path) -> str:
         raise InputError(project.rel(path), None, f"cannot read the query: {e}", "restore it") from None
 
 
-def _run(project: Project, store: ox.Store, path: Path) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+def _run(
+    project: Project, store: ox.Store, path: Path, union: bool = False
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return store.query(_query(project, path))
+        return store.query(_query(project, path), use_default_graph_as_union=union)
     except SyntaxError as e:
         raise InputError(project.rel(path), None, f"SPARQL syntax error: {e}", "fix the query") from None
 
 
-def _check(entry: Entry, store: ox.Store, table: Table, check: Path) -> None:
-    """Any row a check returns stops the build: the file and line of that row, and its problem."""
-    project = entry.project
-    result = _run(project, store, check)
+def _select(project: Project, store: ox.Store, path: Path, what: str) -> ox.QuerySolutions:
+    result = _run(project, store, path)
     if not isinstance(result, ox.QuerySolutions):
+        raise InputError(project.rel(path), None, f"a table {what} must be a SELECT query", "SELECT … WHERE { … }")
+    return result
+
+
+def _construct(project: Project, store: ox.Store, path: Path, union: bool = False) -> ox.QueryTriples:
+    result = _run(project, store, path, union)
+    if not isinstance(result, ox.QueryTriples):
         raise InputError(
-            project.rel(check), None, "a table check must be a SELECT query", "SELECT ?row ?problem WHERE …"
+            project.rel(path), None, "a mapping or rule must be a CONSTRUCT query", "CONSTRUCT { … } WHERE { … }"
         )
+    return result
+
+
+def _check(entry: Entry, store: ox.Store, table: Table, check: Path, what: str = "check") -> None:
+    """Any row a check (or verification) returns stops the build: the file and line of that row,
+    and its problem."""
+    project = entry.project
+    result = _select(project, store, check, what)
     hint = m.group(1).strip() if (m := HINT.search(_query(project, check))) else f"see {project.rel(check)}"
     for solution in result:
         row, problem = solution["row"], solution["problem"]
         where, line = project.rel(table.path), None
         if isinstance(row, ox.NamedNode) and row.value.startswith(TAB):
-            name = row.value[len(TAB) :].rsplit("/", 1)[0]
+            name = row.value[len(TAB) :].split("/", 1)[0]
             files = [table.path, *table.lookups]
             path = next((f for f in files if f.name == name), table.path)
             where = project.rel(path)
             lines = list(store.quads_for_pattern(row, ox.NamedNode(TAB + "line"), None))
             line = int(lines[0].object.value) if lines and isinstance(lines[0].object, ox.Literal) else None
-        text = problem.value if isinstance(problem, ox.Literal | ox.NamedNode) else "rejected by a check"
+        text = problem.value if isinstance(problem, ox.Literal | ox.NamedNode) else f"rejected by a {what}"
         raise InputError(where, line, text, hint)
 
 
-def table_quads(entry: Entry, table: Table) -> list[ox.Quad]:
-    """The triples a table's mapping makes from its rows, in the graph the table feeds."""
+def _report(entry: Entry, store: ox.Store, report: Path) -> list[str]:
+    """A report's rows as lines for the build to print: its title, then one line per row, the
+    values separated by two spaces (a count first, when the query gives one)."""
+    project = entry.project
+    result = _select(project, store, report, "report")
+    title = m.group(1).strip() if (m := TITLE.search(_query(project, report))) else project.rel(report)
+    names = [v.value for v in result.variables]
+    rows = [[solution[n].value if solution[n] is not None else "" for n in names] for solution in result]
+    lines = [f"{entry.name}: {title} ({len(rows)} rows)"]
+    lines += ["    " + "  ".join(values) for values in rows]
+    return lines
+
+
+def table_quads(entry: Entry, table: Table) -> TableResult:
+    """The triples a table's mappings make from its rows, in the graph the table feeds, and the
+    lines of its reports."""
     project = entry.project
     store = ox.Store()
-    for path in (table.path, *table.lookups):
-        store.extend(_rows(project, path))
+    ranks = dict(table.ranks)
+    store.bulk_extend(_rows(project, table.path, dict(table.cells), table.columns, ranks.get(table.path.name)))
+    for path in table.lookups:
+        store.bulk_extend(_rows(project, path, {}, (), ranks.get(path.name)))
     for check in table.checks:
         _check(entry, store, table, check)
-    result = _run(project, store, table.mapping)
-    if not isinstance(result, ox.QueryTriples):
-        raise InputError(
-            project.rel(table.mapping), None, "a table mapping must be a CONSTRUCT query", "CONSTRUCT { … } WHERE { … }"
-        )
     graph = ox.NamedNode(table.graph)
-    return sorted({ox.Quad(t.subject, t.predicate, t.object, graph) for t in result}, key=str)
+    triples: set[ox.Triple] = set()
+    for mapping in table.mappings:
+        triples.update(_construct(project, store, mapping))
+    result = TableResult()
+    if table.verify:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, MAPPED) for t in triples)
+        for verify in table.verify:
+            _check(entry, store, table, verify, "verification")
+    for report in table.reports:
+        result.reports += _report(entry, store, report)
+    result.quads = sorted((ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), key=str)
+    return result
+
+
+def rule_quads(entry: Entry, rule: Rule, store: ox.Store) -> list[ox.Quad]:
+    """The triples a rule derives from the asserted graphs (their union as the default graph), in
+    the graph the rule declares."""
+    graph = ox.NamedNode(rule.graph)
+    triples = _construct(entry.project, store, rule.path, union=True)
+    return sorted({ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}, key=str)

@@ -113,13 +113,13 @@ KILLER = textwrap.dedent("""
     class KillingStore:
         def __init__(self, path):
             self._s = pyoxigraph.Store(path)
-        def bulk_extend(self, quads):
-            quads = list(quads)
-            self._s.bulk_extend(quads[: len(quads) // 2])
+        def bulk_load(self, data, format):
+            lines = data.splitlines(keepends=True)
+            self._s.bulk_load(b"".join(lines[: len(lines) // 2]), format=format)
             self._s.flush()
             if where == "during-write":
                 os.kill(os.getpid(), signal.SIGKILL)
-            self._s.bulk_extend(quads[len(quads) // 2:])
+            self._s.bulk_load(b"".join(lines[len(lines) // 2:]), format=format)
         def __len__(self):
             return len(self._s)
         def __getattr__(self, name):

@@ -1,0 +1,93 @@
+"""The EuRepoC Global Database as a registered dataset, and the generic table machinery it uses.
+Expected counts are read off the CSV files with the csv module, independently of the mappings."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import shutil
+
+import pytest
+
+from cybernorms import registry
+from cybernorms.errors import InputError
+from cybernorms.layout import Project
+from cybernorms.tables import _items, table_quads
+
+from conftest import ROOT
+
+DATA = ROOT / "data/eurepoc"
+CNO = "https://w3id.org/cybernorms/ontology#"
+
+
+def rows(name):
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_multi_valued_cells_divide_into_ordered_items_with_empty_places_kept():
+    assert _items("['Korea, Republic of', \"Korea, Democratic People's Republic of\"]", "list") == [
+        (None, "Korea, Republic of"),
+        (None, "Korea, Democratic People's Republic of"),
+    ]
+    assert _items("[['A', 'B'], ['C']]", "nested") == [(1, "A"), (1, "B"), (2, "C")]
+    # "Civic / political rights; " aligned with "Human rights; Sovereignty": the second place is empty
+    assert _items("Civic / political rights; ", "; ") == [(None, "Civic / political rights"), (None, "")]
+    assert _items("['a', ['b']]", "list") is None and _items("not a list", "nested") is None
+
+
+@pytest.fixture(scope="module")
+def mapped():
+    project = Project.at(ROOT)
+    entry = registry.load(project, DATA)
+    return table_quads(entry, entry.tables[0])
+
+
+def test_every_incident_receiver_and_attribution_row_is_in_the_graph(mapped):
+    incidents, receivers, attributions = (
+        rows("EuRepoC_Global_Database_1.1.csv"),
+        rows("EuRepoC_Receiver_dataset_1.1.csv"),
+        rows("EuRepoC_Attribution_dataset_1.1.csv"),
+    )
+    assert (len(incidents), len(receivers), len(attributions)) == (1643, 6333, 2643)
+
+    def count(predicate):
+        return len({(q.subject, q.object) for q in mapped.quads if q.predicate.value == CNO + predicate})
+
+    assert count("hasReceiver") == 6333
+    assert count("hasAttribution") == 2643
+    initiators = sum(len(ast.literal_eval(r["initiator_country"])) for r in incidents if r["initiator_country"])
+    assert count("hasInitiator") == initiators
+    typed = {q.subject.value for q in mapped.quads if q.object.value == CNO + "Incident"}
+    assert len(typed) == 1643
+
+
+def test_the_build_prints_every_unresolved_country_value_with_its_count(mapped):
+    lines = "\n".join(mapped.reports)
+    unresolved = {r["value"]: r["kind"] for r in rows("country-readings.csv") if r["kind"] != "state"}
+    expected = 0
+    for r in rows("EuRepoC_Receiver_dataset_1.1.csv"):
+        expected += r["receiver_country"] in unresolved and r["receiver_country"] == "Hong Kong"
+    assert f"    {expected}  territory  Hong Kong  receiver_country" in lines  # 47 receiver rows
+
+
+def test_a_mapping_that_loses_a_receiver_stops_the_build_with_the_incident_row(tmp_path):
+    dest = tmp_path / "data/eurepoc"
+    shutil.copytree(DATA, dest)
+    shutil.copytree(ROOT / "data/reference/tables", tmp_path / "data/reference/tables")
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology/cybernorms.ttl").write_text("")
+    mapping = dest / "receivers.rq"
+    # the mapping forgets the receivers whose category is Media
+    text = mapping.read_text(encoding="utf-8").replace(
+        "  {\n    ?row tab:table",
+        '  FILTER NOT EXISTS { ?row tab:receiver_category "Media" }\n  {\n    ?row tab:table',
+        1,
+    )
+    mapping.write_text(text, encoding="utf-8")
+    project = Project.at(tmp_path)
+    entry = registry.load(project, dest)
+    with pytest.raises(InputError) as e:
+        table_quads(entry, entry.tables[0])
+    assert e.value.where == "data/eurepoc/EuRepoC_Global_Database_1.1.csv"
+    assert "receivers in the files" in e.value.problem and "in the graph" in e.value.problem
