@@ -53,6 +53,7 @@ SCALE  ?= 1 10
 bench: build
 	$(BIN)/python scripts/bench_scale.py --scale $(SCALE)
 	$(BIN)/python scripts/bench_queries.py
+	$(BIN)/python scripts/bench_serve.py
 	$(BIN)/python scripts/bench_pages.py
 
 clean:

@@ -89,19 +89,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from . import serve
 
     project = _project(args)
-    serve.check_port(args.host, args.port)
-    cmd = serve.command(project, args.host, args.port, args.timeout)
-    page, query = serve.urls(args.host, args.port)
-    print(
-        f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
-        f"query timeout {args.timeout}s)"
+    options = serve.Options(
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
+        max_result_mb=args.max_result,
+        backends=args.backends,
+        allow_service=tuple(args.allow_service or ()),
+        allow_host=tuple(args.allow_host or ()),
+        allow_origin=tuple(args.allow_origin or ()),
     )
-    print(f"  YASGUI query page: {page}")
-    print(f"  SPARQL endpoint:   {query}")
-    print("press Ctrl-C to stop", flush=True)
-    # Become the server: signals (Ctrl-C, SIGTERM from a supervisor) reach it directly, and no
-    # server is left running when this process is stopped.
-    os.execv(cmd[0], cmd)
+    serve.validate(options)
+    project.built_store()
+    serve.check_port(args.host, args.port)
+    home, editor, query = serve.urls(args.host, args.port)
+
+    def banner() -> None:
+        print(
+            f"serving {project.rel(project.store)} read-only (union of the named graphs as default graph, "
+            f"query timeout {args.timeout:g}s)"
+        )
+        print(f"  home page:         {home}")
+        print(f"  query editor:      {editor}")
+        print(f"  SPARQL endpoint:   {query}")
+        print("press Ctrl-C to stop", flush=True)
+
+    serve.run(project, options, ready=banner)
+    return 0
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -146,11 +161,21 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError(
             None, None, f"both a query ({args.name!r}) and --text were given", "give one of them, not both"
         )
+    from . import worker
     from .output import render, terminal_width
 
-    result = queries.run(project, args.name, _params(args.param), text=args.text)
+    timeout = worker.check_timeout(args.timeout)
+    params, allowed = _params(args.param), args.allow_service or ()
     fit = terminal_width(sys.stdout) if not args.output else None
-    _emit(args, render(result, args.format, args.max_width, use_prefixes=args.prefixes, fit=fit))
+
+    def answer() -> str:
+        result = queries.run(project, args.name, params, text=args.text, allow_service=allowed, timeout=timeout)
+        return render(result, args.format, args.max_width, use_prefixes=args.prefixes, fit=fit)
+
+    # the user's own query runs in a child process that its time limit kills; a library query runs
+    # here, in a thread given up at the limit (and Ctrl-C stops either at once: exit status 130)
+    text = answer() if queries.is_adhoc(args.name, args.text) else worker.in_thread(answer, timeout, args.name)
+    _emit(args, text)
     return 0
 
 
@@ -276,13 +301,25 @@ def parser() -> argparse.ArgumentParser:
     s = _sub(
         sub,
         "serve",
-        "serve the store read-only over SPARQL",
-        "The union of the named graphs is the default graph; updates are refused.",
-        "cybernorms serve --port 7878",
+        "serve the site and the SPARQL endpoint of the store, read-only",
+        "The union of the named graphs is the default graph; updates are refused; queries are checked "
+        "and bounded in time, memory and answer size; SERVICE calls only allowed endpoints (docs/serving.md).",
+        "cybernorms serve --port 7878\ncybernorms serve --allow-service https://query.wikidata.org/sparql",
     )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7878)
-    s.add_argument("--timeout", type=int, default=30, help="query timeout in seconds")
+    s.add_argument("--timeout", type=float, default=30, help="query timeout in seconds (default: %(default)s)")
+    s.add_argument("--memory-limit", type=int, default=2048, metavar="MB", help="memory of each query engine")
+    s.add_argument("--max-result", type=int, default=64, metavar="MB", help="largest answer sent (default: 64)")
+    s.add_argument("--backends", type=int, default=3, help="query engine processes: queries run at once")
+    s.add_argument(
+        "--allow-service",
+        action="append",
+        metavar="URL",
+        help="let SERVICE clauses call this endpoint (repeatable; none by default)",
+    )
+    s.add_argument("--allow-host", action="append", metavar="NAME", help="another host name clients may use")
+    s.add_argument("--allow-origin", action="append", metavar="ORIGIN", help="a web origin allowed to query (CORS)")
     s.set_defaults(func=cmd_serve)
 
     q = _sub(
@@ -298,9 +335,19 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="query name (see `cybernorms queries`) or path to a .rq file")
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
+    q.add_argument(
+        "--allow-service",
+        action="append",
+        metavar="URL",
+        help="let a SERVICE clause call this endpoint (repeatable; none by default, see docs/serving.md)",
+    )
     from .output import FORMATS
+    from .worker import DEFAULT_TIMEOUT
 
     q.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    q.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="stop the query after this long"
+    )
     q.add_argument("--output", metavar="FILE", help="write the result to FILE instead of standard output")
     q.add_argument(
         "--prefixes",

@@ -86,11 +86,13 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sorted(plain, key=str)
 
 
-def rdflib_graph(triples):
+def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]], prefixes: bool = True) -> Any:
+    """The triples as an rdflib Graph; with `prefixes`, the project's prefixes bound for Turtle (a
+    JSON-LD document compacted with the context needs none, and binding them costs most of its time)."""
     import rdflib
 
-    g = rdflib.Graph()
-    for prefix, ns in TURTLE_PREFIXES.items():
+    g = rdflib.Graph(bind_namespaces="rdflib" if prefixes else "none")
+    for prefix, ns in TURTLE_PREFIXES.items() if prefixes else ():
         g.bind(prefix, ns, override=True, replace=True)
     for s, p, o in triples:
         g.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))

@@ -82,7 +82,7 @@ def serialize(quads: Iterable[ox.Quad], fmt: Format, root: Path) -> bytes:
         return ox.serialize(ordered, format=kind, prefixes=prefixes) or b""
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered}, key=str)
     if fmt.suffix == "jsonld":
-        graph = rdflib_graph((t.subject, t.predicate, t.object) for t in triples)  # type: ignore[no-untyped-call]
+        graph = rdflib_graph(((t.subject, t.predicate, t.object) for t in triples), prefixes=False)
         text: str = jsonld(graph, context(root))
         return text.encode("utf-8")
     if fmt.suffix == "nt":

@@ -171,7 +171,7 @@ def _readable_turtle(triples: list[ox.Triple]) -> str:
 
 
 def render(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple],
     fmt: str = TABLE,
     max_width: int = 0,
     use_prefixes: bool = False,
@@ -180,7 +180,7 @@ def render(
     """A query result as text in the format asked. `fit`: the terminal width a table must fit."""
     if isinstance(result, ox.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):  # a list: the triples of a query run isolated
         rdf = GRAPH_FORMATS.get("turtle" if fmt == TABLE else fmt)
         if rdf is None:
             raise UsageError(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from . import guard, worker
 from .errors import ServiceError, UsageError
 from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
@@ -344,7 +346,8 @@ def shared_store(project: Project) -> ox.Store:
     return _STORES[key]
 
 
-def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None):
+def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None, allow_service=()):
+    guard.check(text, allow_service=allow_service, substitutions=substitutions, where=where)
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
         if isinstance(result, ox.QuerySolutions) and "SERVICE" in text.upper():
@@ -400,28 +403,46 @@ def rows_as_dicts(solutions) -> list[dict]:
     return [{v: to_python(s[v]) for v in variables} for s in solutions]
 
 
+def is_adhoc(name_or_path: str | None, text: str | None) -> bool:
+    """Whether the query is the user's own text or file (run isolated), not one of the library's."""
+    if text is not None:
+        return True
+    path = Path(name_or_path or "")
+    return path.suffix == ".rq" and path.is_file()
+
+
 def run(
     project: Project,
-    name_or_path: str,
+    name_or_path: str | None,
     params: dict[str, str] | None = None,
     store: ox.Store | None = None,
     text: str | None = None,
-):
-    """Run a library query by name (or a .rq file, or raw text); returns the pyoxigraph result."""
-    store = store or open_store(project)
-    if text is not None:
-        return execute(store, text)
-    path = Path(name_or_path)
-    if path.suffix == ".rq" and path.is_file():
-        query = load_query(path, library=False)
-    else:
-        queries = library(project)
-        if name_or_path not in queries:
-            raise UsageError(
-                None,
-                None,
-                f"no query named {name_or_path!r}",
-                "run `cybernorms queries` to list them, or give a path to a .rq file",
-            )
-        query = queries[name_or_path]
-    return execute(store, query.text, bind(query, params or {}, store), where=str(query.path))
+    allow_service: Iterable[str] = (),
+    timeout: float | None = None,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+    """Run a library query by name, a .rq file, or raw text; returns the pyoxigraph result.
+    `allow_service` adds SERVICE endpoints to the allow-list (see guard.py).
+
+    A library query runs here, lazily: the caller reads it within its own time limit (worker.in_thread).
+    The user's own text or file runs in a child process (worker.in_child), stopped at `timeout`
+    seconds, so that a runaway or an engine crash cannot take the caller down; its result comes back
+    whole."""
+    store = store or shared_store(project)
+    if text is not None or is_adhoc(name_or_path, None):
+        query = Query("--text", Path("--text"), "--text", "", text) if text is not None else None
+        if query is None:
+            query = load_query(Path(name_or_path or ""), library=False)
+        substitutions = bind(query, params or {}, store) if text is None else None
+        where = None if text is not None else str(query.path)
+        guard.check(query.text, allow_service=allow_service, substitutions=substitutions, where=where)
+        return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
+    queries = library(project)
+    if name_or_path not in queries:
+        raise UsageError(
+            None,
+            None,
+            f"no query named {name_or_path!r}",
+            "run `cybernorms queries` to list them, or give a path to a .rq file",
+        )
+    query = queries[name_or_path]
+    return execute(store, query.text, bind(query, params or {}, store), str(query.path), allow_service)

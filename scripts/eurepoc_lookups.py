@@ -56,12 +56,18 @@ SCHEMES: dict[str, list[tuple[str, str, str | None]]] = {
     "incident-type": [(GLOBAL, "incident_type", "; ")],
     "receiver-category": [(RECEIVERS, "receiver_category", None)],
     "receiver-subcategory": [(RECEIVERS, "receiver_category_subcode", None)],
-    "initiator-category": [(GLOBAL, "initiator_category", "list"), (ATTRIBUTIONS, "attributed_initiator_category", None)],
+    "initiator-category": [
+        (GLOBAL, "initiator_category", "list"),
+        (ATTRIBUTIONS, "attributed_initiator_category", None),
+    ],
     "initiator-subcategory": [(GLOBAL, "initiator_category_subcode", "list")],
     "attribution-type": [(ATTRIBUTIONS, "attribution_type", None)],
     "attribution-basis": [(ATTRIBUTIONS, "attribution_basis", None)],
     "breach-indicator": [(GLOBAL, "IL_breach_indicator", "; "), (GLOBAL, "legal_attribution_reference", "; ")],
-    "breach-subcode": [(GLOBAL, "IL_breach_indicator_subcode", "; "), (GLOBAL, "legal_attribution_reference_subcode", "; ")],
+    "breach-subcode": [
+        (GLOBAL, "IL_breach_indicator_subcode", "; "),
+        (GLOBAL, "legal_attribution_reference_subcode", "; "),
+    ],
     "responsibility": [(GLOBAL, "state_responsibility_indicator", None)],
     "political-response-type": [(GLOBAL, "political_response_type", "; ")],
     "political-response-subtype": [(GLOBAL, "political_response_type_subcode", "; ")],
@@ -70,8 +76,14 @@ SCHEMES: dict[str, list[tuple[str, str, str | None]]] = {
     "initial-access": [(GLOBAL, "MITRE_initial_access", "; ")],
 }
 BROADER = {  # sub-code scheme -> (its cells, the aligned cells of the broader scheme)
-    "receiver-subcategory": ("receiver-category", [((RECEIVERS, "receiver_category_subcode"), (RECEIVERS, "receiver_category"))]),
-    "initiator-subcategory": ("initiator-category", [((GLOBAL, "initiator_category_subcode"), (GLOBAL, "initiator_category"))]),
+    "receiver-subcategory": (
+        "receiver-category",
+        [((RECEIVERS, "receiver_category_subcode"), (RECEIVERS, "receiver_category"))],
+    ),
+    "initiator-subcategory": (
+        "initiator-category",
+        [((GLOBAL, "initiator_category_subcode"), (GLOBAL, "initiator_category"))],
+    ),
     "breach-subcode": (
         "breach-indicator",
         [
@@ -79,8 +91,14 @@ BROADER = {  # sub-code scheme -> (its cells, the aligned cells of the broader s
             ((GLOBAL, "legal_attribution_reference_subcode"), (GLOBAL, "legal_attribution_reference")),
         ],
     ),
-    "political-response-subtype": ("political-response-type", [((GLOBAL, "political_response_type_subcode"), (GLOBAL, "political_response_type"))]),
-    "legal-response-subtype": ("legal-response-type", [((GLOBAL, "legal_response_type_subcode"), (GLOBAL, "legal_response_type"))]),
+    "political-response-subtype": (
+        "political-response-type",
+        [((GLOBAL, "political_response_type_subcode"), (GLOBAL, "political_response_type"))],
+    ),
+    "legal-response-subtype": (
+        "legal-response-type",
+        [((GLOBAL, "legal_response_type_subcode"), (GLOBAL, "legal_response_type"))],
+    ),
 }
 
 
@@ -115,7 +133,8 @@ def names_table() -> str:
 
 
 def resolved_codes() -> set[str]:
-    readings = {r["value"]: r for r in csv.DictReader(open(DATA / "country-readings.csv", encoding="utf-8"))}
+    with open(DATA / "country-readings.csv", encoding="utf-8") as handle:
+        readings = {r["value"]: r for r in csv.DictReader(handle)}
     names = {r["name"]: r["iso_alpha3"] for r in csv.DictReader(io.StringIO(names_table()))}
     codes = set()
     for file, column, form in COUNTRY_CELLS:
@@ -136,7 +155,7 @@ def described_states() -> set[str]:
         if path == STATES:
             continue
         text = path.read_text(encoding="utf-8")
-        found |= set(re.findall(r"<state/([A-Z]{3})>[^.]*?rdfs:label \"[^\"]*\"@en", text, re.S))
+        found |= set(re.findall(r"<state/([A-Z]{3})>[^.]*?rdfs:label \"[^\"]*\"@en", text, re.DOTALL))
         found |= set(re.findall(r"<state/([A-Z]{3})> dcterms:identifier", text))
     return found
 
@@ -153,7 +172,7 @@ def states_turtle() -> str:
         "# that no other file of the graph describes, generated once by scripts/eurepoc_lookups.py.",
         "# Alpha-3 and alpha-2 codes and names are those of the iso-codes database as pycountry",
         "# 26.2.16 ships it: the ISO 3166-1 short name, or its official name where ISO inverts the",
-        "# short name (\"Korea, Republic of\" is \"Republic of Korea\"), in English and in the",
+        '# short name ("Korea, Republic of" is "Republic of Korea"), in English and in the',
         "# iso-codes French translation of the same name. EuRepoC's own spellings stay on the",
         "# incidents (cno:listedCountry); data/eurepoc/country-readings.csv reads those that are not",
         "# ISO names.",

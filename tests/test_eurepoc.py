@@ -80,7 +80,9 @@ def test_a_mapping_that_loses_a_receiver_stops_the_build_with_the_incident_row(t
     mapping = dest / "receivers.rq"
     # the mapping forgets the receivers whose category is Media
     text = mapping.read_text(encoding="utf-8").replace(
-        "  {\n    ?row tab:table", '  FILTER NOT EXISTS { ?row tab:receiver_category "Media" }\n  {\n    ?row tab:table', 1
+        "  {\n    ?row tab:table",
+        '  FILTER NOT EXISTS { ?row tab:receiver_category "Media" }\n  {\n    ?row tab:table',
+        1,
     )
     mapping.write_text(text, encoding="utf-8")
     project = Project.at(tmp_path)

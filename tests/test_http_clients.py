@@ -26,7 +26,7 @@ LIBRARY = {n: q for n, q in library(Project.at(ROOT), checks=True).items() if no
 @pytest.fixture(scope="module")
 def endpoint(project):
     port = free_port()
-    proc = serve.start(project, "127.0.0.1", port)
+    proc = serve.start(project, "127.0.0.1", port, timeout=120)  # describe, unbound, reads the whole graph
     yield f"http://127.0.0.1:{port}/query"
     serve.stop(proc)
 

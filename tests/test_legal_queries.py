@@ -171,3 +171,26 @@ def test_official_titles_only_where_a_text_prints_them_as_titles(sparql):
             assert f"de la {title}" in text
         else:  # "intitulée « ... »" (para 21), "sur la « ... »" (Norme 7)
             assert f"« {title} »" in text
+
+
+def test_the_plan_of_action_gets_no_title_the_text_does_not_print(sparql):
+    """Foreword/3 only describes the Secretary-General's plan, not yet presented: "mon plan d'action
+    pour la prévention de l'extrémisme violent, qui sera présenté prochainement". That description,
+    in French, is all the graph says of its name: no official title, no English title guessed."""
+    plan = ID + "document/sg-plan-of-action-preventing-violent-extremism"
+    rows = sparql(
+        f"""SELECT ?g ?p ?title (LANG(?title) AS ?lang) WHERE {{
+            VALUES ?p {{ dcterms:title cno:officialTitle rdfs:label skos:prefLabel skos:altLabel }}
+            GRAPH ?g {{ <{plan}> ?p ?title }} }}"""
+    )
+    assert rows == [
+        (
+            "https://w3id.org/cybernorms/graph/A-70-174",
+            "http://purl.org/dc/terms/title",
+            "plan d'action pour la prévention de l'extrémisme violent",
+            "fr",
+        )
+    ]
+    (source,) = sparql(f"SELECT ?text WHERE {{ <{plan}> cno:hasSource ?p . ?p cno:text ?text }}")
+    described = "mon plan d'action pour la prévention de l'extrémisme violent, qui sera présenté prochainement"
+    assert described in " ".join(source[0].split())

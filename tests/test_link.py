@@ -574,7 +574,9 @@ def test_the_build_refuses_unrecorded_miscounted_or_shared_links(linked, tmp_pat
 
 def test_federated_continent_and_population_of_the_states(linked, endpoint):
     p, _ = linked
-    rows = cybernorms.query("federated-states-continent-population", root=p.root, build=p.build, endpoint=endpoint)
+    rows = cybernorms.query(
+        "federated-states-continent-population", root=p.root, build=p.build, endpoint=endpoint, allow_service=[endpoint]
+    )
     assert [
         (
             r["code"],
@@ -596,7 +598,9 @@ def test_federated_continent_and_population_of_the_states(linked, endpoint):
 
 def test_federated_g7_members_beside_the_graph(linked, endpoint):
     p, _ = linked
-    rows = cybernorms.query("federated-g7-members", root=p.root, build=p.build, endpoint=endpoint)
+    rows = cybernorms.query(
+        "federated-g7-members", root=p.root, build=p.build, endpoint=endpoint, allow_service=[endpoint]
+    )
     assert [(r["code"], r["member"].removeprefix(WD), r["state"], r["memberInGraph"], r["group"]) for r in rows] == [
         ("CAN", "Q16", ID + "state/CAN", True, WD + "Q90000007"),
         ("DEU", "Q183", ID + "state/DEU", True, WD + "Q90000007"),
@@ -611,7 +615,7 @@ def test_a_federated_query_with_an_unreachable_endpoint_is_one_line(linked):
     from oxiserver import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
-    code, out, err = cli(p, "query", "federated-g7-members", "--param", f"endpoint={url}")
+    code, out, err = cli(p, "query", "federated-g7-members", "--param", f"endpoint={url}", "--allow-service", url)
     assert (code, out) == (2, "")
     assert one_line_error(err).startswith(f"{p.root}/queries/federated-g7-members.rq: the SERVICE endpoint failed: ")
 

@@ -5,10 +5,12 @@ texts make (incoming ones included), search, and the errors."""
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -166,6 +168,27 @@ def test_curated_facts_look_different_and_carry_their_note(client):
     assert '<span class="badge curated"' in page
     assert "read as having served at all four sessions" in page
     assert 'class="curated"' in page or 'class="session curated"' in page
+
+
+def test_norm_page_shows_the_note_of_a_curated_cross_link(client):
+    """The reason of a curated link, an owl:Axiom's skos:editorialNote in graph/curation (quoting
+    13(f) and risk 5 of A/70/174), shows in the row of the link, which is marked curated."""
+    page = client.get("/id/norm/13f").text
+    note = (
+        '13(f) "endommage intentionnellement une infrastructure essentielle" / 5 "attaques ... dirigées '
+        "contre une infrastructure essentielle d'un État\"."
+    )
+    rows = [
+        (cls, row)
+        for cls, row in re.findall(r'<tr class="([^"]*)">(.*?)</tr>', page, re.DOTALL)
+        if str(escape(note)) in row
+    ]
+    assert len(rows) == 1
+    cls, row = rows[0]
+    assert cls.split() == ["curated"]
+    assert '<a href="/id/risk/5"' in row and "addresses risk" in row
+    assert '<span class="badge curated"' in row
+    assert f'<div class="note"><p lang="en">{escape(note)}</p></div>' in row
 
 
 def test_state_page_lists_its_experts_and_their_sessions(client):

@@ -395,8 +395,9 @@ def test_cited_by(q):
 def test_states(q):
     rows = {r["code"]: r for r in q("states")}
     # 24 states of the report (20 with experts, 4 more proposing the code of conduct), Canada and Italy
-    # (G7), and 68 more among the 81 states that support the Paris Call
-    assert len(rows) == 26 + 68
+    # (G7), 68 more among the 81 states that support the Paris Call, and 53 more that EuRepoC's
+    # incidents name as receiver, initiator or attributing state
+    assert len(rows) == 26 + 68 + 53
     assert (rows["CHN"]["gge"], rows["CHN"]["codeOfConduct"], rows["CHN"]["g7"]) == (True, True, False)
     assert (rows["FRA"]["gge"], rows["FRA"]["g7"]) == (True, True)
     assert (rows["ITA"]["gge"], rows["ITA"]["g7"]) == (False, True)

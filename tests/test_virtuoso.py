@@ -177,7 +177,8 @@ def ask_virtuoso(base: str, text: str, kind: str = "select"):
         raise AssertionError(f"Virtuoso refused the query: HTTP {e.code}: {e.read()[:600].decode()}") from None
     if graph:
         return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-    return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+    # Virtuoso labels a blank node of a result "nodeID://b123", which is no blank node label
+    return ox.parse_query_results(body.replace(b"<bnode>nodeID://", b"<bnode>"), format=ox.QueryResultsFormat.XML)
 
 
 def bound_text(query: Query, substitutions: dict) -> str:
@@ -265,7 +266,10 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
         ox.Triple(q.subject, q.predicate, q.object)
         for q in [*store.quads_for_pattern(norm, None, None), *store.quads_for_pattern(None, None, norm)]
     }
-    assert ask_virtuoso(base, f"DESCRIBE {norm} {dataset}", "describe") == both_ways
+    described = ask_virtuoso(base, f"DESCRIBE {norm} {dataset}", "describe")
+    # the same terms; the blank nodes (the owl:Axiom notes of curated links) by the shape around them
+    assert {t for t in described if not blank(t)} == {t for t in both_ways if not blank(t)}
+    assert isomorphic(as_rdflib([t for t in described if blank(t)]), as_rdflib([t for t in both_ways if blank(t)]))
 
 
 # ------------------------------------------------------------------ every library query
@@ -313,9 +317,16 @@ def test_every_documented_difference_names_a_library_query():
     assert set().union(*KNOWN.values()) == set(CAUSES)  # and every cause is seen somewhere
 
 
+BLANK = ox.BlankNode("blank")
+
+
 def solutions(result) -> tuple[list[str], list[tuple]]:
+    """Variables and rows; a blank node's label is the engine's own, so every blank node of a row
+    reads as one and the same (rows then differ only by their other cells)."""
     variables = [v.value for v in result.variables]
-    return variables, [tuple(row[v] for v in variables) for row in result]
+    return variables, [
+        tuple(BLANK if isinstance(row[v], ox.BlankNode) else row[v] for v in variables) for row in result
+    ]
 
 
 def answer(result):
