@@ -12,8 +12,7 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
 - The summary keeps the ontology graph as it is, and replaces the individuals of the other graphs
   by one individual per *kind*: the individuals with the same asserted types, the same properties
   used as subject (with the datatype and language of literal values), the same properties used as
-  object, and, for each functional property (or subproperty of one) and for the source, property
-  and target an axiom annotation (owl:Axiom) names, a value of the same kind. Each
+  object, and, for each functional property (or subproperty of one), a value of the same kind. Each
   statement between two individuals becomes the statement between their kinds; each kind keeps one
   literal value per property, datatype and language (the least); individuals the ontology graph
   describes (vocabulary concepts, the ontology itself) stay themselves. More data of the same
@@ -250,15 +249,10 @@ SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator="\\n") AS ?kind) WHERE {{
   FILTER NOT EXISTS {{ GRAPH ?ga {{ ?x rdf:type <{PREFIXES["owl"]}Axiom> }} }}
 }} GROUP BY ?x"""
 
-# Statements through a functional property (or a subproperty of one) between data individuals, and
-# the three of an axiom annotation (owl:Axiom): each names one statement, which an OWL parser reads
-# back from them, so an owl:Axiom kind must not mix the sources, properties or targets of several.
+# Statements through a functional property (or a subproperty of one) between data individuals.
 FUNCTIONAL_EDGES = f"""PREFIX rdf: <{PREFIXES["rdf"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}> PREFIX owl: <{PREFIXES["owl"]}>
 SELECT ?x ?p ?y WHERE {{
-  {{ SELECT DISTINCT ?p WHERE {{
-    {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf* ?f . ?f a owl:FunctionalProperty }} }}
-    UNION {{ VALUES ?p {{ owl:annotatedSource owl:annotatedProperty owl:annotatedTarget }} }}
-  }} }}
+  {{ SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf* ?f . ?f a owl:FunctionalProperty }} }} }}
   GRAPH ?g {{ ?x ?p ?y }} FILTER(?g != <{ONTOLOGY_GRAPH}> && !isLiteral(?y))
 }}"""
 

@@ -92,17 +92,3 @@ def test_hermit_runs_only_for_a_new_kind_of_individual(tmp_path, monkeypatch):
     assert shutil.which("java")
     assert cli(p, "build", "--quiet")[0] == 0
     assert len(list((p.build / "hermit").glob("*.consistent"))) == 2
-
-
-def test_each_axiom_annotation_kind_names_one_statement():
-    # an OWL parser reads the statement an owl:Axiom annotates back from its source, property and
-    # target: a kind that mixed those of several axioms (the curated notes and the EuRepoC matches
-    # are all owl:Axiom nodes with an editorial note) made HermiT read statements the data lacks
-    lines = summary(parse(Project.at(ROOT)))
-    owl = "http://www.w3.org/2002/07/owl#"
-    parts: dict[tuple[str, str], set[str]] = {}
-    for t in ox.parse("".join(lines).encode(), ox.RdfFormat.N_TRIPLES):
-        if t.predicate.value in (owl + "annotatedSource", owl + "annotatedProperty", owl + "annotatedTarget"):
-            parts.setdefault((str(t.subject), t.predicate.value), set()).add(str(t.object))
-    assert parts  # the notes and the matches are there
-    assert {key: values for key, values in parts.items() if len(values) > 1} == {}
