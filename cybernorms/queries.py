@@ -286,6 +286,21 @@ PARAM_TYPES: dict[str, Convert] = {
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }",
     ),
+    "element": _entity(
+        "norm or principle of action",
+        lambda v: _norm_iri(v) or _slug_iri("principle-of-action")(v),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { { ?x a cno:Norm } UNION { ?x a cno:Principle } }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?t WHERE { { ?x a cno:Norm ; skos:notation ?t } "
+        "UNION { ?x a cno:Principle BIND(STRAFTER(STR(?x), '/principle-of-action/') AS ?t) } }",
+    ),
+    "principle": _entity(
+        "principle",
+        _slug_iri("principle"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:LegalPrinciple }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:LegalPrinciple BIND(STRAFTER(STR(?x), '/principle/') AS ?t) }",
+    ),
     "topic": _entity(
         "topic",
         _slug_iri("topic"),
