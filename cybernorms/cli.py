@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INPUT, CybernormsError, UsageError
-from .layout import Project, check_root
+from .layout import QUERIES_DIR, Project, check_root
 
 EXIT_INTERRUPTED = 130
 
@@ -205,6 +205,11 @@ def cmd_queries(args: argparse.Namespace) -> int:
         for p in q.params:
             default = f", default {p.default}" if p.default else ""
             print(f"    --param {p.name}=<{p.type}{default}>  {p.description}")
+    problems = queries.broken(project)
+    if problems:  # listed after the queries that can run: one bad file does not hide the others
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more files of {QUERIES_DIR}/ like it)" if len(problems) > 1 else ""
+        raise UsageError(first.where, first.line, first.problem + more, first.hint)
     return 0
 
 

@@ -182,6 +182,14 @@ def user_dir() -> Path:
 
 def check_root(root: Path) -> None:
     """A one-line error unless `root` holds a project (for a --root or CYBERNORMS_ROOT a user gave)."""
+    if not root.is_dir():
+        raise UsageError(
+            str(root),
+            None,
+            "no such project directory",
+            "give the directory of a checkout with --root or CYBERNORMS_ROOT, or leave both out to use the "
+            "installed copy",
+        )
     if not is_project(root):
         raise UsageError(
             str(root),

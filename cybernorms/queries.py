@@ -73,7 +73,18 @@ class Query:
 
 def load_query(path: Path, library: bool = True) -> Query:
     """Read a .rq file and its header. A library query must have a title; a user's own file need not."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as e:
+        raise UsageError(str(path), None, f"cannot read the query: {e.strerror}", "check the path") from None
+    except UnicodeDecodeError as e:
+        raise UsageError(
+            str(path),
+            raw.count(b"\n", 0, e.start) + 1,
+            f"the query is not UTF-8 text (byte 0x{raw[e.start]:02x})",
+            "save the file as UTF-8",
+        ) from None
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -120,21 +131,45 @@ def load_query(path: Path, library: bool = True) -> Query:
     )
 
 
-_LIBRARY: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, Query]]] = {}
+@dataclass
+class _Library:
+    files: tuple[tuple[str, int, int], ...]  # name, modification time and size of each .rq file
+    queries: dict[str, Query]
+    broken: dict[str, UsageError]  # the files that are not valid queries, by name, with their error
 
 
-def library(project: Project, checks: bool = True) -> dict[str, Query]:
-    """The library queries by name. Parsed once per process and read again only when a file of
-    queries/ changes (its name, size or modification time)."""
+_LIBRARY: dict[Path, _Library] = {}
+
+
+def _library(project: Project) -> _Library:
+    """The library, parsed once per process and read again only when a file of queries/ changes
+    (its name, size or modification time). A file that cannot be read as a query is set aside
+    with its error: it does not stop the others."""
     folder = project.root / QUERIES_DIR
     with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
         stats = [(e.name, e.stat()) for e in entries if e.name.endswith(".rq")]
     files = tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
     cached = _LIBRARY.get(folder)
-    if cached is None or cached[0] != files:
-        cached = (files, {q.name: q for q in (load_query(folder / name) for name, _, _ in files)})
+    if cached is None or cached.files != files:
+        cached = _Library(files, {}, {})
+        for name, _, _ in files:
+            try:
+                query = load_query(folder / name)
+                cached.queries[query.name] = query
+            except UsageError as e:
+                cached.broken[Path(name).stem] = e
         _LIBRARY[folder] = cached
-    return {name: q for name, q in cached[1].items() if checks or not q.is_check}
+    return cached
+
+
+def library(project: Project, checks: bool = True) -> dict[str, Query]:
+    """The library queries by name (those of queries/ that can be read as queries)."""
+    return {name: q for name, q in _library(project).queries.items() if checks or not q.is_check}
+
+
+def broken(project: Project) -> list[UsageError]:
+    """The errors of the files of queries/ that are not valid queries, one per file."""
+    return list(_library(project).broken.values())
 
 
 # ------------------------------------------------------------------------------ parameters
@@ -437,6 +472,9 @@ def run(
         guard.check(query.text, allow_service=allow_service, substitutions=substitutions, where=where)
         return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
     queries = library(project)
+    unreadable = _library(project).broken.get(name_or_path or "")
+    if unreadable is not None:
+        raise unreadable
     if name_or_path not in queries:
         raise UsageError(
             None,
