@@ -56,8 +56,10 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
     with _lock(project):
         fp = store.fingerprint(project)
         if not force and store.is_current(project, fp):
-            info = store.current(project) or {}
-            return BuildResult(fp, True, info.get("graphs", {}))
+            if not store.damaged(project):
+                info = store.current(project) or {}
+                return BuildResult(fp, True, info.get("graphs", {}))
+            log(f"{project.rel(project.store)} is damaged (its files are not those its build wrote): building it again")
         # the stages are imported only now: a build with unchanged inputs needs none of them
         from . import reason, validate
         from .parse import parse

@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import store as store_stage
-from .errors import CybernormsError
+from .errors import CybernormsError, UsageError
 from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 
 DATASET = BASE + "dataset"
@@ -59,13 +59,19 @@ def version() -> str:
 # ------------------------------------------------------------------------------- terms
 
 
-def _to_rdflib(t):
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Statement = tuple[Term, ox.NamedNode, Term]
+
+
+def _to_rdflib(t: Term) -> Any:
+    """A pyoxigraph term as rdflib's (the data holds no RDF-star triple terms)."""
     import rdflib
 
     if isinstance(t, ox.NamedNode):
         return rdflib.URIRef(t.value)
     if isinstance(t, ox.BlankNode):
         return rdflib.BNode(t.value)
+    assert isinstance(t, ox.Literal), t
     if t.language:
         return rdflib.Literal(t.value, lang=t.language)
     dt = t.datatype.value
@@ -99,7 +105,7 @@ def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]], prefixes: bool = True)
     return g
 
 
-def _sorted_json(value):
+def _sorted_json(value: object) -> object:
     """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively, each
     by the JSON text of its items (keys sorted)."""
     return _sorted_with_text(value)[0]
@@ -125,7 +131,7 @@ def _sorted_with_text(value: object) -> tuple[object, str]:
     return value, json.dumps(value, ensure_ascii=False)
 
 
-def jsonld(graph, context: dict) -> str:
+def jsonld(graph: Any, context: dict[str, Any]) -> str:
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if isinstance(data, dict) and "@context" in data:
         data["@context"] = context  # inline, exactly as published
@@ -141,7 +147,7 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _triples(quads):
+def _triples(quads: Iterable[ox.Quad]) -> list[Statement]:
     return [(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -156,11 +162,13 @@ SELECT ?graph ?doc ?language ?title ?symbol ?issued ?citation WHERE {
 } ORDER BY ?issued ?doc"""
 
 
-def _documents_held(st: ox.Store) -> dict[str, dict]:
+def _documents_held(st: ox.Store) -> dict[str, dict[str, Any]]:
     """The documents whose texts the graph holds (those with expressions), read from the store:
     graph IRI -> {iri, title (English if held, else French), symbol, issued, citation, languages}."""
-    held: dict[str, dict] = {}
-    for row in st.query(DOCUMENTS_HELD):
+    held: dict[str, dict[str, Any]] = {}
+    rows = st.query(DOCUMENTS_HELD)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         doc = held.setdefault(row["graph"].value, {"iri": row["doc"].value, "titles": {}, "languages": set()})
         doc["languages"].add(row["language"].value)
         if row["title"] is not None:
@@ -183,7 +191,7 @@ def _describe(
     files: dict[str, Path],
     tmp: Path,
     fingerprint: str,
-    linksets=(),
+    linksets: Iterable[Statement] = (),
 ) -> tuple[str, str]:
     """VoID and DCAT descriptions of the dataset (Turtle), with the documents it is built from as
     the store describes them (their dcterms metadata). `linksets` are the triples that describe
@@ -235,7 +243,7 @@ def _describe(
         if spec.name == "links":
             for s, p, o in linksets:
                 void.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
-                if p.value == PREFIXES["rdf"] + "type" and o.value == PREFIXES["void"] + "Linkset":
+                if p.value == PREFIXES["rdf"] + "type" and o == ox.NamedNode(PREFIXES["void"] + "Linkset"):
                     void.add((g, VOID.subset, _to_rdflib(s)))
         if spec.name == "inferred":
             activity = rdflib.URIRef(BASE + "activity/owl-rl-materialisation")
@@ -343,16 +351,30 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
   UNION { ?ls a void:Linkset ; void:objectsTarget|void:subjectsTarget ?x . ?x ?p ?o } } }"""
 
 
-def _linksets(st: ox.Store) -> list:
+def _linksets(st: ox.Store) -> list[Statement]:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
-    return sorted(
-        ((t.subject, t.predicate, t.object) for t in st.query(LINKSET_DESCRIPTION % LINKS.iri)),
-        key=str,
-    )
+    triples = st.query(LINKSET_DESCRIPTION % LINKS.iri)
+    assert isinstance(triples, ox.QueryTriples)
+    return sorted(((t.subject, t.predicate, t.object) for t in triples), key=str)
+
+
+def _swap(new: Path, dist: Path) -> None:
+    """Put the complete new exports in the place of the old ones; if that fails, the old ones
+    stay (moved back), and the error is raised."""
+    old = dist.parent / f".{dist.name}.old-{os.getpid()}"
+    if dist.exists():
+        os.rename(dist, old)
+    try:
+        os.rename(new, dist)
+    except OSError:
+        if old.exists() and not dist.exists():
+            os.rename(old, dist)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def export(project: Project) -> list[Path]:
-    st = ox.Store.read_only(str(project.built_store()))
+    st = store_stage.open_current(project)
     info = store_stage.current(project) or {}
     context_path = project.root / CONTEXT
     try:
@@ -386,14 +408,15 @@ def export(project: Project) -> list[Path]:
                         triples,
                         format=ox.RdfFormat.RDF_XML,
                         prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
-                    ),
+                    )
+                    or b"",
                 )
         files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
         files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
         all_quads = canonical(all_quads)
         files["dataset-trig"] = _write(
             tmp / "cybernorms.trig",
-            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
+            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
         )
         files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted(f"{q} .\n" for q in all_quads)))
         void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
@@ -404,14 +427,16 @@ def export(project: Project) -> list[Path]:
             f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n" for p in written
         )
         _write(tmp / "SHA256SUMS", sums)
-    except BaseException:
+        _swap(tmp, project.dist)
+    except OSError as e:
+        raise UsageError(
+            project.rel(project.dist),
+            None,
+            f"cannot write the exports: {e.strerror or e}",
+            "make the directory writable, or export elsewhere with --dist-dir DIR or CYBERNORMS_DIST",
+        ) from None
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = project.dist.parent / f".{project.dist.name}.old-{os.getpid()}"
-    if project.dist.exists():
-        os.rename(project.dist, old)
-    os.rename(tmp, project.dist)
-    shutil.rmtree(old, ignore_errors=True)
     from . import site
 
     site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)

@@ -29,6 +29,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from .errors import UsageError
@@ -321,7 +322,7 @@ def check(
     text: str,
     limits: Limits = LIMITS,
     allow_service: Iterable[str] = (),
-    substitutions: Mapping[object, object] | None = None,
+    substitutions: Mapping[Any, object] | None = None,
     where: str | None = None,
 ) -> Scan:
     """Refuse (QueryRefused) a query that breaks a rule; return its scan otherwise.

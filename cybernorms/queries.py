@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from . import guard, worker
-from .errors import ServiceError, UsageError
+from .errors import ServiceError, UsageError, shown
 from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
 XSD = PREFIXES["xsd"]
@@ -102,14 +102,14 @@ def load_query(path: Path, library: bool = True) -> Query:
                 raise UsageError(
                     str(path),
                     number,
-                    f"malformed parameter declaration {value!r}",
+                    f"malformed parameter declaration {shown(value)}",
                     "write: # param: name (type, default VALUE): description",
                 )
             if pm.group(2) not in PARAM_TYPES:
                 raise UsageError(
                     str(path),
                     number,
-                    f"unknown parameter type {pm.group(2)!r}",
+                    f"unknown parameter type {shown(pm.group(2))}",
                     f"use one of {', '.join(sorted(PARAM_TYPES))}",
                 )
             params.append(Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4)))
@@ -126,8 +126,8 @@ def load_query(path: Path, library: bool = True) -> Query:
         " ".join(fields.get("description", [])),
         text,
         params,
-        (fields.get("example") or [None])[0],
-        (fields.get("hint") or [None])[0],
+        next(iter(fields.get("example", [])), None),
+        next(iter(fields.get("hint", [])), None),
     )
 
 
@@ -175,24 +175,36 @@ def broken(project: Project) -> list[UsageError]:
 # ------------------------------------------------------------------------------ parameters
 
 
-def _ask(store: ox.Store, query: str, **bindings) -> bool:
-    subs = {ox.Variable(k): v for k, v in bindings.items()}
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]  # as pyoxigraph takes them
+Convert = Callable[[str, ox.Store, "Param"], ox.NamedNode | ox.Literal]
+
+
+def _solutions(store: ox.Store, query: str, substitutions: dict[ox.Variable, Term] | None = None) -> ox.QuerySolutions:
+    given: Substitutions | None = dict(substitutions) if substitutions else None
+    result = store.query(query, use_default_graph_as_union=True, substitutions=given)
+    assert isinstance(result, ox.QuerySolutions), query
+    return result
+
+
+def _ask(store: ox.Store, query: str, **bindings: Term) -> bool:
+    subs: Substitutions = {ox.Variable(k): v for k, v in bindings.items()}
     return bool(store.query(query, use_default_graph_as_union=True, substitutions=subs))
 
 
 def _accepted(store: ox.Store, query: str) -> str:
-    values = sorted({str(r[0].value) for r in store.query(query, use_default_graph_as_union=True)})
+    values = sorted({str(r[0].value) for r in _solutions(store, query)})
     return ", ".join(values)
 
 
-def _entity(kind: str, make_iri, exists: str, listing: str):
-    def convert(value: str, store: ox.Store, param: Param):
+def _entity(kind: str, make_iri: Callable[[str], str | None], exists: str, listing: str) -> Convert:
+    def convert(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
         iri = make_iri(value)
         if iri is None or not _ask(store, exists, x=ox.NamedNode(iri)):
             raise UsageError(
                 None,
                 None,
-                f"unknown {kind} {value!r} for parameter {param.name}",
+                f"unknown {kind} {shown(value)} for parameter {param.name}",
                 f"accepted: {_accepted(store, listing)}",
             )
         return ox.NamedNode(iri)
@@ -205,33 +217,33 @@ def _norm_iri(value: str) -> str | None:
     return f"{ID}norm/{m.group(1)}{m.group(2)}" if m else None
 
 
-def _slug_iri(prefix: str):
+def _slug_iri(prefix: str) -> Callable[[str], str | None]:
     return lambda value: f"{ID}{prefix}/{value}" if re.fullmatch(r"[a-z0-9-]+", value) else None
 
 
-def _string(value: str, store, param: Param):
+def _string(value: str, store: ox.Store, param: Param) -> ox.Literal:
     return ox.Literal(value)
 
 
-def _integer(value: str, store, param: Param):
+def _integer(value: str, store: ox.Store, param: Param) -> ox.Literal:
     if not re.fullmatch(r"-?\d+", value.strip()):
         raise UsageError(
-            None, None, f"parameter {param.name} must be an integer, not {value!r}", "give a whole number, e.g. 3"
+            None, None, f"parameter {param.name} must be an integer, not {shown(value)}", "give a whole number, e.g. 3"
         )
     return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
 
 
-def _lang(value: str, store, param: Param):
+def _lang(value: str, store: ox.Store, param: Param) -> ox.Literal:
     if value not in ("fr", "en"):
-        raise UsageError(None, None, f"unknown language {value!r} for parameter {param.name}", "accepted: en, fr")
+        raise UsageError(None, None, f"unknown language {shown(value)} for parameter {param.name}", "accepted: en, fr")
     return ox.Literal(value)
 
 
-def _document(value: str, store: ox.Store, param: Param):
+def _document(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
     """A document the graph describes, by its official symbol (dcterms:identifier) or by the last
     segment of its IRI (id/document/{segment}), for a document without a symbol."""
     q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
-    rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
+    rows = list(_solutions(store, q, {ox.Variable("s"): ox.Literal(value)}))
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
     iri = f"{ID}document/{value}"
     if not docs and re.fullmatch(r"[A-Za-z0-9-]+", value) and _ask(store, "ASK { ?x a ?c }", x=ox.NamedNode(iri)):
@@ -240,7 +252,7 @@ def _document(value: str, store: ox.Store, param: Param):
         raise UsageError(
             None,
             None,
-            f"unknown document {value!r} for parameter {param.name}",
+            f"unknown document {shown(value)} for parameter {param.name}",
             "accepted: a symbol ("
             + _accepted(
                 store,
@@ -259,14 +271,14 @@ def _document(value: str, store: ox.Store, param: Param):
     return docs[0]
 
 
-def _iri(value: str, store, param: Param):
+def _iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
     """An absolute http(s) IRI, e.g. the SPARQL endpoint a federated query sends its SERVICE part to."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"{}|\\^`]", value.strip()):
         raise UsageError(
             None,
             None,
-            f"parameter {param.name} must be an absolute http(s) IRI, not {value!r}",
+            f"parameter {param.name} must be an absolute http(s) IRI, not {shown(value)}",
             "give e.g. https://query.wikidata.org/sparql",
         )
     try:
@@ -277,7 +289,20 @@ def _iri(value: str, store, param: Param):
         ) from None
 
 
-def _notation(value: str, store: ox.Store, param: Param):
+def _entity_iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
+    """An IRI the graph says something about (as subject or object): an entity to describe."""
+    iri = _iri(value, store, param)
+    if not _ask(store, "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", x=iri):
+        raise UsageError(
+            None,
+            None,
+            f"no such entity {shown(value)} in the graph (parameter {param.name})",
+            "give the full IRI of an entity the graph describes, e.g. https://w3id.org/cybernorms/id/norm/13j",
+        )
+    return iri
+
+
+def _notation(value: str, store: ox.Store, param: Param) -> ox.Literal:
     q = (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
         "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }"
@@ -286,17 +311,18 @@ def _notation(value: str, store: ox.Store, param: Param):
         raise UsageError(
             None,
             None,
-            f"unknown provision notation {value!r} for parameter {param.name}",
+            f"unknown provision notation {shown(value)} for parameter {param.name}",
             "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a norm statement's number, e.g. 7",
         )
     return ox.Literal(value)
 
 
-PARAM_TYPES = {
+PARAM_TYPES: dict[str, Convert] = {
     "string": _string,
     "integer": _integer,
     "lang": _lang,
     "iri": _iri,
+    "entity": _entity_iri,
     "notation": _notation,
     "document": _document,
     "state": _entity(
@@ -344,14 +370,14 @@ PARAM_TYPES = {
 }
 
 
-def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variable, object]:
+def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variable, Term]:
     """Check and convert the given parameter values; returns the substitutions for the query."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
-        raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}", f"accepted: {accepted}")
-    subs = {}
+        raise UsageError(f"query {query.name}", None, f"unknown parameter {shown(unknown[0])}", f"accepted: {accepted}")
+    subs: dict[ox.Variable, Term] = {}
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None or value == "":
@@ -367,7 +393,9 @@ def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variab
 
 
 def open_store(project: Project) -> ox.Store:
-    return ox.Store.read_only(str(project.built_store()))
+    from .store import open_current
+
+    return open_current(project)
 
 
 _STORES: dict[str, ox.Store] = {}
@@ -381,10 +409,17 @@ def shared_store(project: Project) -> ox.Store:
     return _STORES[key]
 
 
-def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None, allow_service=()):
+def execute(
+    store: ox.Store,
+    text: str,
+    substitutions: dict[ox.Variable, Term] | None = None,
+    where: str | None = None,
+    allow_service: Iterable[str] = (),
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     guard.check(text, allow_service=allow_service, substitutions=substitutions, where=where)
     try:
-        result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+        given: Substitutions | None = dict(substitutions) if substitutions else None
+        result = store.query(text, use_default_graph_as_union=True, substitutions=given)
         if isinstance(result, ox.QuerySolutions) and "SERVICE" in text.upper():
             # a federated query reaches its endpoint only when its rows are read: read them here,
             # so that an unreachable endpoint is one clear error rather than a failure mid-output
@@ -433,7 +468,7 @@ def to_python(term: object) -> object:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def rows_as_dicts(solutions) -> list[dict]:
+def rows_as_dicts(solutions: ox.QuerySolutions) -> list[dict[str, object]]:
     variables = [v.value for v in solutions.variables]
     return [{v: to_python(s[v]) for v in variables} for s in solutions]
 
@@ -479,7 +514,7 @@ def run(
         raise UsageError(
             None,
             None,
-            f"no query named {name_or_path!r}",
+            f"no query named {shown(name_or_path or '')}",
             "run `cybernorms queries` to list them, or give a path to a .rq file",
         )
     query = queries[name_or_path]

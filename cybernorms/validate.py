@@ -68,6 +68,7 @@ class Problem:
     focus: str | None
     text: str
     message: str = ""  # for SHACL: the shape's message alone (text adds the path and the value)
+    predicate: str | None = None  # the property of the focus that is at fault, when one is
 
 
 def asserted_ntriples(ds: Dataset) -> bytes:
@@ -79,7 +80,10 @@ def asserted_ntriples(ds: Dataset) -> bytes:
 
 def _fail(ds: Dataset, step: str, problems: list[Problem], hint: str, report: Path | None) -> InputError:
     first = problems[0]
-    where, line = ds.locate(first.focus) if first.focus else ("data", None)
+    if first.focus and first.predicate:  # the statement at fault, not the first that names its subject
+        where, line = ds.locate(first.focus, ds.files_stating(first.focus, first.predicate), first.predicate)
+    else:
+        where, line = ds.locate(first.focus) if first.focus else ("data", None)
     more = ""
     if len(problems) > 1:
         more = f" (and {len(problems) - 1} more"
@@ -179,11 +183,13 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
         problems = []
         for row in rows:
             focus = row["focus"] if "focus" in variables else None
+            at_fault = row["property"] if "property" in variables else None
             detail = ", ".join(f"{v}={_term(row[v])}" for v in variables if v != "focus" and row[v] is not None)
             problems.append(
                 Problem(
                     focus.value if isinstance(focus, ox.NamedNode) else None,
                     query.title + (f" ({detail})" if detail else ""),
+                    predicate=at_fault.value if isinstance(at_fault, ox.NamedNode) else None,
                 )
             )
         raise _fail(

@@ -6,11 +6,12 @@ The cases and what the code did before are listed in docs/hardening.md."""
 from __future__ import annotations
 
 import errno
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import cli, copy_project, one_line_error
+from conftest import built_copy, cli, copy_project, one_line_error
 
 
 def tree(path: Path) -> list[tuple[str, int]]:
@@ -137,3 +138,265 @@ def test_p_serve_options_are_checked_before_anything_starts(fresh, option, messa
     assert out == ""
     assert one_line_error(err) == message
     assert tree(fresh.build) == []
+
+
+# --------------------------------------------------------------- cases that need a built store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
+TARGET = "data/curation/fixture.ttl"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A private project copy, built and exported once; each case adds its input, then removes it."""
+    return built_copy(tmp_path_factory, "hostile")
+
+
+@pytest.fixture
+def project(built):
+    """The built copy, with the fixture file of a case removed after it."""
+    yield built
+    (built.root / TARGET).unlink(missing_ok=True)
+
+
+def state(p) -> tuple[object, ...]:
+    """What a failed command must leave as it was: the store it points to, the stores kept, the
+    exports, and the files beside the project's folders (no temporary file left behind)."""
+    return (
+        p.store.resolve(),
+        sorted(x.name for x in (p.build / "stores").iterdir()),
+        (p.dist / "SHA256SUMS").read_bytes(),
+        tree(p.dist),
+        sorted(x.name for x in p.root.iterdir()),
+        sorted(x.name for x in p.build.iterdir()),
+    )
+
+
+def build_fails(p, name: str | None = None) -> str:
+    """Add a fixture file (if named), build, check that the build failed and changed nothing, and
+    return the one-line message of the failure."""
+    before = state(p)
+    if name:
+        shutil.copy(FIXTURES / name, p.root / TARGET)
+    code, out, err = cli(p, "build", "--quiet")
+    assert code == 2, err
+    assert out == ""
+    assert state(p) == before
+    return one_line_error(err)
+
+
+# ----------------------------------------- (e, f, o) an ill-typed literal, a misspelt property, a relative IRI
+
+BAD_INPUT = {
+    # (e) a date that does not exist
+    "date-fail.ttl": "data/curation/fixture.ttl:7: '2015-13-22' is not a valid xsd:date (value of dcterms:date of "
+    "<https://w3id.org/cybernorms/id/document/A-70-174>); write a valid xsd:date, see "
+    "https://www.w3.org/TR/xmlschema11-2/#date",
+    # (f) norm 13(a) is described in other files first (and on line 7 of this one): the error points
+    # at line 9, where the misspelt property is, not at the first line naming the subject
+    "misspelt-fail.ttl": "data/curation/fixture.ttl:9: check check-undeclared-property: "
+    "<https://w3id.org/cybernorms/id/norm/13a> Property used but not declared (property=cno:hasTopik); "
+    "declare the property in ontology/cybernorms.ttl (an external term goes in its last section), "
+    "or fix its spelling",
+    # (o) <../../../../evil> under the project's @base
+    "escape-fail.ttl": "data/curation/fixture.ttl:6: <https://w3id.org/evil> is outside the project's namespace "
+    "https://w3id.org/cybernorms/ (a relative IRI that climbs above @base?); keep relative IRIs inside "
+    "https://w3id.org/cybernorms/; an IRI of another https://w3id.org/ vocabulary is written in full, "
+    "with its prefix declared in cybernorms/layout.py",
+}
+
+
+@pytest.mark.parametrize("fixture", BAD_INPUT)
+def test_e_f_o_bad_input_is_named_with_its_file_and_line(project, fixture):
+    assert build_fails(project, fixture) == BAD_INPUT[fixture]
+
+
+# ----------------------------------------------------------------------- (m) a huge literal
+
+
+def test_m_a_literal_over_the_limit_is_refused_before_shacl(project, monkeypatch):
+    from cybernorms import validate
+
+    def never(*args, **kwargs):
+        raise AssertionError("SHACL validation reached with a literal over the limit")
+
+    monkeypatch.setattr(validate, "shacl", never)
+    monkeypatch.setenv("CYBERNORMS_MAX_LITERAL", "2000000")  # the limit is set by the environment
+    (project.root / TARGET).write_text(
+        "@base <https://w3id.org/cybernorms/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n"
+        "# a line of three million characters\n"
+        f'<norm/13a> skos:editorialNote "{"x" * 3_000_000}"@en .\n',
+        encoding="utf-8",
+    )
+    assert build_fails(project) == (
+        "data/curation/fixture.ttl:5: a literal of 3,000,000 characters, over the limit of 2,000,000 (value of "
+        "skos:editorialNote of <https://w3id.org/cybernorms/id/norm/13a>); shorten it, or raise the limit with "
+        "CYBERNORMS_MAX_LITERAL=N (see docs/hardening.md)"
+    )
+
+
+def test_m_the_literal_limit_is_a_million_characters_unless_set(monkeypatch):
+    from cybernorms.errors import UsageError
+    from cybernorms.parse import max_literal
+
+    monkeypatch.delenv("CYBERNORMS_MAX_LITERAL", raising=False)
+    assert max_literal() == 1_000_000
+    monkeypatch.setenv("CYBERNORMS_MAX_LITERAL", "lots")
+    with pytest.raises(UsageError) as refused:
+        max_literal()
+    assert refused.value.message == (
+        "CYBERNORMS_MAX_LITERAL: not a number of characters: 'lots'; give a whole number, e.g. 1000000"
+    )
+
+
+# ------------------------------------------------------------- (n) a symlink out of the project
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        (
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://w3id.org/cybernorms/id/norm/13a> "
+            'skos:editorialNote "TOP-SECRET-VALUE"@en .\n'
+        ),
+        "root:x:0:0:root:/root:/bin/bash\n",  # like /etc/passwd: not Turtle, its first token not echoed
+    ],
+    ids=["turtle", "passwd"],
+)
+def test_n_a_data_file_linked_from_outside_is_refused_without_its_content(project, tmp_path, content):
+    outside = tmp_path / "outside.ttl"
+    outside.write_text(content, encoding="utf-8")
+    (project.root / TARGET).symlink_to(outside)
+    assert build_fails(project) == (
+        "data/curation/fixture.ttl: a symbolic link that leads out of the project; copy the file into the "
+        "project: a build reads only the project's own files"
+    )
+
+
+# --------------------------------------------------------------- (g) describe of no entity
+
+
+def test_g_describe_of_an_entity_that_does_not_exist(project):
+    code, out, err = cli(project, "query", "describe", "--param", "entity=https://w3id.org/cybernorms/id/norm/99z")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "query describe: no such entity 'https://w3id.org/cybernorms/id/norm/99z' in the graph (parameter "
+        "entity); give the full IRI of an entity the graph describes, e.g. https://w3id.org/cybernorms/id/norm/13j"
+    )
+    code, out, _ = cli(project, "query", "describe", "--param", "entity=https://w3id.org/cybernorms/id/norm/13j")
+    assert code == 0
+    assert "norm/13j" in out
+
+
+# ------------------------------------------------------------- (j) a huge parameter value
+
+
+def test_j_a_huge_parameter_value_is_not_echoed_whole(project):
+    code, out, err = cli(project, "query", "experts-by-state", "--param", "state=" + "A" * 100_000)
+    assert (code, out) == (2, "")
+    message = one_line_error(err)
+    assert message.startswith(
+        "query experts-by-state: unknown state code 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA… "
+        "(100,000 characters) for parameter state; accepted: "
+    )
+    assert "FRA, " in message  # the accepted codes are listed, whole
+    assert len(message) < 2000
+    code, out, err = cli(project, "query", "experts-by-state", "--param", "x" * 100_000)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "cybernorms: parameter 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100,000 characters) "
+        "is not of the form name=value; write --param state=FRA"
+    )
+
+
+# ------------------------------------------------------------------- (b) a failed export swap
+
+
+def test_b_a_failed_export_swap_keeps_the_exports_and_leaves_nothing(project, monkeypatch):
+    """The new exports cannot take the place of the old ones. As root, file modes stop nothing,
+    so the refusal (EACCES, as for a dist/ owned by someone else) is simulated at that rename."""
+    import os
+
+    real_rename = os.rename
+
+    def refuse(src, dst, *args, **kwargs):
+        if Path(src).name.startswith(f".{project.dist.name}.tmp-"):
+            raise OSError(errno.EACCES, "Permission denied", str(src))
+        return real_rename(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", refuse)
+    before = state(project)
+    code, out, err = cli(project, "export")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "dist: cannot write the exports: Permission denied; make the directory writable, or export elsewhere "
+        "with --dist-dir DIR or CYBERNORMS_DIST"
+    )
+    assert state(project) == before  # no .dist.tmp-PID or .dist.old-PID left beside dist/
+
+
+# ------------------------------------------------------------ (l) SIGTERM while HermiT runs
+
+
+def test_l_sigterm_during_hermit_leaves_no_temporary_folder(built, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    tmp = tmp_path / "tmp"  # the build's temporary folders go here, where the test can see them
+    tmp.mkdir()
+    build_dir = tmp_path / "build"  # no verdict of HermiT kept there: HermiT runs
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cybernorms", "--root", str(built.root), "--build-dir", str(build_dir), "build"],
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not list(tmp.glob("cybernorms-hermit-*")):
+        assert proc.poll() is None, proc.communicate()  # the build must not end before HermiT starts
+        time.sleep(0.02)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate()
+    assert proc.returncode == 143, err
+    assert out == ""
+    assert err.splitlines()[-2:] == ["validating: OWL 2 DL consistency (HermiT)", "terminated"]
+    assert list(tmp.iterdir()) == []  # the folder of HermiT's input is gone
+    assert not (build_dir / "store").exists()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == []  # and HermiT's Java process with it
+
+
+# ----------------------------------------------------------------------- (d) a damaged store
+
+
+def test_d_a_damaged_store_is_reported_then_rebuilt(built, tmp_path):
+    """A copy of the built project whose store loses the second half of its largest file."""
+    import os
+
+    p = copy_project(tmp_path)
+    shutil.copytree(built.build, p.build, symlinks=True)
+    largest = max(p.store.resolve().glob("*.sst"), key=lambda f: f.stat().st_size)
+    os.truncate(largest, largest.stat().st_size // 2)
+    code, out, err = cli(p, "query", "norms")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "build/store: the store cannot be read (Corruption): it is damaged or incomplete; "
+        "rebuild it with `cybernorms build --force`"
+    )
+    # the build does not take the store for up to date: it says so and builds it again
+    code, out, err = cli(p, "build")
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "build/store is damaged (its files are not those its build wrote): building it again"
+    )
+    assert out.startswith("built build/store ")
+    code, out, err = cli(p, "query", "norms", "--format", "csv")
+    assert code == 0, err
+    assert len(out.splitlines()) == 12  # the header and the eleven norms
