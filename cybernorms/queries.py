@@ -156,8 +156,8 @@ def _library(project: Project) -> _Library:
             try:
                 query = load_query(folder / name)
                 cached.queries[query.name] = query
-            except UsageError as e:
-                cached.broken[Path(name).stem] = e
+            except UsageError as e:  # named as the other input files are, from the project's root
+                cached.broken[Path(name).stem] = UsageError(project.rel(folder / name), e.line, e.problem, e.hint)
         _LIBRARY[folder] = cached
     return cached
 

@@ -29,8 +29,9 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   to, the summary adds no clash the data does not have.
 - What it could miss, and what covers it instead: literal values other than the one each kind
   keeps. Two different values of a functional data property on one individual are found by a query
-  on the real data (FUNCTIONAL_VALUES); an ill-formed value (say "12a"^^xsd:integer) is what the
-  SHACL datatype constraints catch, on the properties they cover. A construct that identifies
+  on the real data (FUNCTIONAL_VALUES); an ill-formed value (say "12a"^^xsd:integer) is refused by
+  the parse stage (parse.check_input), and by the SHACL datatype constraints on the properties they
+  cover. A construct that identifies
   individuals (nominals, owl:hasKey, owl:differentFrom, negative assertions) would break the
   argument: reason.covered refuses every OWL construct the build does not know, so it cannot
   slip in unnoticed.
