@@ -59,19 +59,13 @@ def version() -> str:
 # ------------------------------------------------------------------------------- terms
 
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Statement = tuple[Term, ox.NamedNode, Term]
-
-
-def _to_rdflib(t: Term) -> Any:
-    """A pyoxigraph term as rdflib's (the data holds no RDF-star triple terms)."""
+def _to_rdflib(t: Any) -> Any:
     import rdflib
 
     if isinstance(t, ox.NamedNode):
         return rdflib.URIRef(t.value)
     if isinstance(t, ox.BlankNode):
         return rdflib.BNode(t.value)
-    assert isinstance(t, ox.Literal), t
     if t.language:
         return rdflib.Literal(t.value, lang=t.language)
     dt = t.datatype.value
@@ -147,7 +141,7 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _triples(quads: Iterable[ox.Quad]) -> list[Statement]:
+def _triples(quads: Iterable[ox.Quad]) -> list[tuple[Any, Any, Any]]:
     return [(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -166,9 +160,9 @@ def _documents_held(st: ox.Store) -> dict[str, dict[str, Any]]:
     """The documents whose texts the graph holds (those with expressions), read from the store:
     graph IRI -> {iri, title (English if held, else French), symbol, issued, citation, languages}."""
     held: dict[str, dict[str, Any]] = {}
-    rows = st.query(DOCUMENTS_HELD)
-    assert isinstance(rows, ox.QuerySolutions)
-    for row in rows:
+    solutions = st.query(DOCUMENTS_HELD)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         doc = held.setdefault(row["graph"].value, {"iri": row["doc"].value, "titles": {}, "languages": set()})
         doc["languages"].add(row["language"].value)
         if row["title"] is not None:
@@ -191,7 +185,7 @@ def _describe(
     files: dict[str, Path],
     tmp: Path,
     fingerprint: str,
-    linksets: Iterable[Statement] = (),
+    linksets: Iterable[tuple[Any, Any, Any]] = (),
 ) -> tuple[str, str]:
     """VoID and DCAT descriptions of the dataset (Turtle), with the documents it is built from as
     the store describes them (their dcterms metadata). `linksets` are the triples that describe
@@ -243,7 +237,7 @@ def _describe(
         if spec.name == "links":
             for s, p, o in linksets:
                 void.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
-                if p.value == PREFIXES["rdf"] + "type" and o == ox.NamedNode(PREFIXES["void"] + "Linkset"):
+                if p.value == PREFIXES["rdf"] + "type" and o.value == PREFIXES["void"] + "Linkset":
                     void.add((g, VOID.subset, _to_rdflib(s)))
         if spec.name == "inferred":
             activity = rdflib.URIRef(BASE + "activity/owl-rl-materialisation")
@@ -254,7 +248,9 @@ def _describe(
                     activity,
                     RDFS.label,
                     rdflib.Literal(
-                        f"OWL 2 RL materialisation with reasonable {metadata.version('reasonable')}", lang="en"
+                        f"OWL 2 RL materialisation by the SPARQL rules of cybernorms {version()} "
+                        f"(cybernorms/reason.py), run in Oxigraph {metadata.version('pyoxigraph')}",
+                        lang="en",
                     ),
                 )
             )
@@ -351,7 +347,7 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
   UNION { ?ls a void:Linkset ; void:objectsTarget|void:subjectsTarget ?x . ?x ?p ?o } } }"""
 
 
-def _linksets(st: ox.Store) -> list[Statement]:
+def _linksets(st: ox.Store) -> list[tuple[Any, Any, Any]]:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
     triples = st.query(LINKSET_DESCRIPTION % LINKS.iri)
     assert isinstance(triples, ox.QueryTriples)

@@ -337,9 +337,7 @@ def check(
         raise
 
 
-def _check(
-    text: str, limits: Limits, allow_service: Iterable[str], substitutions: Mapping[object, object] | None
-) -> Scan:
+def _check(text: str, limits: Limits, allow_service: Iterable[str], substitutions: Mapping[Any, object] | None) -> Scan:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise QueryRefused(

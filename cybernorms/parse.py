@@ -305,7 +305,7 @@ def parse(project: Project) -> Dataset:
         for table in entry.tables:
             result = table_quads(entry, table)
             reports += result.reports
-            store.extend(result.quads)
+            store.load(result.triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(result.graph))
     dataset = Dataset(project, store, entries, reports)
     check_input(dataset, limit)
     # the rules see every asserted graph, and not one another's results

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -38,6 +38,10 @@ XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(\w+)\s*\((\w+)(?:\s*,\s*default\s+(.+?))?\)\s*:\s*(.+)$")
 KINDS = ("select", "construct", "ask", "describe")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Convert = Callable[[str, ox.Store, "Param"], Term]
 
 
 @dataclass
@@ -175,30 +179,20 @@ def broken(project: Project) -> list[UsageError]:
 # ------------------------------------------------------------------------------ parameters
 
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]  # as pyoxigraph takes them
-Convert = Callable[[str, ox.Store, "Param"], ox.NamedNode | ox.Literal]
-
-
-def _solutions(store: ox.Store, query: str, substitutions: dict[ox.Variable, Term] | None = None) -> ox.QuerySolutions:
-    given: Substitutions | None = dict(substitutions) if substitutions else None
-    result = store.query(query, use_default_graph_as_union=True, substitutions=given)
-    assert isinstance(result, ox.QuerySolutions), query
-    return result
-
-
 def _ask(store: ox.Store, query: str, **bindings: Term) -> bool:
-    subs: Substitutions = {ox.Variable(k): v for k, v in bindings.items()}
+    subs = {ox.Variable(k): v for k, v in bindings.items()}
     return bool(store.query(query, use_default_graph_as_union=True, substitutions=subs))
 
 
 def _accepted(store: ox.Store, query: str) -> str:
-    values = sorted({str(r[0].value) for r in _solutions(store, query)})
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    values = sorted({str(r[0].value) for r in solutions if r[0] is not None})
     return ", ".join(values)
 
 
 def _entity(kind: str, make_iri: Callable[[str], str | None], exists: str, listing: str) -> Convert:
-    def convert(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
+    def convert(value: str, store: ox.Store, param: Param) -> Term:
         iri = make_iri(value)
         if iri is None or not _ask(store, exists, x=ox.NamedNode(iri)):
             raise UsageError(
@@ -221,11 +215,11 @@ def _slug_iri(prefix: str) -> Callable[[str], str | None]:
     return lambda value: f"{ID}{prefix}/{value}" if re.fullmatch(r"[a-z0-9-]+", value) else None
 
 
-def _string(value: str, store: ox.Store, param: Param) -> ox.Literal:
+def _string(value: str, store: ox.Store, param: Param) -> Term:
     return ox.Literal(value)
 
 
-def _integer(value: str, store: ox.Store, param: Param) -> ox.Literal:
+def _integer(value: str, store: ox.Store, param: Param) -> Term:
     if not re.fullmatch(r"-?\d+", value.strip()):
         raise UsageError(
             None, None, f"parameter {param.name} must be an integer, not {shown(value)}", "give a whole number, e.g. 3"
@@ -233,17 +227,19 @@ def _integer(value: str, store: ox.Store, param: Param) -> ox.Literal:
     return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
 
 
-def _lang(value: str, store: ox.Store, param: Param) -> ox.Literal:
+def _lang(value: str, store: ox.Store, param: Param) -> Term:
     if value not in ("fr", "en"):
         raise UsageError(None, None, f"unknown language {shown(value)} for parameter {param.name}", "accepted: en, fr")
     return ox.Literal(value)
 
 
-def _document(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
+def _document(value: str, store: ox.Store, param: Param) -> Term:
     """A document the graph describes, by its official symbol (dcterms:identifier) or by the last
     segment of its IRI (id/document/{segment}), for a document without a symbol."""
     q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
-    rows = list(_solutions(store, q, {ox.Variable("s"): ox.Literal(value)}))
+    solutions = store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)})
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = list(solutions)
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
     iri = f"{ID}document/{value}"
     if not docs and re.fullmatch(r"[A-Za-z0-9-]+", value) and _ask(store, "ASK { ?x a ?c }", x=ox.NamedNode(iri)):
@@ -271,7 +267,7 @@ def _document(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
     return docs[0]
 
 
-def _iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
+def _iri(value: str, store: ox.Store, param: Param) -> Term:
     """An absolute http(s) IRI, e.g. the SPARQL endpoint a federated query sends its SERVICE part to."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"{}|\\^`]", value.strip()):
@@ -289,7 +285,7 @@ def _iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
         ) from None
 
 
-def _entity_iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
+def _entity_iri(value: str, store: ox.Store, param: Param) -> Term:
     """An IRI the graph says something about (as subject or object): an entity to describe."""
     iri = _iri(value, store, param)
     if not _ask(store, "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", x=iri):
@@ -302,7 +298,7 @@ def _entity_iri(value: str, store: ox.Store, param: Param) -> ox.NamedNode:
     return iri
 
 
-def _notation(value: str, store: ox.Store, param: Param) -> ox.Literal:
+def _notation(value: str, store: ox.Store, param: Param) -> Term:
     q = (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
         "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }"
@@ -339,6 +335,21 @@ PARAM_TYPES: dict[str, Convert] = {
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }",
     ),
+    "element": _entity(
+        "norm or principle of action",
+        lambda v: _norm_iri(v) or _slug_iri("principle-of-action")(v),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { { ?x a cno:Norm } UNION { ?x a cno:Principle } }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?t WHERE { { ?x a cno:Norm ; skos:notation ?t } "
+        "UNION { ?x a cno:Principle BIND(STRAFTER(STR(?x), '/principle-of-action/') AS ?t) } }",
+    ),
+    "principle": _entity(
+        "principle",
+        _slug_iri("principle"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:LegalPrinciple }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:LegalPrinciple BIND(STRAFTER(STR(?x), '/principle/') AS ?t) }",
+    ),
     "topic": _entity(
         "topic",
         _slug_iri("topic"),
@@ -370,7 +381,7 @@ PARAM_TYPES: dict[str, Convert] = {
 }
 
 
-def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variable, Term]:
+def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Variable, Term]:
     """Check and convert the given parameter values; returns the substitutions for the query."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
@@ -415,11 +426,10 @@ def execute(
     substitutions: dict[ox.Variable, Term] | None = None,
     where: str | None = None,
     allow_service: Iterable[str] = (),
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+) -> Result:
     guard.check(text, allow_service=allow_service, substitutions=substitutions, where=where)
     try:
-        given: Substitutions | None = dict(substitutions) if substitutions else None
-        result = store.query(text, use_default_graph_as_union=True, substitutions=given)
+        result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
         if isinstance(result, ox.QuerySolutions) and "SERVICE" in text.upper():
             # a federated query reaches its endpoint only when its rows are read: read them here,
             # so that an unreachable endpoint is one clear error rather than a failure mid-output
@@ -489,7 +499,7 @@ def run(
     text: str | None = None,
     allow_service: Iterable[str] = (),
     timeout: float | None = None,
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+) -> Result | list[ox.Triple]:
     """Run a library query by name, a .rq file, or raw text; returns the pyoxigraph result.
     `allow_service` adds SERVICE endpoints to the allow-list (see guard.py).
 

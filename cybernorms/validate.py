@@ -16,9 +16,7 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   statement between two individuals becomes the statement between their kinds; each kind keeps one
   literal value per property, datatype and language (the least); individuals the ontology graph
   describes (vocabulary concepts, the ontology itself) stay themselves; the owl:Axiom nodes that
-  annotate a statement are left out (annotations have no meaning under the OWL 2 Direct Semantics,
-  and axiom nodes of different statements merged into one kind would read, to HermiT, as the
-  statements crossed: a person taking part in a topic). More data of the same
+  annotate a statement are left out (see KINDS). More data of the same
   shape gives the same summary, so HermiT does not run again; a new kind, or a literal that sorts
   before the one a kind keeps, changes it (and HermiT takes a few seconds on a summary).
 - What it preserves: the summary is the image of the data under a mapping that keeps every
@@ -31,10 +29,9 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   keeps. Two different values of a functional data property on one individual are found by a query
   on the real data (FUNCTIONAL_VALUES); an ill-formed value (say "12a"^^xsd:integer) is refused by
   the parse stage (parse.check_input), and by the SHACL datatype constraints on the properties they
-  cover. A construct that identifies
-  individuals (nominals, owl:hasKey, owl:differentFrom, negative assertions) would break the
-  argument: reason.covered refuses every OWL construct the build does not know, so it cannot
-  slip in unnoticed.
+  cover. A construct that identifies individuals (nominals, owl:hasKey, owl:differentFrom,
+  negative assertions) would break the argument: reason.covered refuses every OWL construct the
+  build does not know, so it cannot slip in unnoticed.
 
 When HermiT finds the summary inconsistent, the explanation (which individual, which classes, which
 statements of which files) is searched for in the real data.
@@ -245,7 +242,9 @@ def _reason(ds: Dataset, x: str, why: str, side: str, other: str) -> tuple[str, 
 
 
 # The kind of each individual of the data graphs: its types, the properties it is the subject of
-# (with the datatype and language of a literal value) and those it is the object of.
+# (with the datatype and language of a literal value) and those it is the object of. The reified
+# axioms that carry the curation notes (owl:Axiom) are annotations, which have no bearing on
+# consistency in OWL 2: they stay out of the summary (merged into kinds they would be malformed).
 KINDS = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
 SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator="\\n") AS ?kind) WHERE {{
   {{ GRAPH ?g {{ ?x rdf:type ?t }} BIND(CONCAT("a ", STR(?t)) AS ?k) }}
