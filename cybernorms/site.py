@@ -31,6 +31,7 @@ from .formats import RDF_FORMATS, serialize
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
+from .store import open_current
 from .views import Catalogue, all_pages, site_path
 
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
@@ -46,7 +47,7 @@ class Written:
 def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.Store | None = None) -> Written:
     """Write dist/site/ from the built store; returns where, and how many pages and files. The
     pages are shared between this process and a second one (JSON-LD takes most of the time)."""
-    st = store or ox.Store.read_only(str(project.built_store()))
+    st = store or open_current(project)
     renderer = Renderer(project, Catalogue(st, project.root))
     target = project.dist / "site"
     tmp = project.dist / f".site.tmp-{os.getpid()}"
@@ -114,7 +115,7 @@ def _pages(renderer: Renderer, tmp: Path, paths: list[str]) -> int:
 
 def _pages_in_worker(root: str, build: str, dist: str, tmp: str, paths: list[str]) -> int:
     project = Project.at(root, build, dist)
-    st = ox.Store.read_only(str(project.built_store()))
+    st = open_current(project)
     return _pages(Renderer(project, Catalogue(st, project.root)), Path(tmp), paths)
 
 
