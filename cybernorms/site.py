@@ -21,8 +21,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import time
+from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,18 +40,41 @@ from .views import Catalogue, all_pages, site_path
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
 
 
+class Phases:
+    """Seconds spent in each phase of writing the site, summed over the processes that write it
+    (for the benchmark, scripts/bench_site.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+    def add(self, other: dict[str, float]) -> None:
+        for name, seconds in other.items():
+            self.seconds[name] += seconds
+
+
 @dataclass
 class Written:
     directory: Path
     pages: int
     files: int
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, all processes
 
 
 def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.Store | None = None) -> Written:
     """Write dist/site/ from the built store; returns where, and how many pages and files. The
     pages are shared between this process and a second one (JSON-LD takes most of the time)."""
+    phases = Phases()
     st = store or ox.Store.read_only(str(project.built_store()))
-    renderer = Renderer(project, Catalogue(st, project.root))
+    with phases("catalogue"):
+        renderer = Renderer(project, Catalogue(st, project.root))
     target = project.dist / "site"
     tmp = project.dist / f".site.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -68,54 +95,78 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
                 )
                 for i in range(1, share)
             ]
-            pages = _pages(renderer, tmp, paths[0::share])
-            pages += sum(f.result() for f in others)
-        for name, html in (
-            ("search", renderer.search("", Linker(static=True, here="search"))),
-            ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
-            ("404", renderer.not_found("", Linker(static=True, here="404"))),
-        ):
-            _write(tmp / f"{name}.html", html)
-            pages += 1
-        shutil.copytree(STATIC, tmp / "static", ignore=shutil.ignore_patterns("*.map", "__pycache__"))
-        for name in sorted(renderer.dist_files()):
-            (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(project.dist / name, tmp / "dist" / name)
-        _write(tmp / ".htaccess", htaccess())
-        _write(tmp / "w3id.htaccess", w3id_htaccess(publish_url))
+            pages = _pages(renderer, tmp, paths[0::share], phases)
+            for f in others:
+                done, seconds = f.result()
+                pages += done
+                phases.add(seconds)
+        with phases("other pages, static, dist"):
+            pages += _rest(project, renderer, tmp, publish_url)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = project.dist / f".site.old-{os.getpid()}"
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    files = sum(1 for p in target.rglob("*") if p.is_file())
-    return Written(target, pages, files)
+    with phases("swap"):
+        old = project.dist / f".site.old-{os.getpid()}"
+        if target.exists():
+            os.rename(target, old)
+        os.rename(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    with phases("count files"):
+        files = sum(1 for p in target.rglob("*") if p.is_file())
+    return Written(target, pages, files, dict(phases.seconds))
 
 
-def _pages(renderer: Renderer, tmp: Path, paths: list[str]) -> int:
-    """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
+def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> int:
+    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
+    and the rewrite rules; returns the pages written."""
     pages = 0
-    for path in paths:
-        html = html_of(renderer, path, Linker(static=True, here=path))
-        if html is None:
-            continue
-        _write(tmp / Linker.file(path), html)
+    for name, html in (
+        ("search", renderer.search("", Linker(static=True, here="search"))),
+        ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
+        ("404", renderer.not_found("", Linker(static=True, here="404"))),
+    ):
+        _write(tmp / f"{name}.html", html)
         pages += 1
-        if path == "":
-            continue
-        quads = rdf_of(renderer, path) or []
-        for fmt in RDF_FORMATS:
-            _write(tmp / f"{path}.{fmt.suffix}", serialize(quads, fmt, renderer.project.root))
+    shutil.copytree(STATIC, tmp / "static", ignore=shutil.ignore_patterns("*.map", "__pycache__"))
+    for name in sorted(renderer.dist_files()):
+        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.dist / name, tmp / "dist" / name)
+    _write(tmp / ".htaccess", htaccess())
+    _write(tmp / "w3id.htaccess", w3id_htaccess(publish_url))
     return pages
 
 
-def _pages_in_worker(root: str, build: str, dist: str, tmp: str, paths: list[str]) -> int:
+def _pages(renderer: Renderer, tmp: Path, paths: list[str], phases: Phases) -> int:
+    """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
+    pages = 0
+    for path in paths:
+        with phases("describe"):
+            quads = rdf_of(renderer, path) if path else []
+        with phases("html"):
+            html = html_of(renderer, path, Linker(static=True, here=path))
+        if html is None:
+            continue
+        with phases("write"):
+            _write(tmp / Linker.file(path), html)
+        pages += 1
+        if path == "":
+            continue
+        for fmt in RDF_FORMATS:
+            with phases(fmt.suffix):
+                data = serialize(quads or [], fmt, renderer.project.root)
+            with phases("write"):
+                _write(tmp / f"{path}.{fmt.suffix}", data)
+    return pages
+
+
+def _pages_in_worker(root: str, build: str, dist: str, tmp: str, paths: list[str]) -> tuple[int, dict[str, float]]:
+    phases = Phases()
     project = Project.at(root, build, dist)
     st = ox.Store.read_only(str(project.built_store()))
-    return _pages(Renderer(project, Catalogue(st, project.root)), Path(tmp), paths)
+    with phases("catalogue"):
+        renderer = Renderer(project, Catalogue(st, project.root))
+    pages = _pages(renderer, Path(tmp), paths, phases)
+    return pages, dict(phases.seconds)
 
 
 def _write(path: Path, data: str | bytes) -> None:
