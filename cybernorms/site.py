@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import RDF_FORMATS, serialize
+from .formats import RDF_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
@@ -41,19 +41,20 @@ DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site
 
 
 class Phases:
-    """Seconds spent in each phase of writing the site, summed over the processes that write it
-    (for the benchmark, scripts/bench_site.py)."""
+    """CPU seconds spent in each phase of writing the site, summed over the processes that write
+    it (for the benchmark, scripts/bench_site.py: CPU time rather than wall time, which the load of
+    the machine inflates)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             yield
         finally:
-            self.seconds[name] += time.perf_counter() - started
+            self.seconds[name] += time.process_time() - started
 
     def add(self, other: dict[str, float]) -> None:
         for name, seconds in other.items():
@@ -65,16 +66,41 @@ class Written:
     directory: Path
     pages: int
     files: int
-    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, all processes
+    phases: dict[str, float] = field(default_factory=dict)  # CPU seconds per phase, all processes
+
+
+class _Files:
+    """Writes the files of the site under a directory, making each directory once; counts them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: set[str] = set()
+        self.count = 0
+
+    def write(self, path: str, data: str | bytes) -> None:
+        folder = os.path.dirname(path)
+        if folder not in self.made:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+        with open(self.root / path, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        self.count += 1
 
 
 def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.Store | None = None) -> Written:
-    """Write dist/site/ from the built store; returns where, and how many pages and files. The
-    pages are shared between this process and a second one (JSON-LD takes most of the time)."""
+    """Write dist/site/ from the built store; returns where, and how many pages and files.
+
+    The store is read once, into memory, and every entity's description is gathered in that one
+    pass (the same statements as queries/describe.rq gives for each); the pages are then shared
+    between this process and forked copies of it, one per core."""
     phases = Phases()
-    st = store or ox.Store.read_only(str(project.built_store()))
-    with phases("catalogue"):
-        renderer = Renderer(project, Catalogue(st, project.root))
+    with phases("read the store"):
+        disk = store or ox.Store.read_only(str(project.built_store()))
+        memory = ox.Store()
+        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+        del disk
+    with phases("index (catalogue, descriptions, search)"):
+        renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
     target = project.dist / "site"
     tmp = project.dist / f".site.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -82,61 +108,66 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
         tmp.mkdir(parents=True)
         paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
         paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-        share = 2 if (os.cpu_count() or 1) > 1 else 1
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            others = [
-                pool.submit(
-                    _pages_in_worker,
-                    str(project.root),
-                    str(project.build),
-                    str(project.dist),
-                    str(tmp),
-                    paths[i::share],
-                )
-                for i in range(1, share)
-            ]
-            pages = _pages(renderer, tmp, paths[0::share], phases)
-            for f in others:
-                done, seconds = f.result()
-                pages += done
-                phases.add(seconds)
+        pages, files = _shared(renderer, tmp, paths, phases)
         with phases("other pages, static, dist"):
-            pages += _rest(project, renderer, tmp, publish_url)
+            more, more_files = _rest(project, renderer, tmp, publish_url)
+            pages, files = pages + more, files + more_files
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    with phases("swap"):
+    with phases("swap in, remove the old site"):
         old = project.dist / f".site.old-{os.getpid()}"
         if target.exists():
             os.rename(target, old)
         os.rename(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
-    with phases("count files"):
-        files = sum(1 for p in target.rglob("*") if p.is_file())
     return Written(target, pages, files, dict(phases.seconds))
 
 
-def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> int:
-    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
-    and the rewrite rules; returns the pages written."""
-    pages = 0
-    for name, html in (
-        ("search", renderer.search("", Linker(static=True, here="search"))),
-        ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
-        ("404", renderer.not_found("", Linker(static=True, here="404"))),
-    ):
-        _write(tmp / f"{name}.html", html)
-        pages += 1
-    shutil.copytree(STATIC, tmp / "static", ignore=shutil.ignore_patterns("*.map", "__pycache__"))
-    for name in sorted(renderer.dist_files()):
-        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(project.dist / name, tmp / "dist" / name)
-    _write(tmp / ".htaccess", htaccess())
-    _write(tmp / "w3id.htaccess", w3id_htaccess(publish_url))
-    return pages
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
-def _pages(renderer: Renderer, tmp: Path, paths: list[str], phases: Phases) -> int:
+# What forked workers inherit: set just before forking them, read by _pages_forked.
+_FORKED: dict[str, tuple[Renderer, Path]] = {}
+
+
+def _shared(renderer: Renderer, tmp: Path, paths: list[str], phases: Phases) -> tuple[int, int]:
+    """Write the pages of the paths, shared between this process and forked copies of it (one per
+    core: each inherits the renderer and its index, nothing is read twice); returns the pages and
+    files written."""
+    share = min(_cores(), 4) if "fork" in multiprocessing.get_all_start_methods() else 1
+    if share == 1 or len(paths) < 100:
+        files = _Files(tmp)
+        return _pages(renderer, files, paths, phases), files.count
+    _FORKED["state"] = (renderer, tmp)
+    try:
+        with ProcessPoolExecutor(max_workers=share - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(_pages_forked, paths[i::share]) for i in range(1, share)]
+            files = _Files(tmp)
+            pages = _pages(renderer, files, paths[0::share], phases)
+            count = files.count
+            for f in others:
+                done, written, seconds = f.result()
+                pages, count = pages + done, count + written
+                phases.add(seconds)
+    finally:
+        _FORKED.clear()
+    return pages, count
+
+
+def _pages_forked(paths: list[str]) -> tuple[int, int, dict[str, float]]:
+    renderer, tmp = _FORKED["state"]  # inherited from the process that forked this one
+    phases = Phases()
+    files = _Files(tmp)
+    pages = _pages(renderer, files, paths, phases)
+    return pages, files.count, dict(phases.seconds)
+
+
+def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
     """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
     pages = 0
     for path in paths:
@@ -147,31 +178,40 @@ def _pages(renderer: Renderer, tmp: Path, paths: list[str], phases: Phases) -> i
         if html is None:
             continue
         with phases("write"):
-            _write(tmp / Linker.file(path), html)
+            files.write(Linker.file(path), html)
         pages += 1
         if path == "":
             continue
-        for fmt in RDF_FORMATS:
-            with phases(fmt.suffix):
-                data = serialize(quads or [], fmt, renderer.project.root)
-            with phases("write"):
-                _write(tmp / f"{path}.{fmt.suffix}", data)
+        with phases("rdf"):
+            representations = serialize_all(quads or [], renderer.project.root)
+        with phases("write"):
+            for fmt, data in representations:
+                files.write(f"{path}.{fmt.suffix}", data)
     return pages
 
 
-def _pages_in_worker(root: str, build: str, dist: str, tmp: str, paths: list[str]) -> tuple[int, dict[str, float]]:
-    phases = Phases()
-    project = Project.at(root, build, dist)
-    st = ox.Store.read_only(str(project.built_store()))
-    with phases("catalogue"):
-        renderer = Renderer(project, Catalogue(st, project.root))
-    pages = _pages(renderer, Path(tmp), paths, phases)
-    return pages, dict(phases.seconds)
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> tuple[int, int]:
+    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
+    and the rewrite rules; returns the pages and files written."""
+    files = _Files(tmp)
+    pages = 0
+    for name, html in (
+        ("search", renderer.search("", Linker(static=True, here="search"))),
+        ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
+        ("404", renderer.not_found("", Linker(static=True, here="404"))),
+    ):
+        files.write(f"{name}.html", html)
+        pages += 1
+    ignore = shutil.ignore_patterns("*.map", "__pycache__")
+    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
+    count = sum(len(names) for _, _, names in os.walk(copied))
+    for name in sorted(renderer.dist_files()):
+        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.dist / name, tmp / "dist" / name)
+        count += 1
+    files.write(".htaccess", htaccess())
+    files.write("w3id.htaccess", w3id_htaccess(publish_url))
+    return pages, files.count + count
 
 
 def _negotiation(target: str, flags: str) -> str:

@@ -184,7 +184,10 @@ class Catalogue:
     ontology's classes and properties, the named graphs and their sizes. Pages read it instead of
     asking the store again for every name they print."""
 
-    def __init__(self, store: ox.Store, root: Path):
+    def __init__(self, store: ox.Store, root: Path, descriptions: bool = False):
+        """With `descriptions`, the statements are also grouped by entity as they are read, so that
+        `describe` answers from memory rather than with one query per entity (the static site
+        describes every entity; the live pages describe one at a time)."""
         self.store = store
         self.root = root
         self.describe_query = _describe_text(root)
@@ -195,17 +198,22 @@ class Catalogue:
         prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
+        self._grouped = _Grouped() if descriptions else None
+        named, grouped, known = ox.NamedNode, self._grouped, self.known
         for q in store.quads_for_pattern(None, None, None, None):
-            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            s, predicate, o, graph = q
+            g = graph.value if type(graph) is named else ""
             self.graph_sizes[g] += 1
-            s, p, o = q.subject, q.predicate.value, q.object
-            if isinstance(s, ox.NamedNode) and s.value.startswith(BASE):
-                self.known.add(s.value)
-            if isinstance(o, ox.NamedNode) and o.value.startswith(BASE):
-                self.known.add(o.value)
-            if not isinstance(s, ox.NamedNode):
+            if grouped is not None and g:
+                grouped.add(q)
+            if type(o) is named and o.value.startswith(BASE):
+                known.add(o.value)
+            if type(s) is not named:
                 continue
-            if p == TYPE and isinstance(o, ox.NamedNode):
+            if s.value.startswith(BASE):
+                known.add(s.value)
+            p = predicate.value
+            if p == TYPE and type(o) is named:
                 self._summary(s.value).types.add(o.value)
                 continue
             key = prop_key.get(p)
@@ -215,10 +223,12 @@ class Catalogue:
             if o not in summary.values[key]:
                 summary.values[key].append(o)
             summary.graphs[(key, str(o))].add(g)
+        # in an order of their own, not the store's: the same statements give the same pages
+        self.summaries = dict(sorted(self.summaries.items()))
         for summary in self.summaries.values():
-            for key in ("label", "alt", "definition", "text"):
-                if key in summary.values:
-                    summary.values[key].sort(key=_lang_order)
+            for key, values in summary.values.items():
+                if len(values) > 1:
+                    values.sort(key=_lang_order if key in ("label", "alt", "definition", "text") else str)
         self._ontology()
         self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
         fixed = [g.iri for g in FIXED_GRAPHS]  # the ontology first, the documents, then the others
@@ -254,14 +264,16 @@ class Catalogue:
             "SymmetricProperty",
             "TransitiveProperty",
         )
-        for q in self.store.quads_for_pattern(None, None, None, onto):
+        for q in sorted(self.store.quads_for_pattern(None, None, None, onto), key=str):
             s, p, o = q.subject, q.predicate.value, q.object
             if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
                 continue
             if p == TYPE and o.value == OWL + "Class":
                 self.classes.add(s.value)
             elif p == TYPE and o.value.startswith(OWL) and o.value[len(OWL) :] in prop_kinds:
-                self.properties.setdefault(s.value, o.value[len(OWL) :])
+                kind = o.value[len(OWL) :]  # of several, the most specific: the last of prop_kinds
+                if prop_kinds.index(kind) >= prop_kinds.index(self.properties.get(s.value, kind)):
+                    self.properties[s.value] = kind
             elif p == RDFS + "subClassOf":
                 self.superclasses[s.value].add(o.value)
             elif p == RDFS + "subPropertyOf":
@@ -301,9 +313,11 @@ class Catalogue:
         return seen
 
     def _documents_of_graphs(self) -> dict[str, str]:
-        """The document whose text a source graph holds: the root of the provisions of the graph."""
+        """The document whose text a source graph holds: the root of most of the provisions of the
+        graph (a graph may also hold parts of the texts its document cites)."""
         rows = self.store.query(
-            f"SELECT DISTINCT ?g ?d WHERE {{ GRAPH ?g {{ ?p <{CNO}parent> ?d }} ?d a <{CNO}Document> }}",
+            f"SELECT ?g ?d (COUNT(?p) AS ?n) WHERE {{ GRAPH ?g {{ ?p <{CNO}parent> ?d }} ?d a <{CNO}Document> }}"
+            " GROUP BY ?g ?d ORDER BY DESC(?n) STR(?d)",
             use_default_graph_as_union=True,
         )
         found: dict[str, str] = {}
@@ -446,55 +460,119 @@ class Catalogue:
         return self._last
 
     def _describe(self, iri: str) -> Description:
+        if self._grouped is not None:
+            return _description(iri, self._grouped.quads(iri))
         rows = self.store.query(
             self.describe_query,
             use_default_graph_as_union=True,
             substitutions={ox.Variable("entity"): ox.NamedNode(iri)},
         )
         assert isinstance(rows, ox.QuerySolutions)
-        quads: list[ox.Quad] = []
-        grouped: dict[tuple[str, str, str], Fact] = {}
-        bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        quads = []
         for row in rows:
             s, p, o, g = row["subject"], row["predicate"], row["object"], row["graph"]
             assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode)
             assert isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None
             quads.append(ox.Quad(s, p, o, g))
-            if isinstance(s, ox.BlankNode):
-                bnodes[s.value][p.value].append(o)
-                continue
-            incoming = s.value != iri
-            key = (str(s), p.value, str(o))
-            fact = grouped.get(key)
-            if fact is None:
-                fact = grouped[key] = Fact(s, p.value, o, [], incoming)
-            if g.value not in fact.graphs:
-                fact.graphs.append(g.value)
-        annotations: dict[tuple[str, str, str], Annotation] = {}
-        for props in bnodes.values():
-            src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
-            if not (src and prop and tgt):
-                continue
-            note = Annotation(
-                [t.value for t in props.get(VOID + "inDataset", [])],
-                [
-                    t
-                    for k in (RDFS + "comment", SKOS + "editorialNote", SKOS + "note")
-                    for t in props.get(k, [])
-                    if isinstance(t, ox.Literal)
-                ],
-            )
-            annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
-        facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
-        return Description(iri, facts, quads, annotations)
+        return _description(iri, quads)
 
     def quads_of_graph(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def _lang_order(term: Term) -> tuple[int, str]:
+class _Grouped:
+    """The statements of the named graphs grouped as queries/describe.rq gathers them for each
+    entity: those whose subject it is, those whose object it is, and those of the blank nodes next
+    to it (in any graph)."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.into: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
+
+    def add(self, q: ox.Quad) -> None:
+        s, o = q.subject, q.object
+        if isinstance(s, ox.NamedNode):
+            self.out[s.value].append(q)
+            if isinstance(o, ox.NamedNode):
+                if o != s:
+                    self.into[o.value].append(q)
+            elif isinstance(o, ox.BlankNode):
+                self.near[s.value].append(o.value)
+        elif isinstance(s, ox.BlankNode):
+            self.blank[s.value].append(q)
+            if isinstance(o, ox.NamedNode):
+                self.into[o.value].append(q)
+                self.near[o.value].append(s.value)
+
+    def quads(self, iri: str) -> list[ox.Quad]:
+        quads = self.out.get(iri, []) + self.into.get(iri, [])
+        near = self.near.get(iri)
+        if near:
+            quads = list(dict.fromkeys(quads + [q for b in dict.fromkeys(near) for q in self.blank.get(b, [])]))
+        return quads
+
+
+def _row_key(q: ox.Quad) -> tuple[str, bool, str, str, tuple[bool, bool, str, str, str]]:
+    """The order of the rows of queries/describe.rq (its ORDER BY), for statements however found:
+    by graph, blank subjects last, subject, predicate, literals after IRIs, the object's text and
+    language (a blank node has no text: first), then its datatype."""
+    s, o, g = q.subject, q.object, q.graph_name
+    blank = not isinstance(s, ox.NamedNode)
+    if isinstance(o, ox.Literal):
+        obj = (True, True, o.value, o.language or "", o.datatype.value)
+    elif isinstance(o, ox.NamedNode):
+        obj = (False, True, o.value, "", "")
+    else:
+        obj = (False, False, "", "", "")
+    graph = g.value if isinstance(g, ox.NamedNode) else ""
+    return (graph, blank, s.value if isinstance(s, ox.NamedNode) else "", q.predicate.value, obj)
+
+
+def _description(iri: str, quads: list[ox.Quad]) -> Description:
+    """The description of an entity from its statements (each with its named graph): the facts in
+    the order of queries/describe.rq, each with the graphs that hold it, and what the owl:Axiom
+    blank nodes next to it say about its statements."""
+    quads = sorted(quads, key=_row_key)
+    grouped: dict[tuple[str, str, str], Fact] = {}
+    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        s, p, o, g = q.subject, q.predicate, q.object, q.graph_name
+        assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(g, ox.NamedNode)
+        assert not isinstance(o, ox.Triple)
+        if isinstance(s, ox.BlankNode):
+            bnodes[s.value][p.value].append(o)
+            continue
+        incoming = s.value != iri
+        key = (str(s), p.value, str(o))
+        fact = grouped.get(key)
+        if fact is None:
+            fact = grouped[key] = Fact(s, p.value, o, [], incoming)
+        if g.value not in fact.graphs:
+            fact.graphs.append(g.value)
+    annotations: dict[tuple[str, str, str], Annotation] = {}
+    for props in bnodes.values():
+        src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
+        if not (src and prop and tgt):
+            continue
+        note = Annotation(
+            [t.value for t in props.get(VOID + "inDataset", [])],
+            [
+                t
+                for k in (RDFS + "comment", SKOS + "editorialNote", SKOS + "note")
+                for t in props.get(k, [])
+                if isinstance(t, ox.Literal)
+            ],
+        )
+        annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
+    facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+    return Description(iri, facts, quads, annotations)
+
+
+def _lang_order(term: Term) -> tuple[int, str, str]:
     lang = term.language if isinstance(term, ox.Literal) else None
-    return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term))
+    return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term), str(term))
 
 
 def _natural(text: str) -> str:
