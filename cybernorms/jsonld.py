@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -103,7 +103,7 @@ def _split(iri: str) -> tuple[str, str | None]:
     return iri, None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _typed(lexical: str, datatype: str) -> tuple[str, Any]:
     """rdflib's reading of a typed literal: its lexical form (normalised) and, for the datatypes it
     writes natively, its Python value (the text itself when the literal is ill-typed)."""
