@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -72,8 +72,12 @@ def rdf_of(renderer: Renderer, path: str) -> list[ox.Quad] | None:
         return cat.quads_of_graph(iri) if iri in cat.graph_sizes else None
     if path == "dataset":
         return dataset_quads(renderer)
-    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI):
-        return cat.describe(iri).quads
+    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI) and iri not in cat.owner:
+        quads = cat.describe(iri).quads
+        parts = cat.parts.get(iri)
+        if parts:  # the page describes its parts too
+            quads = list(dict.fromkeys(quads + [q for part in parts for q in cat.describe(part).quads]))
+        return quads
     return None
 
 
@@ -103,7 +107,7 @@ def html_of(renderer: Renderer, path: str, linker: Linker) -> str | None:
         return renderer.graph(iri, linker) if iri in cat.graph_sizes else None
     if path == "dataset":
         return renderer.dataset(linker)
-    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI):
+    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI) and iri not in cat.owner:
         return renderer.entity(iri, linker)
     return None
 
@@ -119,6 +123,15 @@ def _split_suffix(renderer: Renderer, path: str) -> tuple[str, Format | None]:
     return path, None
 
 
+def _part_location(renderer: Renderer, path: str, by_suffix: Format | None) -> str:
+    """Where a part's IRI sends a client: the page of its entity, at the part's anchor, or the
+    file of the asked format (the RDF of the page describes the part too)."""
+    page = renderer.cat.page_path(BASE + path) or ""
+    if by_suffix is not None and by_suffix is not HTML:
+        return "/" + page.split("#", 1)[0] + "." + by_suffix.suffix
+    return "/" + page
+
+
 def _links(path: str) -> str:
     return ", ".join(f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media}"' for f in RDF_FORMATS)
 
@@ -131,6 +144,9 @@ def routes(project: Project, store: Callable[[], ox.Store]) -> list[BaseRoute]:
         path, by_suffix = _split_suffix(renderer, path)
         fmt = by_suffix or negotiate(request.headers.get("accept"))
         headers = {"Vary": "Accept"} if by_suffix is None else {}
+        owner = renderer.cat.owner.get(BASE + path)
+        if owner is not None and fmt is not None:  # a part: described on its entity's page
+            return RedirectResponse(_part_location(renderer, path, by_suffix), status_code=303, headers=headers)
         if fmt is None:
             return PlainTextResponse(
                 f"406 Not Acceptable: /{path} is available as {OFFERED_TYPES}\n", status_code=406, headers=headers

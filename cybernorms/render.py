@@ -12,12 +12,15 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from . import __version__
 from . import search as search_index
@@ -83,22 +86,40 @@ class Linker:
             fragment = "#" + fragment
         if not self.static:
             return "/" + path + fragment
-        target = path if "." in posixpath.basename(path) or path.startswith(("static/", "dist/")) else path + ".html"
-        if path == "":
-            target = "index.html"
-        if target == self.file(self.here) and fragment:
+        target = _file_of(path)
+        if fragment and target == self.file(self.here):
             return fragment
-        start = posixpath.dirname(self.file(self.here)) or "."
-        return posixpath.relpath(target, start) + fragment
+        return _relative(target, self.folder) + fragment
+
+    @cached_property
+    def folder(self) -> str:
+        """The folder the links of the page are relative to ("" for live pages: absolute links)."""
+        return posixpath.dirname(self.file(self.here)) if self.static else ""
 
     @staticmethod
     def file(path: str) -> str:
         return "index.html" if path == "" else path + ".html"
 
-    def iri(self, iri: str) -> str:
-        """The link of an IRI: the local page for the project's IRIs, the IRI itself otherwise."""
-        path = site_path(iri)
-        return iri if path is None else self.path(path)
+
+def _file_of(path: str) -> str:
+    """The file of a site path in the static site: id/norm/13f.html, index.html, static/style.css."""
+    if path == "":
+        return "index.html"
+    return path if "." in posixpath.basename(path) or path.startswith(("static/", "dist/")) else path + ".html"
+
+
+@cache
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath(target, start) for the clean relative paths of the site (no "." or ".."
+    in them), without its calls to abspath for every link of every page."""
+    into = start.split("/") if start else []
+    parts = target.split("/")
+    common = 0
+    for a, b in zip(into, parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(into) - common) + parts[common:]) or "."
 
 
 # The linker of the page being rendered: the templates' href() and url() read it, so that the macros
@@ -110,12 +131,31 @@ def _linker() -> Linker:
     return _LINKER.get() or Linker()
 
 
-def _href(iri: str) -> str:
-    return _linker().iri(iri)
-
-
 def _url(path: str) -> str:
     return _linker().path(path)
+
+
+class _Fragment:
+    """A macro of links.html that pages call many times (a link, a term, provenance), rendered once
+    for each set of arguments and folder of pages: a relative link is the same from every page of
+    a folder. `key` makes the arguments hashable."""
+
+    def __init__(self, env: jinja2.Environment, name: str, key: Callable[..., Hashable] | None = None):
+        self.env = env
+        self.name = name
+        self.key = key
+        self.done: dict[Hashable, Markup] = {}
+        self.macro: Callable[..., str] | None = None  # found when first called: the globals are all set
+
+    def __call__(self, *args: Any) -> Markup:
+        linker = _linker()
+        key = (self.key(*args) if self.key else args, linker.static, linker.folder)
+        html = self.done.get(key)
+        if html is None:
+            if self.macro is None:
+                self.macro = getattr(self.env.get_template("links.html").module, self.name)
+            html = self.done[key] = Markup(self.macro(*args))
+        return html
 
 
 @dataclass
@@ -142,7 +182,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
         )
         self.env.globals.update(
-            href=_href,
+            href=self.href,
             url=_url,
             cat=catalogue,
             role_note=ROLE_NOTE,
@@ -155,9 +195,23 @@ class Renderer:
             version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
+        self.env.globals.update(
+            entity=_Fragment(self.env, "entity"),
+            term=_Fragment(self.env, "term"),
+            badges=_Fragment(self.env, "badges", tuple),
+            provenance=_Fragment(
+                self.env, "provenance", lambda v: (tuple(v.roles), tuple(v.sources), tuple(v.linksets), tuple(v.notes))
+            ),
+        )
         self._library: list[dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ helpers
+
+    def href(self, iri: str) -> str:
+        """The link of an IRI: the local page (or the anchor of a part on its entity's page) for
+        the project's IRIs, the IRI itself otherwise."""
+        path = self.cat.page_path(iri)
+        return iri if path is None else _linker().path(path)
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
@@ -210,7 +264,33 @@ class Renderer:
     def entity(self, iri: str, linker: Linker) -> str:
         cat = self.cat
         d = cat.describe(iri)
-        summary = cat.get(iri)
+        context: dict[str, Any] = {
+            "iri": iri,
+            "summary": cat.get(iri),
+            "title": cat.name(iri),
+            "title_lang": cat.name_lang(iri),
+            "kind": cat.kind(iri),
+            **self._statements(d),
+            "parts": [
+                {
+                    "iri": part,
+                    "anchor": cat.anchor(part),
+                    "title": cat.name(part),
+                    "title_lang": cat.name_lang(part),
+                    "kind": cat.kind(part),
+                    **self._statements(cat.describe(part)),
+                }
+                for part in cat.parts.get(iri, [])
+            ],
+            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
+            "undocs_lang": _undocs_lang,
+        }
+        context.update(self._specifics(iri, d))
+        return self._render("entity.html", linker, **context)
+
+    def _statements(self, d: Description) -> dict[str, Any]:
+        """The statements of a description as a page shows them: names and notes, the others by
+        property, the external links, and what the reasoner adds."""
         asserted = [f for f in d.facts if f.asserted]
         inferred = [f for f in d.facts if not f.asserted]
         main = [
@@ -222,22 +302,13 @@ class Renderer:
             for f in asserted
             if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
         ]
-        context: dict[str, Any] = {
-            "iri": iri,
-            "summary": summary,
-            "title": cat.name(iri),
-            "title_lang": cat.name_lang(iri),
-            "kind": cat.kind(iri),
+        return {
             "names": names,
             "groups": self._grouped(d, main),
             "inferred": self._grouped(d, inferred, limit=INFERRED_SHOWN),
             "inferred_count": len(inferred),
             "external": sorted(external, key=lambda v: str(v.fact.other)),
-            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
-            "undocs_lang": _undocs_lang,
         }
-        context.update(self._specifics(iri, d))
-        return self._render("entity.html", linker, **context)
 
     def _specifics(self, iri: str, d: Description) -> dict[str, Any]:
         """The blocks of a page that depend on the entity's class."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import posixpath
+import re
 import shutil
 import time
 from collections import defaultdict
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import RDF_FORMATS, serialize_all
+from .formats import HTML, RDF_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
@@ -209,9 +211,84 @@ def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> 
         (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(project.dist / name, tmp / "dist" / name)
         count += 1
-    files.write(".htaccess", htaccess())
-    files.write("w3id.htaccess", w3id_htaccess(publish_url))
+    parts = part_rules(renderer.cat)
+    files.write(".htaccess", htaccess(parts))
+    files.write("w3id.htaccess", w3id_htaccess(publish_url, parts))
     return pages, files.count + count
+
+
+@dataclass(frozen=True)
+class PartRule:
+    """IRIs of parts described on their entity's page (views.PART_CLASSES), as one rewrite pattern:
+    group 1 is the entity's path, the groups after it the segments of the part's path, which make
+    its anchor (id/incident/eurepoc-43/receiver/6 -> id/incident/eurepoc-43, #receiver-6)."""
+
+    pattern: str  # without ^ and $
+    segments: int  # the groups after the entity's path
+
+
+def part_rules(cat: Catalogue) -> list[PartRule]:
+    """The patterns that send the IRIs of the parts to their entity's page: one per folder of
+    entities and number of segments, naming the kinds of parts (receiver, attribution...). A part
+    that such a pattern would get wrong (it also matches a page of its own, or leads elsewhere)
+    gets a rule of its own."""
+    groups: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for part, owner in cat.owner.items():
+        folder, rest = posixpath.dirname(site_path(owner) or ""), part[len(owner) + 1 :].split("/")
+        groups[(re.escape(folder) + "/[^/]+" if folder else "[^/]+", len(rest))].add(re.escape(rest[0]))
+    rules = [
+        PartRule(f"({owner})/({'|'.join(sorted(kinds))})" + "/([^/.]+)" * (n - 1), n)
+        for (owner, n), kinds in sorted(groups.items())
+    ]
+    regexes = {rule: re.compile(f"^{rule.pattern}$") for rule in rules}
+    pages = [site_path(iri) or "" for iri in all_pages(cat)]
+    good = [rule for rule in rules if not any(regexes[rule].match(page) for page in pages)]
+    own: list[PartRule] = []
+    for part, owner in sorted(cat.owner.items()):
+        path = site_path(part) or ""
+        match = next((m for m in (regexes[rule].match(path) for rule in good) if m), None)
+        if match is None or match.group(1) != site_path(owner) or "-".join(match.groups()[1:]) != cat.anchor(part):
+            rest = part[len(owner) + 1 :].split("/")
+            pattern = f"({re.escape(site_path(owner) or '')})/" + "/".join(f"({re.escape(x)})" for x in rest)
+            own.append(PartRule(pattern, len(rest)))
+    return good + own
+
+
+def _part_redirects(rules: list[PartRule], url: str) -> str:
+    """For w3id.org: 303 redirects from the IRIs of the parts (and their suffix forms) to their
+    entity's page at their anchor, or to its RDF by suffix or Accept header."""
+    suffixes = "|".join(f.suffix for f in (*RDF_FORMATS, HTML))
+    lines = []
+    for rule in rules:
+        lines.append(f"RewriteRule ^{rule.pattern}\\.({suffixes})$ {url}$1.${rule.segments + 2} [R=303,L]")
+        for fmt in RDF_FORMATS:
+            media = fmt.media.replace("+", "\\+")
+            lines += [
+                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteRule ^{rule.pattern}$ {url}$1.{fmt.suffix} [R=303,L]",
+            ]
+        anchor = "-".join(f"${i}" for i in range(2, rule.segments + 2))
+        lines.append(f"RewriteRule ^{rule.pattern}$ {url}$1.html#{anchor} [R=303,NE,L]")
+    return "\n".join(lines)
+
+
+def _part_redirects_on_host(rules: list[PartRule]) -> str:
+    """The same redirects for an Apache host of the site itself: the path asked is read from
+    REQUEST_URI (group 1 is what comes before it), so that the site may live in a folder."""
+    suffixes = "|".join(f.suffix for f in (*RDF_FORMATS, HTML))
+    lines = []
+    for rule in rules:
+        whole = f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$"
+        lines += [
+            f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}\\.({suffixes})$",
+            f"RewriteRule ^ %1%2.%{rule.segments + 3} [R=303,L]",
+        ]
+        for fmt in RDF_FORMATS:
+            media = fmt.media.replace("+", "\\+")
+            lines += [f"RewriteCond %{{HTTP_ACCEPT}} {media}", whole, f"RewriteRule ^ %1%2.{fmt.suffix} [R=303,L]"]
+        anchor = "-".join(f"%{i}" for i in range(3, rule.segments + 3))
+        lines += [whole, f"RewriteRule ^ %1%2.html#{anchor} [R=303,NE,L]"]
+    return "\n".join(lines)
 
 
 def _negotiation(target: str, flags: str) -> str:
@@ -226,9 +303,10 @@ def _negotiation(target: str, flags: str) -> str:
     return "\n".join(lines)
 
 
-def htaccess() -> str:
+def htaccess(parts: list[PartRule]) -> str:
     """Apache rules for a host that serves dist/site/ itself: /id/norm/13f answers the page or, by
-    Accept header, its RDF (RDF/XML, Turtle, ...), with Vary: Accept."""
+    Accept header, its RDF (RDF/XML, Turtle, ...), with Vary: Accept; the IRI of a part redirects
+    to its entity's page."""
     rules = _negotiation("(?:id|dataset|graph)/[^.]+|ontology|dataset", "L").replace("{prefix}", "")
     types = "\n".join(f"AddType {f.media} .{f.suffix}" for f in RDF_FORMATS)
     return f"""# cybernorms static site: content negotiation on an Apache host (mod_rewrite, mod_headers)
@@ -240,6 +318,8 @@ DirectoryIndex index.html
 ErrorDocument 404 /404.html
 Header merge Vary Accept
 RewriteEngine on
+# the parts described on their entity's page (docs/site.md)
+{_part_redirects_on_host(parts)}
 {rules}
 RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}.html -f
@@ -247,9 +327,10 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def w3id_htaccess(publish_url: str) -> str:
+def w3id_htaccess(publish_url: str, parts: list[PartRule]) -> str:
     """The rules to propose to w3id.org (https://github.com/perma-id/w3id.org, folder cybernorms/):
-    303 See Other from each IRI to the file of the asked format on the static host."""
+    303 See Other from each IRI to the file of the asked format on the static host; the IRI of a
+    part to its entity's page (at its anchor) or RDF."""
     url = publish_url if publish_url.endswith("/") else publish_url + "/"
     rules = _negotiation("(?:id|dataset|graph)/.+|ontology|dataset", "R=303,L").replace("{prefix}", url)
     return f"""# https://w3id.org/cybernorms/ -> the static site at {url}
@@ -257,6 +338,8 @@ def w3id_htaccess(publish_url: str) -> str:
 # RDF by media type, HTML otherwise. Propose this file as cybernorms/.htaccess to w3id.org.
 Options +FollowSymLinks
 RewriteEngine on
+# the parts described on their entity's page (docs/site.md)
+{_part_redirects(parts, url)}
 {rules}
 RewriteRule ^$ {url}index.html [R=303,L]
 RewriteRule ^dist/(.*)$ {url}dist/$1 [R=302,L]

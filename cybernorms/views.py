@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,6 +48,13 @@ ROLE_NOTE = {
     "inferred": "entailed by the OWL 2 RL reasoner",
     "ontology": "defined by the ontology",
 }
+
+# The classes whose instances are described on the page of the entity their IRI extends (a receiver
+# https://w3id.org/cybernorms/id/incident/eurepoc-43/receiver/6 on the page of incident eurepoc-43,
+# at #receiver-6) rather than on pages of their own: the ontology defines an incident part as "one of
+# the values a dataset records together for an incident [...] kept as a node so that the values of one
+# row or position stay together", a blank node with a name.
+PART_CLASSES = (CNO + "IncidentPart",)
 
 # Properties whose values every page needs for the things an entity is linked to.
 NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title")
@@ -194,7 +202,8 @@ class Catalogue:
         self.summaries: dict[str, Summary] = {}
         self._names: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._property_names: dict[tuple[str, bool], str] = {}
-        self._last: Description | None = None
+        self._described: dict[str, Description] = {}  # the last few: a page and its RDF ask alike
+        self._provisions: dict[str, list[str]] = {}
         prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
@@ -238,8 +247,39 @@ class Catalogue:
             + [g for g in fixed[1:] if g in self.graph_sizes]
         )
         self.documents_of_graph = self._documents_of_graphs()
+        self.owner: dict[str, str] = {}  # part -> the entity on whose page it is described
+        self.parts: dict[str, list[str]] = defaultdict(list)  # entity -> its parts, in reading order
+        self._parts()
 
     # ------------------------------------------------------------------ building the index
+
+    def _parts(self) -> None:
+        """The parts (instances of PART_CLASSES) and the entity each is described with: the longest
+        IRI it extends that has a page of its own."""
+        for iri, summary in self.summaries.items():
+            if not iri.startswith(ID) or not any(c in summary.types for c in PART_CLASSES):
+                continue
+            stem = iri
+            while "/" in stem[len(ID) :]:
+                stem = stem.rsplit("/", 1)[0]
+                if stem in self.known and not any(c in self.get(stem).types for c in PART_CLASSES):
+                    self.owner[iri] = stem
+                    self.parts[stem].append(iri)
+                    break
+        for parts in self.parts.values():
+            parts.sort(key=_natural)
+
+    def anchor(self, part: str) -> str:
+        """The anchor of a part on its entity's page: receiver-6 for .../eurepoc-43/receiver/6."""
+        return part[len(self.owner[part]) + 1 :].replace("/", "-")
+
+    def page_path(self, iri: str) -> str | None:
+        """The path of the page that shows an IRI of the project (id/norm/13f, ontology#Norm,
+        id/incident/eurepoc-43#receiver-6 for a part), None for an IRI that is not the project's."""
+        owner = self.owner.get(iri)
+        if owner is not None:
+            return f"{site_path(owner)}#{self.anchor(iri)}"
+        return site_path(iri)
 
     def _summary(self, iri: str) -> Summary:
         summary = self.summaries.get(iri)
@@ -422,24 +462,32 @@ class Catalogue:
             current = parents[0]
             chain.append(current)
 
-    def children(self, iri: str) -> list[str]:
-        return self.ordered(s.iri for s in self.summaries.values() if iri in s.iris("parent"))
-
-    def provisions_of(self, document: str) -> list[str]:
-        """Every provision of a document, in reading order (depth-first by cno:order)."""
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """The things whose cno:parent each IRI is, in reading order."""
         children: dict[str, list[str]] = defaultdict(list)
         for s in self.summaries.values():
             for parent in s.iris("parent"):
                 children[parent].append(s.iri)
-        out: list[str] = []
+        return {parent: self.ordered(kids) for parent, kids in children.items()}
 
-        def walk(node: str) -> None:
-            for child in self.ordered(children.get(node, [])):
-                out.append(child)
-                walk(child)
+    def children(self, iri: str) -> list[str]:
+        return self._children.get(iri, [])
 
-        walk(document)
-        return out
+    def provisions_of(self, document: str) -> list[str]:
+        """Every provision of a document, in reading order (depth-first by cno:order)."""
+        found = self._provisions.get(document)
+        if found is None:
+            out: list[str] = []
+
+            def walk(node: str) -> None:
+                for child in self.children(node):
+                    out.append(child)
+                    walk(child)
+
+            walk(document)
+            found = self._provisions[document] = out
+        return found
 
     def instances(self, cls: str) -> list[str]:
         return self.ordered(iri for iri, s in self.summaries.items() if cls in s.types and iri.startswith(BASE))
@@ -451,13 +499,14 @@ class Catalogue:
 
     def describe(self, iri: str) -> Description:
         """Everything the graph says about an entity, outgoing and incoming, with the graph of each
-        statement: the rows of queries/describe.rq. The last one is kept: a page and its RDF ask
-        for the same description one after the other."""
-        last = self._last
-        if last is not None and last.iri == iri:
-            return last
-        self._last = self._describe(iri)
-        return self._last
+        statement: the rows of queries/describe.rq. The last few are kept: a page and its RDF ask
+        for the same descriptions one after the other."""
+        found = self._described.get(iri)
+        if found is None:
+            if len(self._described) >= 256:
+                self._described.clear()
+            found = self._described[iri] = self._describe(iri)
+        return found
 
     def _describe(self, iri: str) -> Description:
         if self._grouped is not None:
@@ -588,8 +637,9 @@ def _describe_text(root: Path) -> str:
 
 def all_pages(catalogue: Catalogue) -> Iterator[str]:
     """The IRIs that get a page of their own: every IRI of the project that the graph holds
-    statements about, except the ontology's terms (anchors of /ontology)."""
+    statements about, except the ontology's terms (anchors of /ontology) and the parts described on
+    their entity's page (anchors of it)."""
     for iri in sorted(catalogue.known):
-        if iri.startswith(ONTOLOGY_IRI) or iri.startswith(GRAPH) or iri == BASE + "dataset":
+        if iri.startswith(ONTOLOGY_IRI) or iri.startswith(GRAPH) or iri == BASE + "dataset" or iri in catalogue.owner:
             continue
         yield iri
