@@ -59,7 +59,7 @@ def version() -> str:
 # ------------------------------------------------------------------------------- terms
 
 
-def _to_rdflib(t):
+def _to_rdflib(t: Any) -> Any:
     import rdflib
 
     if isinstance(t, ox.NamedNode):
@@ -99,7 +99,7 @@ def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]], prefixes: bool = True)
     return g
 
 
-def _sorted_json(value):
+def _sorted_json(value: object) -> object:
     """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively, each
     by the JSON text of its items (keys sorted)."""
     return _sorted_with_text(value)[0]
@@ -125,7 +125,7 @@ def _sorted_with_text(value: object) -> tuple[object, str]:
     return value, json.dumps(value, ensure_ascii=False)
 
 
-def jsonld(graph, context: dict) -> str:
+def jsonld(graph: Any, context: dict[str, Any]) -> str:
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     if isinstance(data, dict) and "@context" in data:
         data["@context"] = context  # inline, exactly as published
@@ -141,7 +141,7 @@ def _write(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def _triples(quads):
+def _triples(quads: Iterable[ox.Quad]) -> list[tuple[Any, Any, Any]]:
     return [(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -156,11 +156,13 @@ SELECT ?graph ?doc ?language ?title ?symbol ?issued ?citation WHERE {
 } ORDER BY ?issued ?doc"""
 
 
-def _documents_held(st: ox.Store) -> dict[str, dict]:
+def _documents_held(st: ox.Store) -> dict[str, dict[str, Any]]:
     """The documents whose texts the graph holds (those with expressions), read from the store:
     graph IRI -> {iri, title (English if held, else French), symbol, issued, citation, languages}."""
-    held: dict[str, dict] = {}
-    for row in st.query(DOCUMENTS_HELD):
+    held: dict[str, dict[str, Any]] = {}
+    solutions = st.query(DOCUMENTS_HELD)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         doc = held.setdefault(row["graph"].value, {"iri": row["doc"].value, "titles": {}, "languages": set()})
         doc["languages"].add(row["language"].value)
         if row["title"] is not None:
@@ -183,7 +185,7 @@ def _describe(
     files: dict[str, Path],
     tmp: Path,
     fingerprint: str,
-    linksets=(),
+    linksets: Iterable[tuple[Any, Any, Any]] = (),
 ) -> tuple[str, str]:
     """VoID and DCAT descriptions of the dataset (Turtle), with the documents it is built from as
     the store describes them (their dcterms metadata). `linksets` are the triples that describe
@@ -246,7 +248,9 @@ def _describe(
                     activity,
                     RDFS.label,
                     rdflib.Literal(
-                        f"OWL 2 RL materialisation with reasonable {metadata.version('reasonable')}", lang="en"
+                        f"OWL 2 RL materialisation by the SPARQL rules of cybernorms {version()} "
+                        f"(cybernorms/reason.py), run in Oxigraph {metadata.version('pyoxigraph')}",
+                        lang="en",
                     ),
                 )
             )
@@ -343,12 +347,11 @@ CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> {
   UNION { ?ls a void:Linkset ; void:objectsTarget|void:subjectsTarget ?x . ?x ?p ?o } } }"""
 
 
-def _linksets(st: ox.Store) -> list:
+def _linksets(st: ox.Store) -> list[tuple[Any, Any, Any]]:
     """The descriptions of the linksets of graph/links and of their targets (for VoID)."""
-    return sorted(
-        ((t.subject, t.predicate, t.object) for t in st.query(LINKSET_DESCRIPTION % LINKS.iri)),
-        key=str,
-    )
+    triples = st.query(LINKSET_DESCRIPTION % LINKS.iri)
+    assert isinstance(triples, ox.QueryTriples)
+    return sorted(((t.subject, t.predicate, t.object) for t in triples), key=str)
 
 
 def export(project: Project) -> list[Path]:
@@ -386,14 +389,15 @@ def export(project: Project) -> list[Path]:
                         triples,
                         format=ox.RdfFormat.RDF_XML,
                         prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
-                    ),
+                    )
+                    or b"",
                 )
         files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
         files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
         all_quads = canonical(all_quads)
         files["dataset-trig"] = _write(
             tmp / "cybernorms.trig",
-            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())),
+            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
         )
         files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted(f"{q} .\n" for q in all_quads)))
         void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))

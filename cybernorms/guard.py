@@ -29,6 +29,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from .errors import UsageError
@@ -321,7 +322,7 @@ def check(
     text: str,
     limits: Limits = LIMITS,
     allow_service: Iterable[str] = (),
-    substitutions: Mapping[object, object] | None = None,
+    substitutions: Mapping[Any, object] | None = None,
     where: str | None = None,
 ) -> Scan:
     """Refuse (QueryRefused) a query that breaks a rule; return its scan otherwise.
@@ -336,9 +337,7 @@ def check(
         raise
 
 
-def _check(
-    text: str, limits: Limits, allow_service: Iterable[str], substitutions: Mapping[object, object] | None
-) -> Scan:
+def _check(text: str, limits: Limits, allow_service: Iterable[str], substitutions: Mapping[Any, object] | None) -> Scan:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise QueryRefused(

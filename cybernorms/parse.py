@@ -193,7 +193,7 @@ def parse(project: Project) -> Dataset:
         for table in entry.tables:
             result = table_quads(entry, table)
             reports += result.reports
-            store.extend(result.quads)
+            store.load(result.triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(result.graph))
     # the rules see every asserted graph, and not one another's results
     derived = [q for entry in entries for rule in entry.rules for q in rule_quads(entry, rule, store)]
     store.extend(derived)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -38,6 +38,10 @@ XSD = PREFIXES["xsd"]
 HEADER = re.compile(r"^#\s*(title|description|param|example|hint)\s*:\s*(.*)$")
 PARAM = re.compile(r"^(\w+)\s*\((\w+)(?:\s*,\s*default\s+(.+?))?\)\s*:\s*(.+)$")
 KINDS = ("select", "construct", "ask", "describe")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Convert = Callable[[str, ox.Store, "Param"], Term]
 
 
 @dataclass
@@ -115,8 +119,8 @@ def load_query(path: Path, library: bool = True) -> Query:
         " ".join(fields.get("description", [])),
         text,
         params,
-        (fields.get("example") or [None])[0],
-        (fields.get("hint") or [None])[0],
+        next(iter(fields.get("example", [])), None),
+        next(iter(fields.get("hint", [])), None),
     )
 
 
@@ -140,18 +144,20 @@ def library(project: Project, checks: bool = True) -> dict[str, Query]:
 # ------------------------------------------------------------------------------ parameters
 
 
-def _ask(store: ox.Store, query: str, **bindings) -> bool:
+def _ask(store: ox.Store, query: str, **bindings: Term) -> bool:
     subs = {ox.Variable(k): v for k, v in bindings.items()}
     return bool(store.query(query, use_default_graph_as_union=True, substitutions=subs))
 
 
 def _accepted(store: ox.Store, query: str) -> str:
-    values = sorted({str(r[0].value) for r in store.query(query, use_default_graph_as_union=True)})
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    values = sorted({str(r[0].value) for r in solutions if r[0] is not None})
     return ", ".join(values)
 
 
-def _entity(kind: str, make_iri, exists: str, listing: str):
-    def convert(value: str, store: ox.Store, param: Param):
+def _entity(kind: str, make_iri: Callable[[str], str | None], exists: str, listing: str) -> Convert:
+    def convert(value: str, store: ox.Store, param: Param) -> Term:
         iri = make_iri(value)
         if iri is None or not _ask(store, exists, x=ox.NamedNode(iri)):
             raise UsageError(
@@ -170,15 +176,15 @@ def _norm_iri(value: str) -> str | None:
     return f"{ID}norm/{m.group(1)}{m.group(2)}" if m else None
 
 
-def _slug_iri(prefix: str):
+def _slug_iri(prefix: str) -> Callable[[str], str | None]:
     return lambda value: f"{ID}{prefix}/{value}" if re.fullmatch(r"[a-z0-9-]+", value) else None
 
 
-def _string(value: str, store, param: Param):
+def _string(value: str, store: ox.Store, param: Param) -> Term:
     return ox.Literal(value)
 
 
-def _integer(value: str, store, param: Param):
+def _integer(value: str, store: ox.Store, param: Param) -> Term:
     if not re.fullmatch(r"-?\d+", value.strip()):
         raise UsageError(
             None, None, f"parameter {param.name} must be an integer, not {value!r}", "give a whole number, e.g. 3"
@@ -186,17 +192,19 @@ def _integer(value: str, store, param: Param):
     return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
 
 
-def _lang(value: str, store, param: Param):
+def _lang(value: str, store: ox.Store, param: Param) -> Term:
     if value not in ("fr", "en"):
         raise UsageError(None, None, f"unknown language {value!r} for parameter {param.name}", "accepted: en, fr")
     return ox.Literal(value)
 
 
-def _document(value: str, store: ox.Store, param: Param):
+def _document(value: str, store: ox.Store, param: Param) -> Term:
     """A document the graph describes, by its official symbol (dcterms:identifier) or by the last
     segment of its IRI (id/document/{segment}), for a document without a symbol."""
     q = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?d ?s WHERE { ?d dcterms:identifier ?s }"
-    rows = list(store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)}))
+    solutions = store.query(q, use_default_graph_as_union=True, substitutions={ox.Variable("s"): ox.Literal(value)})
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = list(solutions)
     docs = [r["d"] for r in rows if isinstance(r["d"], ox.NamedNode) and r["d"].value.startswith(ID + "document/")]
     iri = f"{ID}document/{value}"
     if not docs and re.fullmatch(r"[A-Za-z0-9-]+", value) and _ask(store, "ASK { ?x a ?c }", x=ox.NamedNode(iri)):
@@ -224,7 +232,7 @@ def _document(value: str, store: ox.Store, param: Param):
     return docs[0]
 
 
-def _iri(value: str, store, param: Param):
+def _iri(value: str, store: ox.Store, param: Param) -> Term:
     """An absolute http(s) IRI, e.g. the SPARQL endpoint a federated query sends its SERVICE part to."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"{}|\\^`]", value.strip()):
@@ -242,7 +250,7 @@ def _iri(value: str, store, param: Param):
         ) from None
 
 
-def _notation(value: str, store: ox.Store, param: Param):
+def _notation(value: str, store: ox.Store, param: Param) -> Term:
     q = (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
         "ASK { ?p a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* cno:Provision ; skos:notation ?x }"
@@ -257,7 +265,7 @@ def _notation(value: str, store: ox.Store, param: Param):
     return ox.Literal(value)
 
 
-PARAM_TYPES = {
+PARAM_TYPES: dict[str, Convert] = {
     "string": _string,
     "integer": _integer,
     "lang": _lang,
@@ -277,6 +285,21 @@ PARAM_TYPES = {
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:Norm }",
         "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?n WHERE { ?x a cno:Norm ; skos:notation ?n }",
+    ),
+    "element": _entity(
+        "norm or principle of action",
+        lambda v: _norm_iri(v) or _slug_iri("principle-of-action")(v),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { { ?x a cno:Norm } UNION { ?x a cno:Principle } }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?t WHERE { { ?x a cno:Norm ; skos:notation ?t } "
+        "UNION { ?x a cno:Principle BIND(STRAFTER(STR(?x), '/principle-of-action/') AS ?t) } }",
+    ),
+    "principle": _entity(
+        "principle",
+        _slug_iri("principle"),
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> ASK { ?x a cno:LegalPrinciple }",
+        "PREFIX cno: <https://w3id.org/cybernorms/ontology#> "
+        "SELECT ?t WHERE { ?x a cno:LegalPrinciple BIND(STRAFTER(STR(?x), '/principle/') AS ?t) }",
     ),
     "topic": _entity(
         "topic",
@@ -309,14 +332,14 @@ PARAM_TYPES = {
 }
 
 
-def bind(query: Query, given: dict[str, str], store: ox.Store) -> dict[ox.Variable, object]:
+def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Variable, Term]:
     """Check and convert the given parameter values; returns the substitutions for the query."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
         raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}", f"accepted: {accepted}")
-    subs = {}
+    subs: dict[ox.Variable, Term] = {}
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None or value == "":
@@ -346,7 +369,13 @@ def shared_store(project: Project) -> ox.Store:
     return _STORES[key]
 
 
-def execute(store: ox.Store, text: str, substitutions=None, where: str | None = None, allow_service=()):
+def execute(
+    store: ox.Store,
+    text: str,
+    substitutions: dict[ox.Variable, Term] | None = None,
+    where: str | None = None,
+    allow_service: Iterable[str] = (),
+) -> Result:
     guard.check(text, allow_service=allow_service, substitutions=substitutions, where=where)
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
@@ -398,7 +427,7 @@ def to_python(term: object) -> object:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def rows_as_dicts(solutions) -> list[dict]:
+def rows_as_dicts(solutions: ox.QuerySolutions) -> list[dict[str, object]]:
     variables = [v.value for v in solutions.variables]
     return [{v: to_python(s[v]) for v in variables} for s in solutions]
 
@@ -419,7 +448,7 @@ def run(
     text: str | None = None,
     allow_service: Iterable[str] = (),
     timeout: float | None = None,
-) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+) -> Result | list[ox.Triple]:
     """Run a library query by name, a .rq file, or raw text; returns the pyoxigraph result.
     `allow_service` adds SERVICE endpoints to the allow-list (see guard.py).
 

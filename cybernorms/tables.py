@@ -33,6 +33,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
@@ -45,19 +46,33 @@ MAPPED = ox.NamedNode(TAB + "mapped")  # the graph of the scratch store that hol
 COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HINT = re.compile(r"^#\s*hint\s*:\s*(.+)$", re.MULTILINE)
 TITLE = re.compile(r"^#\s*title\s*:\s*(.+)$", re.MULTILINE)
-XSD_INT = ox.NamedNode(PREFIXES["xsd"] + "integer")
+NTRIPLES = ox.RdfFormat.N_TRIPLES
+ITEM = ("item", "column", "position", "group", "value")  # the properties of the items of a cell
 
 
 @dataclass
 class TableResult:
-    """What a table gives the build: the quads of its graph, and the lines of its reports."""
+    """What a table gives the build: the triples of its graph (as N-Triples, which Oxigraph loads
+    without a Python object per term), and the lines of its reports."""
 
-    quads: list[ox.Quad] = field(default_factory=list)
+    graph: str
+    triples: bytes = b""
     reports: list[str] = field(default_factory=list)
 
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """The triples as quads of the graph (for messages and tests)."""
+        graph = ox.NamedNode(self.graph)
+        return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(self.triples, NTRIPLES)]
 
-def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=XSD_INT)
+
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+INTEGER = "^^<" + PREFIXES["xsd"] + "integer>"
+
+
+def _text(value: str) -> str:
+    """A string as an N-Triples literal."""
+    return '"' + value.translate(ESCAPES) + '"'
 
 
 def _items(cell: str, form: str) -> list[tuple[int | None, str]] | None:
@@ -80,17 +95,16 @@ def _items(cell: str, form: str) -> list[tuple[int | None, str]] | None:
 
 def _rows(
     project: Project, path: Path, cells: dict[str, str], columns: tuple[str, ...] = (), rank_by: str | None = None
-) -> list[ox.Quad]:
-    """The rows of one CSV file as quads of the scratch store's default graph."""
+) -> str:
+    """The rows of one CSV file as N-Triples, for the scratch store's default graph (written as
+    text, which Oxigraph parses faster than Python builds a term per cell)."""
     rel = project.rel(path)
-    quads: list[ox.Quad] = []
-    table, row_p, line_p = ox.NamedNode(TAB + "table"), ox.NamedNode(TAB + "row"), ox.NamedNode(TAB + "line")
-    item_p, column_p, position_p = (
-        ox.NamedNode(TAB + "item"),
-        ox.NamedNode(TAB + "column"),
-        ox.NamedNode(TAB + "position"),
-    )
-    group_p, value_p = ox.NamedNode(TAB + "group"), ox.NamedNode(TAB + "value")
+    lines: list[str] = []
+    add = lines.append
+    base = f"{TAB}{quote(path.name)}/"
+    table = f"<{TAB}table> {_text(path.name)} .\n"
+    row_p, line_p, rank_p = f"<{TAB}row> ", f"<{TAB}line> ", f"<{TAB}rank> "
+    item_p, column_p, position_p, group_p, value_p = (f"<{TAB}{name}> " for name in ITEM)
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
@@ -108,7 +122,9 @@ def _rows(
                         rel, 1, f"the table has no column {column!r}", "correct the column names declared for it"
                     )
             keep = set(columns) if columns else set(header)
-            predicates = {column: ox.NamedNode(TAB + column) for column in header}
+            predicates = {column: f"<{TAB}{column}> " for column in header}
+            names = {column: _text(column) for column in cells}
+            rank_at = header.index(rank_by) if rank_by else None
             ranks: dict[str, int] = {}
             start = reader.line_num + 1
             for number, row in enumerate(reader, start=1):
@@ -116,20 +132,19 @@ def _rows(
                     raise InputError(
                         rel, start, f"the row has {len(row)} cells for {len(header)} columns", "fix the CSV quoting"
                     )
-                node = ox.NamedNode(f"{TAB}{path.name}/{number}")
-                quads += [
-                    ox.Quad(node, table, ox.Literal(path.name)),
-                    ox.Quad(node, row_p, _int(number)),
-                    ox.Quad(node, line_p, _int(start)),
-                ]
-                if rank_by:
-                    key = row[header.index(rank_by)]
+                node = f"{base}{number}"
+                s = f"<{node}> "
+                add(s + table)
+                add(f'{s}{row_p}"{number}"{INTEGER} .\n')
+                add(f'{s}{line_p}"{start}"{INTEGER} .\n')
+                if rank_at is not None:
+                    key = row[rank_at]
                     ranks[key] = ranks.get(key, 0) + 1
-                    quads.append(ox.Quad(node, ox.NamedNode(TAB + "rank"), _int(ranks[key])))
+                    add(f'{s}{rank_p}"{ranks[key]}"{INTEGER} .\n')
                 for column, value in zip(header, row, strict=True):
                     if value == "" or column not in keep:
                         continue
-                    quads.append(ox.Quad(node, predicates[column], ox.Literal(value)))
+                    add(f"{s}{predicates[column]}{_text(value)} .\n")
                     form = cells.get(column)
                     if form is None:
                         continue
@@ -143,20 +158,18 @@ def _rows(
                             "correct the cell, or the form declared for the column in [tables.cells]",
                         )
                     for position, (group, item) in enumerate(items, start=1):
-                        i = ox.NamedNode(f"{node.value}/{column}/{position}")
-                        quads += [
-                            ox.Quad(node, item_p, i),
-                            ox.Quad(i, column_p, ox.Literal(column)),
-                            ox.Quad(i, position_p, _int(position)),
-                        ]
+                        i = f"<{node}/{column}/{position}> "
+                        add(f"{s}{item_p}{i}.\n")
+                        add(f"{i}{column_p}{names[column]} .\n")
+                        add(f'{i}{position_p}"{position}"{INTEGER} .\n')
                         if group is not None:
-                            quads.append(ox.Quad(i, group_p, _int(group)))
+                            add(f'{i}{group_p}"{group}"{INTEGER} .\n')
                         if item:
-                            quads.append(ox.Quad(i, value_p, ox.Literal(item)))
+                            add(f"{i}{value_p}{_text(item)} .\n")
                 start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise InputError(rel, None, f"cannot read the table: {e}", "check that it is UTF-8 CSV") from None
-    return quads
+    return "".join(lines)
 
 
 def _query(project: Project, path: Path) -> str:
@@ -201,7 +214,7 @@ def _check(entry: Entry, store: ox.Store, table: Table, check: Path, what: str =
         row, problem = solution["row"], solution["problem"]
         where, line = project.rel(table.path), None
         if isinstance(row, ox.NamedNode) and row.value.startswith(TAB):
-            name = row.value[len(TAB) :].split("/", 1)[0]
+            name = unquote(row.value[len(TAB) :].split("/", 1)[0])
             files = [table.path, *table.lookups]
             path = next((f for f in files if f.name == name), table.path)
             where = project.rel(path)
@@ -225,28 +238,23 @@ def _report(entry: Entry, store: ox.Store, report: Path) -> list[str]:
 
 
 def table_quads(entry: Entry, table: Table) -> TableResult:
-    """The triples a table's mappings make from its rows, in the graph the table feeds, and the
+    """The triples a table's mappings make from its rows, for the graph the table feeds, and the
     lines of its reports."""
     project = entry.project
     store = ox.Store()
     ranks = dict(table.ranks)
-    store.bulk_extend(_rows(project, table.path, dict(table.cells), table.columns, ranks.get(table.path.name)))
+    store.load(_rows(project, table.path, dict(table.cells), table.columns, ranks.get(table.path.name)), NTRIPLES)
     for path in table.lookups:
-        store.bulk_extend(_rows(project, path, {}, (), ranks.get(path.name)))
+        store.load(_rows(project, path, {}, (), ranks.get(path.name)), NTRIPLES)
     for check in table.checks:
         _check(entry, store, table, check)
-    graph = ox.NamedNode(table.graph)
-    triples: set[ox.Triple] = set()
-    for mapping in table.mappings:
-        triples.update(_construct(project, store, mapping))
-    result = TableResult()
-    if table.verify:
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, MAPPED) for t in triples)
-        for verify in table.verify:
-            _check(entry, store, table, verify, "verification")
+    for mapping in table.mappings:  # into a graph of their own: the set of what they all make
+        store.load(_construct(project, store, mapping).serialize(format=NTRIPLES), NTRIPLES, to_graph=MAPPED)
+    for verify in table.verify:
+        _check(entry, store, table, verify, "verification")
+    result = TableResult(table.graph, store.dump(format=NTRIPLES, from_graph=MAPPED) or b"")
     for report in table.reports:
         result.reports += _report(entry, store, report)
-    result.quads = sorted((ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), key=str)
     return result
 
 

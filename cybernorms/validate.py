@@ -235,7 +235,9 @@ def _reason(ds: Dataset, x: str, why: str, side: str, other: str) -> tuple[str, 
 
 
 # The kind of each individual of the data graphs: its types, the properties it is the subject of
-# (with the datatype and language of a literal value) and those it is the object of.
+# (with the datatype and language of a literal value) and those it is the object of. The reified
+# axioms that carry the curation notes (owl:Axiom) are annotations, which have no bearing on
+# consistency in OWL 2: they stay out of the summary (merged into kinds they would be malformed).
 KINDS = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
 SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator="\\n") AS ?kind) WHERE {{
   {{ GRAPH ?g {{ ?x rdf:type ?t }} BIND(CONCAT("a ", STR(?t)) AS ?k) }}
@@ -244,6 +246,7 @@ SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator="\\n") AS ?kind) WHERE {{
   UNION {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(?p != rdf:type && !isLiteral(?x)) BIND(CONCAT("< ", STR(?p)) AS ?k) }}
   FILTER(?g != <{ONTOLOGY_GRAPH}>)
   FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?x ?anyp ?anyo }} }}
+  FILTER NOT EXISTS {{ GRAPH ?ga {{ ?x rdf:type <{PREFIXES["owl"]}Axiom> }} }}
 }} GROUP BY ?x"""
 
 # Statements through a functional property (or a subproperty of one) between data individuals.

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -111,7 +111,7 @@ def _limit_memory() -> None:  # runs in the child, before exec
 def in_child(
     store: str,
     query: str,
-    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal] | None,
+    substitutions: Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None,
     timeout: float | None,
     where: str | None = None,
 ) -> Result:

@@ -7,12 +7,13 @@ import ast
 import csv
 import shutil
 
+import pyoxigraph as ox
 import pytest
 
 from cybernorms import registry
 from cybernorms.errors import InputError
 from cybernorms.layout import Project
-from cybernorms.tables import _items, table_quads
+from cybernorms.tables import TAB, _items, _rows, table_quads
 
 from conftest import ROOT
 
@@ -34,6 +35,24 @@ def test_multi_valued_cells_divide_into_ordered_items_with_empty_places_kept():
     # "Civic / political rights; " aligned with "Human rights; Sovereignty": the second place is empty
     assert _items("Civic / political rights; ", "; ") == [(None, "Civic / political rights"), (None, "")]
     assert _items("['a', ['b']]", "list") is None and _items("not a list", "nested") is None
+
+
+def test_rows_are_written_as_n_triples_that_read_back_every_value_as_it_stands(tmp_path):
+    # quotes, a backslash, a line break inside a quoted cell, a carriage return, a tab, non-ASCII,
+    # and a file name with a space (its rows' IRIs escape it)
+    values = ['say "no"', "C:\\path", "two\nlines", "cr\rhere", "tab\there", "Côte d’Ivoire"]
+    path = tmp_path / "odd name.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["v", "items"], *[[v, "a; b"] for v in values]])
+    text = _rows(Project.at(tmp_path), path, {"items": "; "})
+    triples = list(ox.parse(text.encode(), ox.RdfFormat.N_TRIPLES))
+    got = [t.object.value for t in triples if t.predicate.value == TAB + "v"]
+    assert got == values
+    items = sorted(t.object.value for t in triples if t.predicate.value == TAB + "value")
+    assert items == sorted(["a", "b"] * len(values))
+    assert {t.subject.value for t in triples if t.predicate.value == TAB + "v"} == {
+        f"{TAB}odd%20name.csv/{n}" for n in range(1, len(values) + 1)
+    }
 
 
 @pytest.fixture(scope="module")
