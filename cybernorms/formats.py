@@ -21,6 +21,7 @@ import mimeparse
 import pyoxigraph as ox
 
 from . import jsonld
+from .errors import InputError
 from .layout import CONTEXT, TURTLE_PREFIXES
 
 
@@ -75,7 +76,12 @@ def context(root: Path) -> dict[str, Any]:
 @cache
 def compactor(root: Path) -> jsonld.Context:
     """The project's JSON-LD context, read once, as the compaction uses it."""
-    return jsonld.Context(context(root))
+    try:
+        return jsonld.Context(context(root))
+    except ValueError as e:
+        raise InputError(
+            CONTEXT, None, str(e), "keep to prefixes and terms with @id, @type and @language maps"
+        ) from None
 
 
 def serialize(quads: Iterable[ox.Quad], fmt: Format, root: Path) -> bytes:
@@ -101,7 +107,7 @@ class _Statements:
     @property
     def triples(self) -> list[ox.Triple]:
         if self._triples is None:
-            self._triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.ordered}, key=str)
+            self._triples = sorted({q.triple for q in self.ordered}, key=str)
         return self._triples
 
     def write(self, fmt: Format, root: Path) -> bytes:

@@ -53,6 +53,7 @@ class Context:
         self.languages: dict[str, str] = {}  # property -> term with a language map
         self.of_term: dict[str, str] = {}  # term -> its IRI
         self.texts = _texts(context, {})  # the context's text, the same in every document
+        self._shrunk: dict[str, str] = {}
         raw = {k: v for k, v in context.items() if not k.startswith("@")}
         if len(raw) != len(context):
             raise ValueError(f"JSON-LD context: keywords {sorted(set(context) - set(raw))} are not supported here")
@@ -86,9 +87,14 @@ class Context:
 
     def shrink(self, iri: str) -> str:
         """The IRI as prefix:name when its namespace (up to its last '#', '/' or ':') is a prefix."""
-        ns, name = _split(iri)
-        prefix = self.prefixes.get(ns)
-        return f"{prefix}:{name}" if prefix and name is not None else iri
+        found = self._shrunk.get(iri)
+        if found is None:
+            ns, name = _split(iri)
+            prefix = self.prefixes.get(ns)
+            found = f"{prefix}:{name}" if prefix and name is not None else iri
+            if len(self._shrunk) < 1_000_000:
+                self._shrunk[iri] = found
+        return found
 
     def symbol(self, iri: str) -> str:
         """A class or datatype IRI as a value of @type: its plain term, else its prefixed name."""

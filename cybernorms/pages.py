@@ -15,7 +15,9 @@ Content negotiation follows "Cool URIs for the Semantic Web": an IRI answers HTM
 Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads by Accept header (read by python-mimeparse) or
 by suffix (13a.ttl, 13a.jsonld, ...), always with `Vary: Accept`, a Content-Location naming the
 suffix form, Link headers to the alternates, and 406 for a type the site cannot give. An unknown
-IRI answers 404: a page with a search box for HTML, a line of plain text otherwise.
+IRI answers 404: a page with a search box for HTML, a line of plain text otherwise. The IRI of a
+part of an incident record answers 303 See Other to its incident's page, at the part's anchor (its
+suffix forms: to the incident's RDF, which describes the part too; docs/site.md).
 
 `store()` gives the current read-only store; it may be a new one after a rebuild, and the index
 of pages and search is rebuilt the first time a new store is seen.

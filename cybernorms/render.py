@@ -158,6 +158,10 @@ class _Fragment:
         return html
 
 
+def _provenance_key(v: FactView) -> Hashable:
+    return (tuple(v.roles), tuple(v.sources), tuple(v.linksets), tuple(v.notes))
+
+
 @dataclass
 class FactView:
     fact: Fact
@@ -196,13 +200,15 @@ class Renderer:
         )
         self.env.filters["natural"] = catalogue.ordered
         self.env.globals.update(
-            entity=_Fragment(self.env, "entity"),
+            entity=_Fragment(self.env, "entity_link"),
             term=_Fragment(self.env, "term"),
             badges=_Fragment(self.env, "badges", tuple),
-            provenance=_Fragment(
-                self.env, "provenance", lambda v: (tuple(v.roles), tuple(v.sources), tuple(v.linksets), tuple(v.notes))
+            provenance=_Fragment(self.env, "provenance", _provenance_key),
+            fact_row=_Fragment(
+                self.env, "fact_row", lambda v, prop, rowspan: (_provenance_key(v), v.fact.other, prop, rowspan)
             ),
         )
+        self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._library: list[dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -243,6 +249,12 @@ class Renderer:
         view.sources = list(dict.fromkeys(view.sources))
         return view
 
+    def _value_key(self, term: Term) -> tuple[str, str, str]:
+        key = self._value_keys.get(term)
+        if key is None:
+            key = self._value_keys[term] = _value_key(self.cat, term)
+        return key
+
     def _grouped(self, d: Description, facts: list[Fact], limit: int | None = None) -> list[tuple[str, list[FactView]]]:
         """Facts grouped by property (read forwards or backwards), values in reading order. With a
         limit, a group keeps its first `limit` values (the RDF of the page holds them all)."""
@@ -255,7 +267,7 @@ class Renderer:
         for (incoming, predicate), views in sorted(
             groups.items(), key=lambda kv: (kv[0][0], self.cat.property_name(kv[0][1], kv[0][0]))
         ):
-            views.sort(key=lambda v: _value_key(self.cat, v.fact.other))
+            views.sort(key=lambda v: self._value_key(v.fact.other))
             out.append((self.cat.property_name(predicate, incoming), views))
         return out
 
@@ -270,7 +282,7 @@ class Renderer:
             "title": cat.name(iri),
             "title_lang": cat.name_lang(iri),
             "kind": cat.kind(iri),
-            **self._statements(d),
+            "statements": self._statements(d),
             "parts": [
                 {
                     "iri": part,
@@ -278,7 +290,7 @@ class Renderer:
                     "title": cat.name(part),
                     "title_lang": cat.name_lang(part),
                     "kind": cat.kind(part),
-                    **self._statements(cat.describe(part)),
+                    "statements": self._statements(cat.describe(part)),
                 }
                 for part in cat.parts.get(iri, [])
             ],
@@ -302,11 +314,13 @@ class Renderer:
             for f in asserted
             if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
         ]
+        shown = self._grouped(d, inferred, limit=INFERRED_SHOWN)
         return {
             "names": names,
             "groups": self._grouped(d, main),
-            "inferred": self._grouped(d, inferred, limit=INFERRED_SHOWN),
+            "inferred": shown,
             "inferred_count": len(inferred),
+            "inferred_shown": sum(len(views) for _, views in shown),
             "external": sorted(external, key=lambda v: str(v.fact.other)),
         }
 

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -155,11 +155,17 @@ class Fact:
 
     @property
     def roles(self) -> list[str]:
-        return sorted({graph_role(g) for g in self.graphs}, key=list(ROLE_NOTE).index)
+        return list(_roles(tuple(self.graphs)))
 
     @property
     def asserted(self) -> bool:
-        return any(graph_role(g) != "inferred" for g in self.graphs)
+        return _roles(tuple(self.graphs)) != ("inferred",)
+
+
+@cache
+def _roles(graphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles of the graphs that hold a statement, in the order of ROLE_NOTE."""
+    return tuple(sorted({graph_role(g) for g in graphs}, key=list(ROLE_NOTE).index))
 
 
 @dataclass
