@@ -209,6 +209,7 @@ class Renderer:
             ),
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
+        self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
         self._library: list[dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -234,20 +235,34 @@ class Renderer:
             view.notes += annotation.notes
             view.linksets += annotation.linksets
         subject = fact.subject.value if isinstance(fact.subject, ox.NamedNode) else ""
-        for graph in fact.graphs:
+        sources, notes = self._said_by(subject, tuple(fact.graphs))
+        view.sources += sources
+        view.notes += notes
+        return view
+
+    def _said_by(self, subject: str, graphs: tuple[str, ...]) -> tuple[list[str], list[ox.Literal]]:
+        """What a statement of `subject` held by `graphs` comes from: the provisions that state it
+        (text graphs) and the notes of the curation (curated graphs); the same for every statement
+        of that subject in those graphs, so found once."""
+        found = self._sources.get((subject, graphs))
+        if found is not None:
+            return found
+        sources: list[str] = []
+        notes: list[ox.Literal] = []
+        for graph in graphs:
             role = graph_role(graph)
             if role == "text":
                 if self.cat.is_a(subject, CNO + "Provision"):
-                    view.sources.append(subject)
+                    sources.append(subject)
                     continue
                 doc = self.cat.source_document(graph)
                 for src in self.cat.get(subject).iris("source"):
                     if doc is None or self.cat.document_of(src) == doc:
-                        view.sources.append(src)
+                        sources.append(src)
             elif role == "curated":
-                view.notes += [n for n in self.cat.get(subject).all("note") if isinstance(n, ox.Literal)]
-        view.sources = list(dict.fromkeys(view.sources))
-        return view
+                notes += [n for n in self.cat.get(subject).all("note") if isinstance(n, ox.Literal)]
+        found = self._sources[(subject, graphs)] = (list(dict.fromkeys(sources)), notes)
+        return found
 
     def _value_key(self, term: Term) -> tuple[str, str, str]:
         key = self._value_keys.get(term)

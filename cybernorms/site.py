@@ -18,6 +18,7 @@ written beside the old one and swapped in when complete.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -96,13 +97,30 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     pass (the same statements as queries/describe.rq gives for each); the pages are then shared
     between this process and forked copies of it, one per core."""
     phases = Phases()
-    with phases("read the store"):
-        disk = store or ox.Store.read_only(str(project.built_store()))
-        memory = ox.Store()
-        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        del disk
-    with phases("index (catalogue, descriptions, search)"):
-        renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
+    # Reading makes millions of objects that live to the end: the garbage collector is kept from
+    # walking them again and again, while they are made and then (frozen) while the pages are
+    # written; frozen, they are also shared as they are with the forked processes.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with phases("read the store"):
+            disk = store or ox.Store.read_only(str(project.built_store()))
+            memory = ox.Store()
+            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
+        with phases("index (catalogue, descriptions, search)"):
+            renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    try:
+        return _write_site(project, renderer, publish_url, phases)
+    finally:
+        gc.unfreeze()
+
+
+def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: Phases) -> Written:
     target = project.dist / "site"
     tmp = project.dist / f".site.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)

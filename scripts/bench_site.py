@@ -90,13 +90,13 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         started, c = time.perf_counter(), cpu()
+        for folder in sorted({rel.parent for rel in files}):
+            (Path(tmp) / folder).mkdir(parents=True, exist_ok=True)
         for rel in files:
-            path = Path(tmp) / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"")
+            os.close(os.open(Path(tmp) / rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
         print(
-            f"raw: {len(files)} empty files written at the site's paths in {time.perf_counter() - started:.2f} s wall, "
-            f"{cpu() - c:.2f} s CPU"
+            f"raw: {len(files)} empty files made at the site's paths (each folder made once) in "
+            f"{time.perf_counter() - started:.2f} s wall, {cpu() - c:.2f} s CPU"
         )
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
