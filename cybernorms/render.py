@@ -199,14 +199,16 @@ class Renderer:
             version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
+        self._fact_row = _Fragment(
+            self.env, "fact_row", lambda v, prop, rowspan: (_provenance_key(v), v.fact.other, prop, rowspan)
+        )
         self.env.globals.update(
             entity=_Fragment(self.env, "entity_link"),
             term=_Fragment(self.env, "term"),
             badges=_Fragment(self.env, "badges", tuple),
             provenance=_Fragment(self.env, "provenance", _provenance_key),
-            fact_row=_Fragment(
-                self.env, "fact_row", lambda v, prop, rowspan: (_provenance_key(v), v.fact.other, prop, rowspan)
-            ),
+            fact_row=self._fact_row,
+            fact_rows=self.fact_rows,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
@@ -219,6 +221,14 @@ class Renderer:
         the project's IRIs, the IRI itself otherwise."""
         path = self.cat.page_path(iri)
         return iri if path is None else _linker().path(path)
+
+    def fact_rows(self, groups: list[tuple[str, list[FactView]]]) -> Markup:
+        """The rows of a table of statements (links.html's fact_row for each, the property named
+        on the first row of its group), one line each."""
+        row = self._fact_row
+        return Markup("").join(
+            row(v, prop if i == 0 else "", len(views)) + "\n" for prop, views in groups for i, v in enumerate(views)
+        )
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
