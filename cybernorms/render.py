@@ -68,6 +68,7 @@ ENTRY_POINTS = (
     ("Organisations", CNO + "Organisation"),
 )
 INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
+FRAGMENTS_KEPT = 100_000  # rendered fragments kept, of each kind (the whole static site makes 90,000 rows)
 UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
 
 
@@ -154,6 +155,8 @@ class _Fragment:
         if html is None:
             if self.macro is None:
                 self.macro = getattr(self.env.get_template("links.html").module, self.name)
+            if len(self.done) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                self.done.clear()
             html = self.done[key] = Markup(self.macro(*args))
         return html
 

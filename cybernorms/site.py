@@ -3,7 +3,8 @@ host, with the RDF of each page beside it and the rules that let https://w3id.or
 redirect to it with content negotiation.
 
     dist/site/index.html, ontology.html, dataset.html, search.html, editor.html, 404.html
-    dist/site/id/norm/13f.html  (+ .ttl .jsonld .nt .rdf .trig .nq)   every entity of the graph
+    dist/site/id/norm/13f.html  (+ .ttl .jsonld .nt .rdf .trig .nq)   every entity of the graph (the
+                                parts of an incident record on their incident's page, at an anchor)
     dist/site/graph/{name}.html (+ the same RDF formats)                every named graph
     dist/site/static/...                                                style sheets, scripts, licences
     dist/site/dist/...                                                  the files of dist/ (if exported)
@@ -12,8 +13,9 @@ redirect to it with content negotiation.
 
 Links between pages are relative, so the site works from any directory, a file:// URL included.
 The same store and inputs give the same bytes: pages and RDF are written in a fixed order, with
-canonical blank nodes, and nothing depends on the time or the place of the run. The new site is
-written beside the old one and swapped in when complete.
+canonical blank nodes, and nothing depends on the time or the place of the run (nor on the order
+in which the store gives its statements). The new site is written beside the old one and swapped in
+when complete.
 """
 
 from __future__ import annotations
