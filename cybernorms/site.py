@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import HTML, RDF_FORMATS, serialize_all
+from .formats import RDF_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
@@ -277,37 +277,47 @@ def part_rules(cat: Catalogue) -> list[PartRule]:
 def _part_redirects(rules: list[PartRule], url: str) -> str:
     """For w3id.org: 303 redirects from the IRIs of the parts (and their suffix forms) to their
     entity's page at their anchor, or to its RDF by suffix or Accept header."""
-    suffixes = "|".join(f.suffix for f in (*RDF_FORMATS, HTML))
+    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
     lines = []
     for rule in rules:
-        lines.append(f"RewriteRule ^{rule.pattern}\\.({suffixes})$ {url}$1.${rule.segments + 2} [R=303,L]")
+        anchor = "-".join(f"${i}" for i in range(2, rule.segments + 2))
+        page = f"{url}$1.html#{anchor} [R=303,NE,L]"
+        lines += [
+            f"RewriteRule ^{rule.pattern}\\.html$ {page}",
+            f"RewriteRule ^{rule.pattern}\\.({suffixes})$ {url}$1.${rule.segments + 2} [R=303,L]",
+        ]
         for fmt in RDF_FORMATS:
             media = fmt.media.replace("+", "\\+")
             lines += [
                 f"RewriteCond %{{HTTP_ACCEPT}} {media}",
                 f"RewriteRule ^{rule.pattern}$ {url}$1.{fmt.suffix} [R=303,L]",
             ]
-        anchor = "-".join(f"${i}" for i in range(2, rule.segments + 2))
-        lines.append(f"RewriteRule ^{rule.pattern}$ {url}$1.html#{anchor} [R=303,NE,L]")
+        lines.append(f"RewriteRule ^{rule.pattern}$ {page}")
     return "\n".join(lines)
 
 
 def _part_redirects_on_host(rules: list[PartRule]) -> str:
     """The same redirects for an Apache host of the site itself: the path asked is read from
     REQUEST_URI (group 1 is what comes before it), so that the site may live in a folder."""
-    suffixes = "|".join(f.suffix for f in (*RDF_FORMATS, HTML))
+    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
     lines = []
     for rule in rules:
-        whole = f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$"
+        anchor = "-".join(f"%{i}" for i in range(3, rule.segments + 3))
         lines += [
             f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}\\.({suffixes})$",
             f"RewriteRule ^ %1%2.%{rule.segments + 3} [R=303,L]",
         ]
         for fmt in RDF_FORMATS:
             media = fmt.media.replace("+", "\\+")
-            lines += [f"RewriteCond %{{HTTP_ACCEPT}} {media}", whole, f"RewriteRule ^ %1%2.{fmt.suffix} [R=303,L]"]
-        anchor = "-".join(f"%{i}" for i in range(3, rule.segments + 3))
-        lines += [whole, f"RewriteRule ^ %1%2.html#{anchor} [R=303,NE,L]"]
+            lines += [
+                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$",
+                f"RewriteRule ^ %1%2.{fmt.suffix} [R=303,L]",
+            ]
+        lines += [
+            f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}(\\.html)?$",
+            f"RewriteRule ^ %1%2.html#{anchor} [R=303,NE,L]",
+        ]
     return "\n".join(lines)
 
 
