@@ -75,11 +75,8 @@ def rdf_of(renderer: Renderer, path: str) -> list[ox.Quad] | None:
     if path == "dataset":
         return dataset_quads(renderer)
     if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI) and iri not in cat.owner:
-        quads = cat.describe(iri).quads
-        parts = cat.parts.get(iri)
-        if parts:  # the page describes its parts too
-            quads = list(dict.fromkeys(quads + [q for part in parts for q in cat.describe(part).quads]))
-        return quads
+        own, *parts = cat.describe_page(iri)  # the page describes its parts too
+        return list(dict.fromkeys(own.quads + [q for part in parts for q in part.quads])) if parts else own.quads
     return None
 
 

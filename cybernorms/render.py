@@ -303,7 +303,7 @@ class Renderer:
 
     def entity(self, iri: str, linker: Linker) -> str:
         cat = self.cat
-        d = cat.describe(iri)
+        d = cat.describe_page(iri)[0]
         context: dict[str, Any] = {
             "iri": iri,
             "summary": cat.get(iri),

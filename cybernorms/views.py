@@ -514,22 +514,41 @@ class Catalogue:
             found = self._described[iri] = self._describe(iri)
         return found
 
+    def describe_page(self, iri: str) -> list[Description]:
+        """The descriptions an entity's page shows: its own and its parts', asked of the store in
+        one query (describe.rq for each of them) when they are not gathered already."""
+        iris = [iri, *self.parts.get(iri, [])]
+        missing = [i for i in iris if i not in self._described]
+        if len(missing) > 1 and self._grouped is None:
+            if len(self._described) + len(missing) >= 256:
+                self._described.clear()
+            values = " ".join(str(ox.NamedNode(i)) for i in missing)
+            found = self._rows(self.describe_query + f"\nVALUES ?entity {{ {values} }}", None)
+            for i in missing:
+                self._described[i] = _description(i, found.get(i, []))
+        return [self.describe(i) for i in iris]
+
     def _describe(self, iri: str) -> Description:
         if self._grouped is not None:
             return _description(iri, self._grouped.quads(iri))
+        return _description(iri, self._rows(self.describe_query, iri).get(iri, []))
+
+    def _rows(self, query: str, iri: str | None) -> dict[str, list[ox.Quad]]:
+        """The rows of describe.rq (for the entity `iri`, or for those its VALUES name) as quads,
+        by entity."""
         rows = self.store.query(
-            self.describe_query,
+            query,
             use_default_graph_as_union=True,
-            substitutions={ox.Variable("entity"): ox.NamedNode(iri)},
+            substitutions={ox.Variable("entity"): ox.NamedNode(iri)} if iri else None,
         )
         assert isinstance(rows, ox.QuerySolutions)
-        quads = []
+        found: dict[str, list[ox.Quad]] = defaultdict(list)
         for row in rows:
-            s, p, o, g = row["subject"], row["predicate"], row["object"], row["graph"]
-            assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode)
+            e, s, p, o, g = row["entity"], row["subject"], row["predicate"], row["object"], row["graph"]
+            assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode) and isinstance(e, ox.NamedNode)
             assert isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None
-            quads.append(ox.Quad(s, p, o, g))
-        return _description(iri, quads)
+            found[e.value].append(ox.Quad(s, p, o, g))
+        return found
 
     def quads_of_graph(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

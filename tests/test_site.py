@@ -228,6 +228,15 @@ def test_descriptions_read_in_one_pass_are_those_of_the_describe_query(project, 
         }, iri
         annotated += bool(a.annotations)
     assert annotated >= 2  # 13(f) has a curated note on an owl:Axiom, the USA a linkset
+    # a page with parts asks for their descriptions in one query (describe.rq with VALUES)
+    page = one.describe_page(ID + "incident/eurepoc-43")
+    assert [d.iri for d in page] == [ID + "incident/eurepoc-43", *bulk.parts[ID + "incident/eurepoc-43"]]
+    assert len(page) > 5
+    for d in page:
+        assert [(f.subject, f.predicate, f.object, f.graphs) for f in d.facts] == [
+            (f.subject, f.predicate, f.object, f.graphs) for f in bulk.describe(d.iri).facts
+        ], d.iri
+        assert sorted(map(str, d.quads)) == sorted(map(str, bulk.describe(d.iri).quads)), d.iri
 
 
 def ordered(value: object, keep: bool = False) -> object:
