@@ -55,6 +55,7 @@ bench: build
 	$(BIN)/python scripts/bench_queries.py
 	$(BIN)/python scripts/bench_serve.py
 	$(BIN)/python scripts/bench_pages.py
+	$(BIN)/python scripts/bench_site.py
 
 clean:
 	rm -rf build dist

@@ -34,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from . import jsonld
 from . import store as store_stage
 from .errors import CybernormsError, UsageError
 from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
@@ -86,50 +87,16 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sorted(plain, key=str)
 
 
-def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]], prefixes: bool = True) -> Any:
-    """The triples as an rdflib Graph; with `prefixes`, the project's prefixes bound for Turtle (a
-    JSON-LD document compacted with the context needs none, and binding them costs most of its time)."""
+def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]]) -> Any:
+    """The triples as an rdflib Graph, the project's prefixes bound for Turtle."""
     import rdflib
 
-    g = rdflib.Graph(bind_namespaces="rdflib" if prefixes else "none")
-    for prefix, ns in TURTLE_PREFIXES.items() if prefixes else ():
+    g = rdflib.Graph(bind_namespaces="rdflib")
+    for prefix, ns in TURTLE_PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     for s, p, o in triples:
         g.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
     return g
-
-
-def _sorted_json(value: object) -> object:
-    """Sort the arrays of a JSON-LD document that carry no order (all but @list), recursively, each
-    by the JSON text of its items (keys sorted)."""
-    return _sorted_with_text(value)[0]
-
-
-def _sorted_with_text(value: object) -> tuple[object, str]:
-    """The value with its arrays sorted, and its text as json.dumps(value, sort_keys=True,
-    ensure_ascii=False) writes it: built once per node, bottom up, rather than once per enclosing
-    array."""
-    if isinstance(value, dict):
-        out: dict[str, object] = {}
-        texts: dict[str, str] = {}
-        for k, v in value.items():
-            if k == "@list":  # ordered: kept as it is
-                pairs = [_sorted_with_text(x) for x in v]
-                out[k], texts[k] = [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
-            else:
-                out[k], texts[k] = _sorted_with_text(v)
-        return out, "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {texts[k]}" for k in sorted(texts)) + "}"
-    if isinstance(value, list):
-        pairs = sorted((_sorted_with_text(x) for x in value), key=lambda p: p[1])
-        return [p[0] for p in pairs], "[" + ", ".join(p[1] for p in pairs) + "]"
-    return value, json.dumps(value, ensure_ascii=False)
-
-
-def jsonld(graph: Any, context: dict[str, Any]) -> str:
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    if isinstance(data, dict) and "@context" in data:
-        data["@context"] = context  # inline, exactly as published
-    return json.dumps(_sorted_json(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # -------------------------------------------------------------------------------- writing
@@ -375,6 +342,7 @@ def export(project: Project) -> list[Path]:
     context_path = project.root / CONTEXT
     try:
         context = json.loads(context_path.read_text(encoding="utf-8"))["@context"]
+        compacting = jsonld.Context(context)
     except (OSError, ValueError, KeyError) as e:
         raise CybernormsError(CONTEXT, None, f"cannot read the JSON-LD context: {e}", "restore it") from None
 
@@ -394,9 +362,11 @@ def export(project: Project) -> list[Path]:
                 tmp / "graphs" / f"{spec.name}.ttl",
                 ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
             )
-            graph = rdflib_graph(_triples(quads))
-            files[f"graph-{spec.name}-jsonld"] = _write(tmp / "graphs" / f"{spec.name}.jsonld", jsonld(graph, context))
+            files[f"graph-{spec.name}-jsonld"] = _write(
+                tmp / "graphs" / f"{spec.name}.jsonld", jsonld.text(sorted(set(triples), key=str), compacting)
+            )
             if spec.name == "ontology":
+                graph = rdflib_graph(_triples(quads))
                 files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
                 files["ontology-rdfxml"] = _write(
                     tmp / "ontology" / "cybernorms.owl",

@@ -4,8 +4,8 @@ file suffix, and how a set of quads is written in each of them.
 The Accept header is read by python-mimeparse (q-values, wildcards, specificity); this module only
 lists what is on offer. Triple formats hold each statement once, whatever graphs it comes from; TriG
 and N-Quads keep the named graph of each statement. JSON-LD is compacted with the project's context
-(ontology/context.jsonld), as the exports are. Blank nodes get canonical labels and statements are
-sorted, so the same store always gives the same bytes.
+(ontology/context.jsonld), as the exports are (cybernorms/jsonld.py). Blank nodes get canonical
+labels and statements are sorted, so the same store always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 import mimeparse
 import pyoxigraph as ox
 
+from . import jsonld
+from .errors import InputError
 from .layout import CONTEXT, TURTLE_PREFIXES
 
 
@@ -71,21 +73,51 @@ def context(root: Path) -> dict[str, Any]:
     return data
 
 
+@cache
+def compactor(root: Path) -> jsonld.Context:
+    """The project's JSON-LD context, read once, as the compaction uses it."""
+    try:
+        return jsonld.Context(context(root))
+    except ValueError as e:
+        raise InputError(
+            CONTEXT, None, str(e), "keep to prefixes and terms with @id, @type and @language maps"
+        ) from None
+
+
 def serialize(quads: Iterable[ox.Quad], fmt: Format, root: Path) -> bytes:
     """The quads written in an RDF format, canonical and sorted (the same input, the same bytes)."""
-    from .export import canonical, jsonld, rdflib_graph
+    return _Statements(quads).write(fmt, root)
 
-    ordered: list[ox.Quad] = canonical(quads)
-    if fmt.quads:
-        kind = ox.RdfFormat.TRIG if fmt.suffix == "trig" else ox.RdfFormat.N_QUADS
-        prefixes = TURTLE_PREFIXES if fmt.suffix == "trig" else None
-        return ox.serialize(ordered, format=kind, prefixes=prefixes) or b""
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered}, key=str)
-    if fmt.suffix == "jsonld":
-        graph = rdflib_graph(((t.subject, t.predicate, t.object) for t in triples), prefixes=False)
-        text: str = jsonld(graph, context(root))
-        return text.encode("utf-8")
-    if fmt.suffix == "nt":
-        return "".join(f"{t} .\n" for t in triples).encode("utf-8")
-    kind = ox.RdfFormat.TURTLE if fmt.suffix == "ttl" else ox.RdfFormat.RDF_XML
-    return ox.serialize(triples, format=kind, prefixes=TURTLE_PREFIXES) or b""
+
+def serialize_all(quads: Iterable[ox.Quad], root: Path) -> list[tuple[Format, bytes]]:
+    """The quads written in every RDF format of the site (canonicalised and sorted once)."""
+    statements = _Statements(quads)
+    return [(fmt, statements.write(fmt, root)) for fmt in RDF_FORMATS]
+
+
+class _Statements:
+    """Quads made canonical and sorted, and the triples they state, for writing in any format."""
+
+    def __init__(self, quads: Iterable[ox.Quad]):
+        from .export import canonical
+
+        self.ordered: list[ox.Quad] = canonical(quads)
+        self._triples: list[ox.Triple] | None = None
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            self._triples = sorted({q.triple for q in self.ordered}, key=str)
+        return self._triples
+
+    def write(self, fmt: Format, root: Path) -> bytes:
+        if fmt.quads:
+            kind = ox.RdfFormat.TRIG if fmt.suffix == "trig" else ox.RdfFormat.N_QUADS
+            prefixes = TURTLE_PREFIXES if fmt.suffix == "trig" else None
+            return ox.serialize(self.ordered, format=kind, prefixes=prefixes) or b""
+        if fmt.suffix == "jsonld":
+            return jsonld.text(self.triples, compactor(root)).encode("utf-8")
+        if fmt.suffix == "nt":
+            return "".join(f"{t} .\n" for t in self.triples).encode("utf-8")
+        kind = ox.RdfFormat.TURTLE if fmt.suffix == "ttl" else ox.RdfFormat.RDF_XML
+        return ox.serialize(self.triples, format=kind, prefixes=TURTLE_PREFIXES) or b""

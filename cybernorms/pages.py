@@ -15,7 +15,9 @@ Content negotiation follows "Cool URIs for the Semantic Web": an IRI answers HTM
 Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads by Accept header (read by python-mimeparse) or
 by suffix (13a.ttl, 13a.jsonld, ...), always with `Vary: Accept`, a Content-Location naming the
 suffix form, Link headers to the alternates, and 406 for a type the site cannot give. An unknown
-IRI answers 404: a page with a search box for HTML, a line of plain text otherwise.
+IRI answers 404: a page with a search box for HTML, a line of plain text otherwise. The IRI of a
+part of an incident record answers 303 See Other to its incident's page, at the part's anchor (its
+suffix forms: to the incident's RDF, which describes the part too; docs/site.md).
 
 `store()` gives the current read-only store; it may be a new one after a rebuild, and the index
 of pages and search is rebuilt the first time a new store is seen.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -72,8 +74,9 @@ def rdf_of(renderer: Renderer, path: str) -> list[ox.Quad] | None:
         return cat.quads_of_graph(iri) if iri in cat.graph_sizes else None
     if path == "dataset":
         return dataset_quads(renderer)
-    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI):
-        return cat.describe(iri).quads
+    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI) and iri not in cat.owner:
+        own, *parts = cat.describe_page(iri)  # the page describes its parts too
+        return list(dict.fromkeys(own.quads + [q for part in parts for q in part.quads])) if parts else own.quads
     return None
 
 
@@ -103,7 +106,7 @@ def html_of(renderer: Renderer, path: str, linker: Linker) -> str | None:
         return renderer.graph(iri, linker) if iri in cat.graph_sizes else None
     if path == "dataset":
         return renderer.dataset(linker)
-    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI):
+    if cat.exists(iri) and not iri.startswith(ONTOLOGY_IRI) and iri not in cat.owner:
         return renderer.entity(iri, linker)
     return None
 
@@ -119,6 +122,15 @@ def _split_suffix(renderer: Renderer, path: str) -> tuple[str, Format | None]:
     return path, None
 
 
+def _part_location(renderer: Renderer, path: str, by_suffix: Format | None) -> str:
+    """Where a part's IRI sends a client: the page of its entity, at the part's anchor, or the
+    file of the asked format (the RDF of the page describes the part too)."""
+    page = renderer.cat.page_path(BASE + path) or ""
+    if by_suffix is not None and by_suffix is not HTML:
+        return "/" + page.split("#", 1)[0] + "." + by_suffix.suffix
+    return "/" + page
+
+
 def _links(path: str) -> str:
     return ", ".join(f'</{path}.{f.suffix}>; rel="alternate"; type="{f.media}"' for f in RDF_FORMATS)
 
@@ -131,6 +143,9 @@ def routes(project: Project, store: Callable[[], ox.Store]) -> list[BaseRoute]:
         path, by_suffix = _split_suffix(renderer, path)
         fmt = by_suffix or negotiate(request.headers.get("accept"))
         headers = {"Vary": "Accept"} if by_suffix is None else {}
+        owner = renderer.cat.owner.get(BASE + path)
+        if owner is not None and fmt is not None:  # a part: described on its entity's page
+            return RedirectResponse(_part_location(renderer, path, by_suffix), status_code=303, headers=headers)
         if fmt is None:
             return PlainTextResponse(
                 f"406 Not Acceptable: /{path} is available as {OFFERED_TYPES}\n", status_code=406, headers=headers

@@ -12,12 +12,15 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from . import __version__
 from . import search as search_index
@@ -65,6 +68,7 @@ ENTRY_POINTS = (
     ("Organisations", CNO + "Organisation"),
 )
 INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
+FRAGMENTS_KEPT = 100_000  # rendered fragments kept, of each kind (the whole static site makes 90,000 rows)
 UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
 
 
@@ -83,22 +87,40 @@ class Linker:
             fragment = "#" + fragment
         if not self.static:
             return "/" + path + fragment
-        target = path if "." in posixpath.basename(path) or path.startswith(("static/", "dist/")) else path + ".html"
-        if path == "":
-            target = "index.html"
-        if target == self.file(self.here) and fragment:
+        target = _file_of(path)
+        if fragment and target == self.file(self.here):
             return fragment
-        start = posixpath.dirname(self.file(self.here)) or "."
-        return posixpath.relpath(target, start) + fragment
+        return _relative(target, self.folder) + fragment
+
+    @cached_property
+    def folder(self) -> str:
+        """The folder the links of the page are relative to ("" for live pages: absolute links)."""
+        return posixpath.dirname(self.file(self.here)) if self.static else ""
 
     @staticmethod
     def file(path: str) -> str:
         return "index.html" if path == "" else path + ".html"
 
-    def iri(self, iri: str) -> str:
-        """The link of an IRI: the local page for the project's IRIs, the IRI itself otherwise."""
-        path = site_path(iri)
-        return iri if path is None else self.path(path)
+
+def _file_of(path: str) -> str:
+    """The file of a site path in the static site: id/norm/13f.html, index.html, static/style.css."""
+    if path == "":
+        return "index.html"
+    return path if "." in posixpath.basename(path) or path.startswith(("static/", "dist/")) else path + ".html"
+
+
+@cache
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath(target, start) for the clean relative paths of the site (no "." or ".."
+    in them), without its calls to abspath for every link of every page."""
+    into = start.split("/") if start else []
+    parts = target.split("/")
+    common = 0
+    for a, b in zip(into, parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(into) - common) + parts[common:]) or "."
 
 
 # The linker of the page being rendered: the templates' href() and url() read it, so that the macros
@@ -110,12 +132,37 @@ def _linker() -> Linker:
     return _LINKER.get() or Linker()
 
 
-def _href(iri: str) -> str:
-    return _linker().iri(iri)
-
-
 def _url(path: str) -> str:
     return _linker().path(path)
+
+
+class _Fragment:
+    """A macro of links.html that pages call many times (a link, a term, provenance), rendered once
+    for each set of arguments and folder of pages: a relative link is the same from every page of
+    a folder. `key` makes the arguments hashable."""
+
+    def __init__(self, env: jinja2.Environment, name: str, key: Callable[..., Hashable] | None = None):
+        self.env = env
+        self.name = name
+        self.key = key
+        self.done: dict[Hashable, Markup] = {}
+        self.macro: Callable[..., str] | None = None  # found when first called: the globals are all set
+
+    def __call__(self, *args: Any) -> Markup:
+        linker = _linker()
+        key = (self.key(*args) if self.key else args, linker.static, linker.folder)
+        html = self.done.get(key)
+        if html is None:
+            if self.macro is None:
+                self.macro = getattr(self.env.get_template("links.html").module, self.name)
+            if len(self.done) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                self.done.clear()
+            html = self.done[key] = Markup(self.macro(*args))
+        return html
+
+
+def _provenance_key(v: FactView) -> Hashable:
+    return (tuple(v.roles), tuple(v.sources), tuple(v.linksets), tuple(v.notes))
 
 
 @dataclass
@@ -142,7 +189,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
         )
         self.env.globals.update(
-            href=_href,
+            href=self.href,
             url=_url,
             cat=catalogue,
             role_note=ROLE_NOTE,
@@ -155,9 +202,36 @@ class Renderer:
             version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
+        self._fact_row = _Fragment(
+            self.env, "fact_row", lambda v, prop, rowspan: (_provenance_key(v), v.fact.other, prop, rowspan)
+        )
+        self.env.globals.update(
+            entity=_Fragment(self.env, "entity_link"),
+            term=_Fragment(self.env, "term"),
+            badges=_Fragment(self.env, "badges", tuple),
+            provenance=_Fragment(self.env, "provenance", _provenance_key),
+            fact_row=self._fact_row,
+            fact_rows=self.fact_rows,
+        )
+        self._value_keys: dict[Term, tuple[str, str, str]] = {}
+        self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
         self._library: list[dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ helpers
+
+    def href(self, iri: str) -> str:
+        """The link of an IRI: the local page (or the anchor of a part on its entity's page) for
+        the project's IRIs, the IRI itself otherwise."""
+        path = self.cat.page_path(iri)
+        return iri if path is None else _linker().path(path)
+
+    def fact_rows(self, groups: list[tuple[str, list[FactView]]]) -> Markup:
+        """The rows of a table of statements (links.html's fact_row for each, the property named
+        on the first row of its group), one line each."""
+        row = self._fact_row
+        return Markup("").join(
+            row(v, prop if i == 0 else "", len(views)) + "\n" for prop, views in groups for i, v in enumerate(views)
+        )
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
@@ -174,20 +248,40 @@ class Renderer:
             view.notes += annotation.notes
             view.linksets += annotation.linksets
         subject = fact.subject.value if isinstance(fact.subject, ox.NamedNode) else ""
-        for graph in fact.graphs:
+        sources, notes = self._said_by(subject, tuple(fact.graphs))
+        view.sources += sources
+        view.notes += notes
+        return view
+
+    def _said_by(self, subject: str, graphs: tuple[str, ...]) -> tuple[list[str], list[ox.Literal]]:
+        """What a statement of `subject` held by `graphs` comes from: the provisions that state it
+        (text graphs) and the notes of the curation (curated graphs); the same for every statement
+        of that subject in those graphs, so found once."""
+        found = self._sources.get((subject, graphs))
+        if found is not None:
+            return found
+        sources: list[str] = []
+        notes: list[ox.Literal] = []
+        for graph in graphs:
             role = graph_role(graph)
             if role == "text":
                 if self.cat.is_a(subject, CNO + "Provision"):
-                    view.sources.append(subject)
+                    sources.append(subject)
                     continue
                 doc = self.cat.source_document(graph)
                 for src in self.cat.get(subject).iris("source"):
                     if doc is None or self.cat.document_of(src) == doc:
-                        view.sources.append(src)
+                        sources.append(src)
             elif role == "curated":
-                view.notes += [n for n in self.cat.get(subject).all("note") if isinstance(n, ox.Literal)]
-        view.sources = list(dict.fromkeys(view.sources))
-        return view
+                notes += [n for n in self.cat.get(subject).all("note") if isinstance(n, ox.Literal)]
+        found = self._sources[(subject, graphs)] = (list(dict.fromkeys(sources)), notes)
+        return found
+
+    def _value_key(self, term: Term) -> tuple[str, str, str]:
+        key = self._value_keys.get(term)
+        if key is None:
+            key = self._value_keys[term] = _value_key(self.cat, term)
+        return key
 
     def _grouped(self, d: Description, facts: list[Fact], limit: int | None = None) -> list[tuple[str, list[FactView]]]:
         """Facts grouped by property (read forwards or backwards), values in reading order. With a
@@ -201,7 +295,7 @@ class Renderer:
         for (incoming, predicate), views in sorted(
             groups.items(), key=lambda kv: (kv[0][0], self.cat.property_name(kv[0][1], kv[0][0]))
         ):
-            views.sort(key=lambda v: _value_key(self.cat, v.fact.other))
+            views.sort(key=lambda v: self._value_key(v.fact.other))
             out.append((self.cat.property_name(predicate, incoming), views))
         return out
 
@@ -209,8 +303,34 @@ class Renderer:
 
     def entity(self, iri: str, linker: Linker) -> str:
         cat = self.cat
-        d = cat.describe(iri)
-        summary = cat.get(iri)
+        d = cat.describe_page(iri)[0]
+        context: dict[str, Any] = {
+            "iri": iri,
+            "summary": cat.get(iri),
+            "title": cat.name(iri),
+            "title_lang": cat.name_lang(iri),
+            "kind": cat.kind(iri),
+            "statements": self._statements(d),
+            "parts": [
+                {
+                    "iri": part,
+                    "anchor": cat.anchor(part),
+                    "title": cat.name(part),
+                    "title_lang": cat.name_lang(part),
+                    "kind": cat.kind(part),
+                    "statements": self._statements(cat.describe(part)),
+                }
+                for part in cat.parts.get(iri, [])
+            ],
+            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
+            "undocs_lang": _undocs_lang,
+        }
+        context.update(self._specifics(iri, d))
+        return self._render("entity.html", linker, **context)
+
+    def _statements(self, d: Description) -> dict[str, Any]:
+        """The statements of a description as a page shows them: names and notes, the others by
+        property, the external links, and what the reasoner adds."""
         asserted = [f for f in d.facts if f.asserted]
         inferred = [f for f in d.facts if not f.asserted]
         main = [
@@ -222,22 +342,15 @@ class Renderer:
             for f in asserted
             if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
         ]
-        context: dict[str, Any] = {
-            "iri": iri,
-            "summary": summary,
-            "title": cat.name(iri),
-            "title_lang": cat.name_lang(iri),
-            "kind": cat.kind(iri),
+        shown = self._grouped(d, inferred, limit=INFERRED_SHOWN)
+        return {
             "names": names,
             "groups": self._grouped(d, main),
-            "inferred": self._grouped(d, inferred, limit=INFERRED_SHOWN),
+            "inferred": shown,
             "inferred_count": len(inferred),
+            "inferred_shown": sum(len(views) for _, views in shown),
             "external": sorted(external, key=lambda v: str(v.fact.other)),
-            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
-            "undocs_lang": _undocs_lang,
         }
-        context.update(self._specifics(iri, d))
-        return self._render("entity.html", linker, **context)
 
     def _specifics(self, iri: str, d: Description) -> dict[str, Any]:
         """The blocks of a page that depend on the entity's class."""

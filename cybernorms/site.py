@@ -3,7 +3,8 @@ host, with the RDF of each page beside it and the rules that let https://w3id.or
 redirect to it with content negotiation.
 
     dist/site/index.html, ontology.html, dataset.html, search.html, editor.html, 404.html
-    dist/site/id/norm/13f.html  (+ .ttl .jsonld .nt .rdf .trig .nq)   every entity of the graph
+    dist/site/id/norm/13f.html  (+ .ttl .jsonld .nt .rdf .trig .nq)   every entity of the graph (the
+                                parts of an incident record on their incident's page, at an anchor)
     dist/site/graph/{name}.html (+ the same RDF formats)                every named graph
     dist/site/static/...                                                style sheets, scripts, licences
     dist/site/dist/...                                                  the files of dist/ (if exported)
@@ -12,22 +13,30 @@ redirect to it with content negotiation.
 
 Links between pages are relative, so the site works from any directory, a file:// URL included.
 The same store and inputs give the same bytes: pages and RDF are written in a fixed order, with
-canonical blank nodes, and nothing depends on the time or the place of the run. The new site is
-written beside the old one and swapped in when complete.
+canonical blank nodes, and nothing depends on the time or the place of the run (nor on the order
+in which the store gives its statements). The new site is written beside the old one and swapped in
+when complete.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import posixpath
+import re
 import shutil
+import time
+from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import RDF_FORMATS, serialize
+from .formats import RDF_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
@@ -37,18 +46,84 @@ from .views import Catalogue, all_pages, site_path
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
 
 
+class Phases:
+    """CPU seconds spent in each phase of writing the site, summed over the processes that write
+    it (for the benchmark, scripts/bench_site.py: CPU time rather than wall time, which the load of
+    the machine inflates)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.process_time() - started
+
+    def add(self, other: dict[str, float]) -> None:
+        for name, seconds in other.items():
+            self.seconds[name] += seconds
+
+
 @dataclass
 class Written:
     directory: Path
     pages: int
     files: int
+    phases: dict[str, float] = field(default_factory=dict)  # CPU seconds per phase, all processes
+
+
+class _Files:
+    """Writes the files of the site under a directory, making each directory once; counts them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: set[str] = set()
+        self.count = 0
+
+    def write(self, path: str, data: str | bytes) -> None:
+        folder = os.path.dirname(path)
+        if folder not in self.made:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+        with open(self.root / path, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        self.count += 1
 
 
 def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.Store | None = None) -> Written:
-    """Write dist/site/ from the built store; returns where, and how many pages and files. The
-    pages are shared between this process and a second one (JSON-LD takes most of the time)."""
-    st = store or open_current(project)
-    renderer = Renderer(project, Catalogue(st, project.root))
+    """Write dist/site/ from the built store; returns where, and how many pages and files.
+
+    The store is read once, into memory, and every entity's description is gathered in that one
+    pass (the same statements as queries/describe.rq gives for each); the pages are then shared
+    between this process and forked copies of it, one per core."""
+    phases = Phases()
+    # Reading makes millions of objects that live to the end: the garbage collector is kept from
+    # walking them again and again, while they are made and then (frozen) while the pages are
+    # written; frozen, they are also shared as they are with the forked processes.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with phases("read the store"):
+            disk = store or open_current(project)
+            memory = ox.Store()
+            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
+        with phases("index (catalogue, descriptions, search)"):
+            renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    try:
+        return _write_site(project, renderer, publish_url, phases)
+    finally:
+        gc.unfreeze()
+
+
+def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: Phases) -> Written:
     target = project.dist / "site"
     tmp = project.dist / f".site.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -56,72 +131,195 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
         tmp.mkdir(parents=True)
         paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
         paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-        share = 2 if (os.cpu_count() or 1) > 1 else 1
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            others = [
-                pool.submit(
-                    _pages_in_worker,
-                    str(project.root),
-                    str(project.build),
-                    str(project.dist),
-                    str(tmp),
-                    paths[i::share],
-                )
-                for i in range(1, share)
-            ]
-            pages = _pages(renderer, tmp, paths[0::share])
-            pages += sum(f.result() for f in others)
-        for name, html in (
-            ("search", renderer.search("", Linker(static=True, here="search"))),
-            ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
-            ("404", renderer.not_found("", Linker(static=True, here="404"))),
-        ):
-            _write(tmp / f"{name}.html", html)
-            pages += 1
-        shutil.copytree(STATIC, tmp / "static", ignore=shutil.ignore_patterns("*.map", "__pycache__"))
-        for name in sorted(renderer.dist_files()):
-            (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(project.dist / name, tmp / "dist" / name)
-        _write(tmp / ".htaccess", htaccess())
-        _write(tmp / "w3id.htaccess", w3id_htaccess(publish_url))
+        pages, files = _shared(renderer, tmp, paths, phases)
+        with phases("other pages, static, dist"):
+            more, more_files = _rest(project, renderer, tmp, publish_url)
+            pages, files = pages + more, files + more_files
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = project.dist / f".site.old-{os.getpid()}"
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    files = sum(1 for p in target.rglob("*") if p.is_file())
-    return Written(target, pages, files)
+    with phases("swap in, remove the old site"):
+        old = project.dist / f".site.old-{os.getpid()}"
+        if target.exists():
+            os.rename(target, old)
+        os.rename(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    return Written(target, pages, files, dict(phases.seconds))
 
 
-def _pages(renderer: Renderer, tmp: Path, paths: list[str]) -> int:
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# What forked workers inherit: set just before forking them, read by _pages_forked.
+_FORKED: dict[str, tuple[Renderer, Path]] = {}
+
+
+def _shared(renderer: Renderer, tmp: Path, paths: list[str], phases: Phases) -> tuple[int, int]:
+    """Write the pages of the paths, shared between this process and forked copies of it (one per
+    core: each inherits the renderer and its index, nothing is read twice); returns the pages and
+    files written."""
+    share = min(_cores(), 4) if "fork" in multiprocessing.get_all_start_methods() else 1
+    if share == 1 or len(paths) < 100:
+        files = _Files(tmp)
+        return _pages(renderer, files, paths, phases), files.count
+    _FORKED["state"] = (renderer, tmp)
+    try:
+        with ProcessPoolExecutor(max_workers=share - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(_pages_forked, paths[i::share]) for i in range(1, share)]
+            files = _Files(tmp)
+            pages = _pages(renderer, files, paths[0::share], phases)
+            count = files.count
+            for f in others:
+                done, written, seconds = f.result()
+                pages, count = pages + done, count + written
+                phases.add(seconds)
+    finally:
+        _FORKED.clear()
+    return pages, count
+
+
+def _pages_forked(paths: list[str]) -> tuple[int, int, dict[str, float]]:
+    renderer, tmp = _FORKED["state"]  # inherited from the process that forked this one
+    phases = Phases()
+    files = _Files(tmp)
+    pages = _pages(renderer, files, paths, phases)
+    return pages, files.count, dict(phases.seconds)
+
+
+def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
     """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
     pages = 0
     for path in paths:
-        html = html_of(renderer, path, Linker(static=True, here=path))
+        with phases("describe"):
+            quads = rdf_of(renderer, path) if path else []
+        with phases("html"):
+            html = html_of(renderer, path, Linker(static=True, here=path))
         if html is None:
             continue
-        _write(tmp / Linker.file(path), html)
+        with phases("write"):
+            files.write(Linker.file(path), html)
         pages += 1
         if path == "":
             continue
-        quads = rdf_of(renderer, path) or []
-        for fmt in RDF_FORMATS:
-            _write(tmp / f"{path}.{fmt.suffix}", serialize(quads, fmt, renderer.project.root))
+        with phases("rdf"):
+            representations = serialize_all(quads or [], renderer.project.root)
+        with phases("write"):
+            for fmt, data in representations:
+                files.write(f"{path}.{fmt.suffix}", data)
     return pages
 
 
-def _pages_in_worker(root: str, build: str, dist: str, tmp: str, paths: list[str]) -> int:
-    project = Project.at(root, build, dist)
-    st = open_current(project)
-    return _pages(Renderer(project, Catalogue(st, project.root)), Path(tmp), paths)
+def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> tuple[int, int]:
+    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
+    and the rewrite rules; returns the pages and files written."""
+    files = _Files(tmp)
+    pages = 0
+    for name, html in (
+        ("search", renderer.search("", Linker(static=True, here="search"))),
+        ("editor", renderer.editor(Linker(static=True, here="editor"), None)),
+        ("404", renderer.not_found("", Linker(static=True, here="404"))),
+    ):
+        files.write(f"{name}.html", html)
+        pages += 1
+    ignore = shutil.ignore_patterns("*.map", "__pycache__")
+    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
+    count = sum(len(names) for _, _, names in os.walk(copied))
+    for name in sorted(renderer.dist_files()):
+        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.dist / name, tmp / "dist" / name)
+        count += 1
+    parts = part_rules(renderer.cat)
+    files.write(".htaccess", htaccess(parts))
+    files.write("w3id.htaccess", w3id_htaccess(publish_url, parts))
+    return pages, files.count + count
 
 
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+@dataclass(frozen=True)
+class PartRule:
+    """IRIs of parts described on their entity's page (views.PART_CLASSES), as one rewrite pattern:
+    group 1 is the entity's path, the groups after it the segments of the part's path, which make
+    its anchor (id/incident/eurepoc-43/receiver/6 -> id/incident/eurepoc-43, #receiver-6)."""
+
+    pattern: str  # without ^ and $
+    segments: int  # the groups after the entity's path
+
+
+def part_rules(cat: Catalogue) -> list[PartRule]:
+    """The patterns that send the IRIs of the parts to their entity's page: one per folder of
+    entities and number of segments, naming the kinds of parts (receiver, attribution...). A part
+    that such a pattern would get wrong (it also matches a page of its own, or leads elsewhere)
+    gets a rule of its own."""
+    groups: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for part, owner in cat.owner.items():
+        folder, rest = posixpath.dirname(site_path(owner) or ""), part[len(owner) + 1 :].split("/")
+        groups[(re.escape(folder) + "/[^/]+" if folder else "[^/]+", len(rest))].add(re.escape(rest[0]))
+    rules = [
+        PartRule(f"({owner})/({'|'.join(sorted(kinds))})" + "/([^/.]+)" * (n - 1), n)
+        for (owner, n), kinds in sorted(groups.items())
+    ]
+    regexes = {rule: re.compile(f"^{rule.pattern}$") for rule in rules}
+    pages = [site_path(iri) or "" for iri in all_pages(cat)]
+    good = [rule for rule in rules if not any(regexes[rule].match(page) for page in pages)]
+    own: list[PartRule] = []
+    for part, owner in sorted(cat.owner.items()):
+        path = site_path(part) or ""
+        match = next((m for m in (regexes[rule].match(path) for rule in good) if m), None)
+        if match is None or match.group(1) != site_path(owner) or "-".join(match.groups()[1:]) != cat.anchor(part):
+            rest = part[len(owner) + 1 :].split("/")
+            pattern = f"({re.escape(site_path(owner) or '')})/" + "/".join(f"({re.escape(x)})" for x in rest)
+            own.append(PartRule(pattern, len(rest)))
+    return good + own
+
+
+def _part_redirects(rules: list[PartRule], url: str) -> str:
+    """For w3id.org: 303 redirects from the IRIs of the parts (and their suffix forms) to their
+    entity's page at their anchor, or to its RDF by suffix or Accept header."""
+    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
+    lines = []
+    for rule in rules:
+        anchor = "-".join(f"${i}" for i in range(2, rule.segments + 2))
+        page = f"{url}$1.html#{anchor} [R=303,NE,L]"
+        lines += [
+            f"RewriteRule ^{rule.pattern}\\.html$ {page}",
+            f"RewriteRule ^{rule.pattern}\\.({suffixes})$ {url}$1.${rule.segments + 2} [R=303,L]",
+        ]
+        for fmt in RDF_FORMATS:
+            media = fmt.media.replace("+", "\\+")
+            lines += [
+                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteRule ^{rule.pattern}$ {url}$1.{fmt.suffix} [R=303,L]",
+            ]
+        lines.append(f"RewriteRule ^{rule.pattern}$ {page}")
+    return "\n".join(lines)
+
+
+def _part_redirects_on_host(rules: list[PartRule]) -> str:
+    """The same redirects for an Apache host of the site itself: the path asked is read from
+    REQUEST_URI (group 1 is what comes before it), so that the site may live in a folder."""
+    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
+    lines = []
+    for rule in rules:
+        anchor = "-".join(f"%{i}" for i in range(3, rule.segments + 3))
+        lines += [
+            f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}\\.({suffixes})$",
+            f"RewriteRule ^ %1%2.%{rule.segments + 3} [R=303,L]",
+        ]
+        for fmt in RDF_FORMATS:
+            media = fmt.media.replace("+", "\\+")
+            lines += [
+                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$",
+                f"RewriteRule ^ %1%2.{fmt.suffix} [R=303,L]",
+            ]
+        lines += [
+            f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}(\\.html)?$",
+            f"RewriteRule ^ %1%2.html#{anchor} [R=303,NE,L]",
+        ]
+    return "\n".join(lines)
 
 
 def _negotiation(target: str, flags: str) -> str:
@@ -136,9 +334,10 @@ def _negotiation(target: str, flags: str) -> str:
     return "\n".join(lines)
 
 
-def htaccess() -> str:
+def htaccess(parts: list[PartRule]) -> str:
     """Apache rules for a host that serves dist/site/ itself: /id/norm/13f answers the page or, by
-    Accept header, its RDF (RDF/XML, Turtle, ...), with Vary: Accept."""
+    Accept header, its RDF (RDF/XML, Turtle, ...), with Vary: Accept; the IRI of a part redirects
+    to its entity's page."""
     rules = _negotiation("(?:id|dataset|graph)/[^.]+|ontology|dataset", "L").replace("{prefix}", "")
     types = "\n".join(f"AddType {f.media} .{f.suffix}" for f in RDF_FORMATS)
     return f"""# cybernorms static site: content negotiation on an Apache host (mod_rewrite, mod_headers)
@@ -150,6 +349,8 @@ DirectoryIndex index.html
 ErrorDocument 404 /404.html
 Header merge Vary Accept
 RewriteEngine on
+# the parts described on their entity's page (docs/site.md)
+{_part_redirects_on_host(parts)}
 {rules}
 RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}.html -f
@@ -157,9 +358,10 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def w3id_htaccess(publish_url: str) -> str:
+def w3id_htaccess(publish_url: str, parts: list[PartRule]) -> str:
     """The rules to propose to w3id.org (https://github.com/perma-id/w3id.org, folder cybernorms/):
-    303 See Other from each IRI to the file of the asked format on the static host."""
+    303 See Other from each IRI to the file of the asked format on the static host; the IRI of a
+    part to its entity's page (at its anchor) or RDF."""
     url = publish_url if publish_url.endswith("/") else publish_url + "/"
     rules = _negotiation("(?:id|dataset|graph)/.+|ontology|dataset", "R=303,L").replace("{prefix}", url)
     return f"""# https://w3id.org/cybernorms/ -> the static site at {url}
@@ -167,6 +369,8 @@ def w3id_htaccess(publish_url: str) -> str:
 # RDF by media type, HTML otherwise. Propose this file as cybernorms/.htaccess to w3id.org.
 Options +FollowSymLinks
 RewriteEngine on
+# the parts described on their entity's page (docs/site.md)
+{_part_redirects(parts, url)}
 {rules}
 RewriteRule ^$ {url}index.html [R=303,L]
 RewriteRule ^dist/(.*)$ {url}dist/$1 [R=302,L]

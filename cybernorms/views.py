@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,6 +48,13 @@ ROLE_NOTE = {
     "inferred": "entailed by the OWL 2 RL reasoner",
     "ontology": "defined by the ontology",
 }
+
+# The classes whose instances are described on the page of the entity their IRI extends (a receiver
+# https://w3id.org/cybernorms/id/incident/eurepoc-43/receiver/6 on the page of incident eurepoc-43,
+# at #receiver-6) rather than on pages of their own: the ontology defines an incident part as "one of
+# the values a dataset records together for an incident [...] kept as a node so that the values of one
+# row or position stay together", a blank node with a name.
+PART_CLASSES = (CNO + "IncidentPart",)
 
 # Properties whose values every page needs for the things an entity is linked to.
 NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title")
@@ -147,11 +155,17 @@ class Fact:
 
     @property
     def roles(self) -> list[str]:
-        return sorted({graph_role(g) for g in self.graphs}, key=list(ROLE_NOTE).index)
+        return list(_roles(tuple(self.graphs)))
 
     @property
     def asserted(self) -> bool:
-        return any(graph_role(g) != "inferred" for g in self.graphs)
+        return _roles(tuple(self.graphs)) != ("inferred",)
+
+
+@cache
+def _roles(graphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles of the graphs that hold a statement, in the order of ROLE_NOTE."""
+    return tuple(sorted({graph_role(g) for g in graphs}, key=list(ROLE_NOTE).index))
 
 
 @dataclass
@@ -184,28 +198,37 @@ class Catalogue:
     ontology's classes and properties, the named graphs and their sizes. Pages read it instead of
     asking the store again for every name they print."""
 
-    def __init__(self, store: ox.Store, root: Path):
+    def __init__(self, store: ox.Store, root: Path, descriptions: bool = False):
+        """With `descriptions`, the statements are also grouped by entity as they are read, so that
+        `describe` answers from memory rather than with one query per entity (the static site
+        describes every entity; the live pages describe one at a time)."""
         self.store = store
         self.root = root
         self.describe_query = _describe_text(root)
         self.summaries: dict[str, Summary] = {}
         self._names: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._property_names: dict[tuple[str, bool], str] = {}
-        self._last: Description | None = None
+        self._described: dict[str, Description] = {}  # the last few: a page and its RDF ask alike
+        self._provisions: dict[str, list[str]] = {}
         prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
+        self._grouped = _Grouped() if descriptions else None
+        named, grouped, known = ox.NamedNode, self._grouped, self.known
         for q in store.quads_for_pattern(None, None, None, None):
-            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            s, predicate, o, graph = q
+            g = graph.value if type(graph) is named else ""
             self.graph_sizes[g] += 1
-            s, p, o = q.subject, q.predicate.value, q.object
-            if isinstance(s, ox.NamedNode) and s.value.startswith(BASE):
-                self.known.add(s.value)
-            if isinstance(o, ox.NamedNode) and o.value.startswith(BASE):
-                self.known.add(o.value)
-            if not isinstance(s, ox.NamedNode):
+            if grouped is not None and g:
+                grouped.add(q)
+            if type(o) is named and o.value.startswith(BASE):
+                known.add(o.value)
+            if type(s) is not named:
                 continue
-            if p == TYPE and isinstance(o, ox.NamedNode):
+            if s.value.startswith(BASE):
+                known.add(s.value)
+            p = predicate.value
+            if p == TYPE and type(o) is named:
                 self._summary(s.value).types.add(o.value)
                 continue
             key = prop_key.get(p)
@@ -215,10 +238,12 @@ class Catalogue:
             if o not in summary.values[key]:
                 summary.values[key].append(o)
             summary.graphs[(key, str(o))].add(g)
+        # in an order of their own, not the store's: the same statements give the same pages
+        self.summaries = dict(sorted(self.summaries.items()))
         for summary in self.summaries.values():
-            for key in ("label", "alt", "definition", "text"):
-                if key in summary.values:
-                    summary.values[key].sort(key=_lang_order)
+            for key, values in summary.values.items():
+                if len(values) > 1:
+                    values.sort(key=_lang_order if key in ("label", "alt", "definition", "text") else str)
         self._ontology()
         self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
         fixed = [g.iri for g in FIXED_GRAPHS]  # the ontology first, the documents, then the others
@@ -228,8 +253,39 @@ class Catalogue:
             + [g for g in fixed[1:] if g in self.graph_sizes]
         )
         self.documents_of_graph = self._documents_of_graphs()
+        self.owner: dict[str, str] = {}  # part -> the entity on whose page it is described
+        self.parts: dict[str, list[str]] = defaultdict(list)  # entity -> its parts, in reading order
+        self._parts()
 
     # ------------------------------------------------------------------ building the index
+
+    def _parts(self) -> None:
+        """The parts (instances of PART_CLASSES) and the entity each is described with: the longest
+        IRI it extends that has a page of its own."""
+        for iri, summary in self.summaries.items():
+            if not iri.startswith(ID) or not any(c in summary.types for c in PART_CLASSES):
+                continue
+            stem = iri
+            while "/" in stem[len(ID) :]:
+                stem = stem.rsplit("/", 1)[0]
+                if stem in self.known and not any(c in self.get(stem).types for c in PART_CLASSES):
+                    self.owner[iri] = stem
+                    self.parts[stem].append(iri)
+                    break
+        for parts in self.parts.values():
+            parts.sort(key=_natural)
+
+    def anchor(self, part: str) -> str:
+        """The anchor of a part on its entity's page: receiver-6 for .../eurepoc-43/receiver/6."""
+        return part[len(self.owner[part]) + 1 :].replace("/", "-")
+
+    def page_path(self, iri: str) -> str | None:
+        """The path of the page that shows an IRI of the project (id/norm/13f, ontology#Norm,
+        id/incident/eurepoc-43#receiver-6 for a part), None for an IRI that is not the project's."""
+        owner = self.owner.get(iri)
+        if owner is not None:
+            return f"{site_path(owner)}#{self.anchor(iri)}"
+        return site_path(iri)
 
     def _summary(self, iri: str) -> Summary:
         summary = self.summaries.get(iri)
@@ -254,14 +310,16 @@ class Catalogue:
             "SymmetricProperty",
             "TransitiveProperty",
         )
-        for q in self.store.quads_for_pattern(None, None, None, onto):
+        for q in sorted(self.store.quads_for_pattern(None, None, None, onto), key=str):
             s, p, o = q.subject, q.predicate.value, q.object
             if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
                 continue
             if p == TYPE and o.value == OWL + "Class":
                 self.classes.add(s.value)
             elif p == TYPE and o.value.startswith(OWL) and o.value[len(OWL) :] in prop_kinds:
-                self.properties.setdefault(s.value, o.value[len(OWL) :])
+                kind = o.value[len(OWL) :]  # of several, the most specific: the last of prop_kinds
+                if prop_kinds.index(kind) >= prop_kinds.index(self.properties.get(s.value, kind)):
+                    self.properties[s.value] = kind
             elif p == RDFS + "subClassOf":
                 self.superclasses[s.value].add(o.value)
             elif p == RDFS + "subPropertyOf":
@@ -301,9 +359,11 @@ class Catalogue:
         return seen
 
     def _documents_of_graphs(self) -> dict[str, str]:
-        """The document whose text a source graph holds: the root of the provisions of the graph."""
+        """The document whose text a source graph holds: the root of most of the provisions of the
+        graph (a graph may also hold parts of the texts its document cites)."""
         rows = self.store.query(
-            f"SELECT DISTINCT ?g ?d WHERE {{ GRAPH ?g {{ ?p <{CNO}parent> ?d }} ?d a <{CNO}Document> }}",
+            f"SELECT ?g ?d (COUNT(?p) AS ?n) WHERE {{ GRAPH ?g {{ ?p <{CNO}parent> ?d }} ?d a <{CNO}Document> }}"
+            " GROUP BY ?g ?d ORDER BY DESC(?n) STR(?d)",
             use_default_graph_as_union=True,
         )
         found: dict[str, str] = {}
@@ -408,24 +468,32 @@ class Catalogue:
             current = parents[0]
             chain.append(current)
 
-    def children(self, iri: str) -> list[str]:
-        return self.ordered(s.iri for s in self.summaries.values() if iri in s.iris("parent"))
-
-    def provisions_of(self, document: str) -> list[str]:
-        """Every provision of a document, in reading order (depth-first by cno:order)."""
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """The things whose cno:parent each IRI is, in reading order."""
         children: dict[str, list[str]] = defaultdict(list)
         for s in self.summaries.values():
             for parent in s.iris("parent"):
                 children[parent].append(s.iri)
-        out: list[str] = []
+        return {parent: self.ordered(kids) for parent, kids in children.items()}
 
-        def walk(node: str) -> None:
-            for child in self.ordered(children.get(node, [])):
-                out.append(child)
-                walk(child)
+    def children(self, iri: str) -> list[str]:
+        return self._children.get(iri, [])
 
-        walk(document)
-        return out
+    def provisions_of(self, document: str) -> list[str]:
+        """Every provision of a document, in reading order (depth-first by cno:order)."""
+        found = self._provisions.get(document)
+        if found is None:
+            out: list[str] = []
+
+            def walk(node: str) -> None:
+                for child in self.children(node):
+                    out.append(child)
+                    walk(child)
+
+            walk(document)
+            found = self._provisions[document] = out
+        return found
 
     def instances(self, cls: str) -> list[str]:
         return self.ordered(iri for iri, s in self.summaries.items() if cls in s.types and iri.startswith(BASE))
@@ -437,64 +505,148 @@ class Catalogue:
 
     def describe(self, iri: str) -> Description:
         """Everything the graph says about an entity, outgoing and incoming, with the graph of each
-        statement: the rows of queries/describe.rq. The last one is kept: a page and its RDF ask
-        for the same description one after the other."""
-        last = self._last
-        if last is not None and last.iri == iri:
-            return last
-        self._last = self._describe(iri)
-        return self._last
+        statement: the rows of queries/describe.rq. The last few are kept: a page and its RDF ask
+        for the same descriptions one after the other."""
+        found = self._described.get(iri)
+        if found is None:
+            if len(self._described) >= 256:
+                self._described.clear()
+            found = self._described[iri] = self._describe(iri)
+        return found
+
+    def describe_page(self, iri: str) -> list[Description]:
+        """The descriptions an entity's page shows: its own and its parts', asked of the store in
+        one query (describe.rq for each of them) when they are not gathered already."""
+        iris = [iri, *self.parts.get(iri, [])]
+        missing = [i for i in iris if i not in self._described]
+        if len(missing) > 1 and self._grouped is None:
+            if len(self._described) + len(missing) >= 256:
+                self._described.clear()
+            values = " ".join(str(ox.NamedNode(i)) for i in missing)
+            found = self._rows(self.describe_query + f"\nVALUES ?entity {{ {values} }}", None)
+            for i in missing:
+                self._described[i] = _description(i, found.get(i, []))
+        return [self.describe(i) for i in iris]
 
     def _describe(self, iri: str) -> Description:
+        if self._grouped is not None:
+            return _description(iri, self._grouped.quads(iri))
+        return _description(iri, self._rows(self.describe_query, iri).get(iri, []))
+
+    def _rows(self, query: str, iri: str | None) -> dict[str, list[ox.Quad]]:
+        """The rows of describe.rq (for the entity `iri`, or for those its VALUES name) as quads,
+        by entity."""
         rows = self.store.query(
-            self.describe_query,
+            query,
             use_default_graph_as_union=True,
-            substitutions={ox.Variable("entity"): ox.NamedNode(iri)},
+            substitutions={ox.Variable("entity"): ox.NamedNode(iri)} if iri else None,
         )
         assert isinstance(rows, ox.QuerySolutions)
-        quads: list[ox.Quad] = []
-        grouped: dict[tuple[str, str, str], Fact] = {}
-        bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        found: dict[str, list[ox.Quad]] = defaultdict(list)
         for row in rows:
-            s, p, o, g = row["subject"], row["predicate"], row["object"], row["graph"]
-            assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode)
+            e, s, p, o, g = row["entity"], row["subject"], row["predicate"], row["object"], row["graph"]
+            assert isinstance(p, ox.NamedNode) and isinstance(g, ox.NamedNode) and isinstance(e, ox.NamedNode)
             assert isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None
-            quads.append(ox.Quad(s, p, o, g))
-            if isinstance(s, ox.BlankNode):
-                bnodes[s.value][p.value].append(o)
-                continue
-            incoming = s.value != iri
-            key = (str(s), p.value, str(o))
-            fact = grouped.get(key)
-            if fact is None:
-                fact = grouped[key] = Fact(s, p.value, o, [], incoming)
-            if g.value not in fact.graphs:
-                fact.graphs.append(g.value)
-        annotations: dict[tuple[str, str, str], Annotation] = {}
-        for props in bnodes.values():
-            src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
-            if not (src and prop and tgt):
-                continue
-            note = Annotation(
-                [t.value for t in props.get(VOID + "inDataset", [])],
-                [
-                    t
-                    for k in (RDFS + "comment", SKOS + "editorialNote", SKOS + "note")
-                    for t in props.get(k, [])
-                    if isinstance(t, ox.Literal)
-                ],
-            )
-            annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
-        facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
-        return Description(iri, facts, quads, annotations)
+            found[e.value].append(ox.Quad(s, p, o, g))
+        return found
 
     def quads_of_graph(self, graph: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def _lang_order(term: Term) -> tuple[int, str]:
+class _Grouped:
+    """The statements of the named graphs grouped as queries/describe.rq gathers them for each
+    entity: those whose subject it is, those whose object it is, and those of the blank nodes next
+    to it (in any graph)."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.into: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
+
+    def add(self, q: ox.Quad) -> None:
+        s, o = q.subject, q.object
+        if isinstance(s, ox.NamedNode):
+            self.out[s.value].append(q)
+            if isinstance(o, ox.NamedNode):
+                if o != s:
+                    self.into[o.value].append(q)
+            elif isinstance(o, ox.BlankNode):
+                self.near[s.value].append(o.value)
+        elif isinstance(s, ox.BlankNode):
+            self.blank[s.value].append(q)
+            if isinstance(o, ox.NamedNode):
+                self.into[o.value].append(q)
+                self.near[o.value].append(s.value)
+
+    def quads(self, iri: str) -> list[ox.Quad]:
+        quads = self.out.get(iri, []) + self.into.get(iri, [])
+        near = self.near.get(iri)
+        if near:
+            quads = list(dict.fromkeys(quads + [q for b in dict.fromkeys(near) for q in self.blank.get(b, [])]))
+        return quads
+
+
+def _row_key(q: ox.Quad) -> tuple[str, bool, str, str, tuple[bool, bool, str, str, str]]:
+    """The order of the rows of queries/describe.rq (its ORDER BY), for statements however found:
+    by graph, blank subjects last, subject, predicate, literals after IRIs, the object's text and
+    language (a blank node has no text: first), then its datatype."""
+    s, o, g = q.subject, q.object, q.graph_name
+    blank = not isinstance(s, ox.NamedNode)
+    if isinstance(o, ox.Literal):
+        obj = (True, True, o.value, o.language or "", o.datatype.value)
+    elif isinstance(o, ox.NamedNode):
+        obj = (False, True, o.value, "", "")
+    else:
+        obj = (False, False, "", "", "")
+    graph = g.value if isinstance(g, ox.NamedNode) else ""
+    return (graph, blank, s.value if isinstance(s, ox.NamedNode) else "", q.predicate.value, obj)
+
+
+def _description(iri: str, quads: list[ox.Quad]) -> Description:
+    """The description of an entity from its statements (each with its named graph): the facts in
+    the order of queries/describe.rq, each with the graphs that hold it, and what the owl:Axiom
+    blank nodes next to it say about its statements."""
+    quads = sorted(quads, key=_row_key)
+    grouped: dict[tuple[str, str, str], Fact] = {}
+    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        s, p, o, g = q.subject, q.predicate, q.object, q.graph_name
+        assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(g, ox.NamedNode)
+        assert not isinstance(o, ox.Triple)
+        if isinstance(s, ox.BlankNode):
+            bnodes[s.value][p.value].append(o)
+            continue
+        incoming = s.value != iri
+        key = (str(s), p.value, str(o))
+        fact = grouped.get(key)
+        if fact is None:
+            fact = grouped[key] = Fact(s, p.value, o, [], incoming)
+        if g.value not in fact.graphs:
+            fact.graphs.append(g.value)
+    annotations: dict[tuple[str, str, str], Annotation] = {}
+    for props in bnodes.values():
+        src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
+        if not (src and prop and tgt):
+            continue
+        note = Annotation(
+            [t.value for t in props.get(VOID + "inDataset", [])],
+            [
+                t
+                for k in (RDFS + "comment", SKOS + "editorialNote", SKOS + "note")
+                for t in props.get(k, [])
+                if isinstance(t, ox.Literal)
+            ],
+        )
+        annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
+    facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+    return Description(iri, facts, quads, annotations)
+
+
+def _lang_order(term: Term) -> tuple[int, str, str]:
     lang = term.language if isinstance(term, ox.Literal) else None
-    return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term))
+    return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term), str(term))
 
 
 def _natural(text: str) -> str:
@@ -510,8 +662,9 @@ def _describe_text(root: Path) -> str:
 
 def all_pages(catalogue: Catalogue) -> Iterator[str]:
     """The IRIs that get a page of their own: every IRI of the project that the graph holds
-    statements about, except the ontology's terms (anchors of /ontology)."""
+    statements about, except the ontology's terms (anchors of /ontology) and the parts described on
+    their entity's page (anchors of it)."""
     for iri in sorted(catalogue.known):
-        if iri.startswith(ONTOLOGY_IRI) or iri.startswith(GRAPH) or iri == BASE + "dataset":
+        if iri.startswith(ONTOLOGY_IRI) or iri.startswith(GRAPH) or iri == BASE + "dataset" or iri in catalogue.owner:
             continue
         yield iri

@@ -1,7 +1,7 @@
 """Benchmark of the pages (issue 9, point 9): entity pages over HTTP through the routes the front
 door mounts (Starlette's TestClient, in process), p50 and p99 over every entity, beside a raw
-reference measured in the same run (the describe query alone on the same store); and the time to
-write the whole static site (`cybernorms site`), with the number of pages.
+reference measured in the same run (the describe query alone on the same store). The static site
+has its own benchmark, scripts/bench_site.py.
 
     python scripts/bench_pages.py [--repeat N]
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from starlette.testclient import TestClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cybernorms import site  # noqa: E402
 from cybernorms.layout import BASE, Project  # noqa: E402
 from cybernorms.pages import routes  # noqa: E402
 from cybernorms.views import Catalogue, all_pages  # noqa: E402
@@ -67,12 +65,6 @@ def main() -> int:
         f"  page over HTTP (TestClient): p50 {statistics.median(page_ms):.1f} ms, p99 {percentile(page_ms, 99):.1f} ms, max {max(page_ms):.1f} ms"
     )
     print(f"  raw describe query alone:    p50 {statistics.median(raw_ms):.1f} ms, p99 {percentile(raw_ms, 99):.1f} ms")
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Project(project.root, project.build, Path(tmp))
-        t = time.perf_counter()
-        written = site.write(target)
-        elapsed = time.perf_counter() - t
-    print(f"static site: {written.pages} pages, {written.files} files written in {elapsed:.1f} s")
     return 0
 
 

@@ -270,3 +270,45 @@ def test_home_counts_each_named_graph(client, store):
             list(store.quads_for_pattern(None, None, None, ox.NamedNode(f"https://w3id.org/cybernorms/graph/{name}")))
         )
         assert f"graph/{name}</a>" in page and f"{n:,}" in page
+
+
+PART_KINDS = ["Receiver", "Initiator", "Attribution", "PoliticalResponse", "LegalResponse", "LegalCoding"]
+
+
+@pytest.mark.parametrize("cls", PART_KINDS)
+def test_incident_parts_answer_with_their_incident_page(client, sparql, store, cls):
+    """A part of an EuRepoC incident record (cno:IncidentPart: a receiver, an attribution...) is
+    described on its incident's page at an anchor: its IRI answers 303 See Other to that place, its
+    suffix forms to the incident's RDF, which holds the part's statements, outgoing and incoming."""
+    parts = instances(sparql, cls, 5)
+    assert len(parts) == 5
+    for iri in parts:
+        path = "/" + iri.removeprefix("https://w3id.org/cybernorms/")
+        incident, kind, n = path.rsplit("/", 2)  # /id/incident/eurepoc-43, receiver, 6
+        assert incident.startswith("/id/incident/eurepoc-")
+        page = client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"] == f"{incident}#{kind}-{n}"
+        assert page.headers["vary"] == "Accept"
+        by_suffix = client.get(path + ".ttl", follow_redirects=False)
+        assert by_suffix.status_code == 303 and by_suffix.headers["location"] == f"{incident}.ttl"
+        html = client.get(incident).text
+        assert f'<article class="part" id="{kind}-{n}"' in html and f"<code>{iri}</code>" in html
+        node = ox.NamedNode(iri)
+        expected = {
+            (q.subject.value, q.predicate.value, q.object.value)
+            for q in [*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)]
+        }
+        assert len(expected) >= 4, iri
+        for media, parser in RDF_TYPES.items():
+            answer = client.get(path, headers={"Accept": media})  # followed to the incident's RDF
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith(media), (path, media)
+            graph = rdflib.Graph().parse(data=answer.content, format=parser)
+            got = {(str(s), str(p), str(o)) for s, p, o in graph}
+            assert expected <= got, (path, media, sorted(expected - got)[:3])
+
+
+def test_pages_link_to_a_part_at_its_anchor(client):
+    page = client.get("/id/state/USA").text  # the receivers and attributions naming the United States
+    assert re.search(r'href="/id/incident/eurepoc-\d+#receiver-\d+"', page)
+    assert re.search(r'href="/id/incident/eurepoc-\d+#attribution-\d+"', page)
+    assert not re.search(r'href="/id/incident/eurepoc-\d+/(receiver|attribution)/', page)

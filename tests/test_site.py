@@ -5,6 +5,7 @@ the same store, and redirect rules for w3id.org."""
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 import subprocess
@@ -13,10 +14,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cybernorms import site
+from cybernorms import jsonld, site
+from cybernorms.export import canonical, rdflib_graph
+from cybernorms.formats import context
+from cybernorms.layout import BASE, GRAPH
+from cybernorms.pages import rdf_of
+from cybernorms.render import Renderer
 from cybernorms.views import Catalogue, all_pages
 
 from conftest import ID, cli
@@ -148,3 +155,118 @@ def test_pages_have_no_remote_script_style_or_font(written):
     for sheet in (root / "static").rglob("*.css"):
         css = sheet.read_text(encoding="utf-8")
         assert "@import" not in css and not re.search(r"url\(\s*['\"]?(https?:)?//", css), sheet
+
+
+def w3id_target(rules: str, path: str, accept: str) -> str | None:
+    """Where w3id.org sends a request for `path` (an IRI without https://w3id.org/cybernorms/) with
+    an Accept header, by the rules of w3id.htaccess read as Apache reads them: each RewriteRule in
+    order, after its RewriteConds on the Accept header; the first that matches."""
+    conditions: list[str] = []
+    for line in rules.splitlines():
+        if line.startswith("RewriteCond %{HTTP_ACCEPT} "):
+            conditions.append(line.split(" ", 2)[2])
+        elif line.startswith("RewriteRule "):
+            _, pattern, target, _flags = line.split(" ")
+            match = re.match(pattern, path)
+            if match and all(re.search(c, accept) for c in conditions):
+                return match.expand(re.sub(r"\$(\d)", r"\\g<\1>", target))
+            conditions = []
+    return None
+
+
+def test_every_iri_of_the_graph_leads_to_its_page_through_the_w3id_rules(written, project, store):
+    """Each IRI of the data (https://w3id.org/cybernorms/id/...) redirects to a file of the site: its
+    page, or for a part of an incident record the incident's page at the part's anchor; the RDF asked
+    by Accept header to a file of RDF that describes it."""
+    root, _ = written
+    rules = (root / "w3id.htaccess").read_text()
+    url = site.DEFAULT_PUBLISH_URL
+    cat = Catalogue(store, project.root)
+    iris = sorted(iri for iri in cat.known if iri.startswith(BASE + "id/"))
+    assert len(iris) > 15_000 and len(cat.owner) > 10_000  # the incident parts among them
+    texts: dict[Path, str] = {}
+    for iri in iris:
+        path = iri.removeprefix(BASE)
+        target = w3id_target(rules, path, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+        assert target and target.startswith(url), (iri, target)
+        file, _, anchor = target.removeprefix(url).partition("#")
+        page = root / file
+        assert page.is_file(), (iri, target)
+        if iri in cat.owner:
+            assert anchor and page.with_suffix("") == root / cat.owner[iri].removeprefix(BASE), (iri, target)
+            if page not in texts:
+                texts[page] = page.read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in texts[page] and f"<code>{iri}</code>" in texts[page], (iri, target)
+        else:
+            assert not anchor and file == f"{path}.html", (iri, target)
+        turtle = w3id_target(rules, path, "text/turtle")
+        assert turtle and (root / turtle.removeprefix(url)).is_file(), (iri, turtle)
+    described = rdflib.Graph().parse(root / "id/incident/eurepoc-43.ttl", format="turtle")
+    part = rdflib.URIRef(ID + "incident/eurepoc-43/receiver/1")
+    assert set(described.triples((part, None, None))) and (None, None, part) in described
+
+
+def test_descriptions_read_in_one_pass_are_those_of_the_describe_query(project, store):
+    """The static site gathers every description in one pass over the store; each is the one
+    queries/describe.rq gives (the live pages' and the command line's): the same statements, facts in
+    the same order with the same graphs, the same owl:Axiom annotations."""
+    bulk = Catalogue(store, project.root, descriptions=True)
+    one = Catalogue(store, project.root)
+    iris = [ID + "norm/13f", ID + "person/katherine-getao", ID + "state/USA", ID + "document/A-70-174"]
+    for prefix in ("incident/", "support/", "agent/", "code/", "document/A-70-174/para/"):
+        iris += sorted(i for i in bulk.known if i.startswith(ID + prefix))[:25:5]
+    iris += sorted(bulk.owner)[:200:20]  # incident parts
+    annotated = 0
+    for iri in iris:
+        a, b = bulk.describe(iri), one.describe(iri)
+        assert [(f.subject, f.predicate, f.object, f.graphs, f.incoming) for f in a.facts] == [
+            (f.subject, f.predicate, f.object, f.graphs, f.incoming) for f in b.facts
+        ], iri
+        assert sorted(map(str, a.quads)) == sorted(map(str, b.quads)) and len(a.quads) == len(b.quads), iri
+        assert {k: (v.linksets, v.notes) for k, v in a.annotations.items()} == {
+            k: (v.linksets, v.notes) for k, v in b.annotations.items()
+        }, iri
+        annotated += bool(a.annotations)
+    assert annotated >= 2  # 13(f) has a curated note on an owl:Axiom, the USA a linkset
+    # a page with parts asks for their descriptions in one query (describe.rq with VALUES)
+    page = one.describe_page(ID + "incident/eurepoc-43")
+    assert [d.iri for d in page] == [ID + "incident/eurepoc-43", *bulk.parts[ID + "incident/eurepoc-43"]]
+    assert len(page) > 5
+    for d in page:
+        assert [(f.subject, f.predicate, f.object, f.graphs) for f in d.facts] == [
+            (f.subject, f.predicate, f.object, f.graphs) for f in bulk.describe(d.iri).facts
+        ], d.iri
+        assert sorted(map(str, d.quads)) == sorted(map(str, bulk.describe(d.iri).quads)), d.iri
+
+
+def ordered(value: object, keep: bool = False) -> object:
+    """A JSON value with its arrays sorted by their items' JSON text, but for @list (the order the
+    site's JSON-LD promises)."""
+    if isinstance(value, dict):
+        return {k: ordered(v, k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [ordered(x) for x in value]
+        return items if keep else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def test_jsonld_is_rdflibs_compaction_of_the_same_statements(project, store):
+    """The site's JSON-LD is built directly from the statements; it is the document rdflib's
+    serializer writes with the project's context (auto_compact), arrays sorted, keys sorted, indented
+    by two spaces: on pages of every kind, an incident with its parts, and the ontology (rdf:List)."""
+    cat = Catalogue(store, project.root)
+    renderer = Renderer(project, cat)
+    ctx = context(project.root)
+    paths = ["id/norm/13f", "id/person/katherine-getao", "id/state/USA", "id/incident/eurepoc-43", "ontology"]
+    paths += [p.removeprefix(BASE) for p in all_pages(cat)][::500]
+    paths += ["graph/links", "graph/curation"]
+    for path in paths:
+        quads = rdf_of(renderer, path)
+        assert quads, path
+        triples = sorted({q.triple for q in canonical(quads)}, key=str)
+        graph = rdflib_graph((t.subject, t.predicate, t.object) for t in triples)
+        reference = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
+        reference["@context"] = ctx
+        expected = json.dumps(ordered(reference), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert jsonld.text(triples, jsonld.Context(ctx)) == expected, path
+    assert any(isinstance(q.object, ox.BlankNode) for q in cat.quads_of_graph(GRAPH + "ontology"))
