@@ -282,7 +282,7 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
 NOT_COMPARED = {
     "members-supporting": "booleans come back as 1 (xsd:integer) inside a row whose other columns differ",
     "principles-without-norm": "GROUP_CONCAT empty and order differences beside others not yet explained",
-    "provision": "an empty GROUP_CONCAT is \"\" on Virtuoso, unbound here, with the order difference",
+    "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
     "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
     "supporters-by-category": "counts per category differ in a way not yet explained",
     "incidents-attributed-to-group": "differs on Virtuoso; the cause is not yet examined",
