@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import store
-from .errors import CybernormsError
+from .errors import CybernormsError, UsageError
 from .layout import Project
 
 
@@ -31,8 +31,18 @@ class BuildResult:
 
 @contextmanager
 def _lock(project: Project) -> Iterator[None]:
-    project.build.mkdir(parents=True, exist_ok=True)
-    with open(project.build / ".lock", "w") as handle:
+    lock = project.build / ".lock"
+    try:
+        project.build.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "w")  # noqa: SIM115 (closed by the with statement below)
+    except OSError as e:
+        raise UsageError(
+            project.rel(lock),
+            None,
+            f"cannot write in the build directory: {e.strerror}",
+            "make it writable, or build elsewhere with --build-dir DIR or CYBERNORMS_BUILD",
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -46,8 +56,10 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
     with _lock(project):
         fp = store.fingerprint(project)
         if not force and store.is_current(project, fp):
-            info = store.current(project) or {}
-            return BuildResult(fp, True, info.get("graphs", {}))
+            if not store.damaged(project):
+                info = store.current(project) or {}
+                return BuildResult(fp, True, info.get("graphs", {}))
+            log(f"{project.rel(project.store)} is damaged (its files are not those its build wrote): building it again")
         # the stages are imported only now: a build with unchanged inputs needs none of them
         from . import reason, validate
         from .parse import parse

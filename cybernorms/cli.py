@@ -10,15 +10,28 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INPUT, CybernormsError, UsageError
-from .layout import Project, check_root
+from .errors import EXIT_INPUT, CybernormsError, UsageError, shown
+from .layout import QUERIES_DIR, Project, check_root
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it stops as on Ctrl-C: every `finally` and
+    `with` on the way removes what it made (temporary folders, child processes, half-written
+    stores) before the program exits."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -145,7 +158,9 @@ def _params(pairs: list[str] | None) -> dict[str, str]:
     params = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise UsageError(None, None, f"parameter {pair!r} is not of the form name=value", "write --param state=FRA")
+            raise UsageError(
+                None, None, f"parameter {shown(pair)} is not of the form name=value", "write --param state=FRA"
+            )
         k, v = pair.split("=", 1)
         params[k.strip()] = v
     return params
@@ -159,7 +174,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError(None, None, "no query given", "give a query name or file, or --text 'SELECT ...'")
     if args.text is not None and args.name is not None:
         raise UsageError(
-            None, None, f"both a query ({args.name!r}) and --text were given", "give one of them, not both"
+            None, None, f"both a query ({shown(args.name)}) and --text were given", "give one of them, not both"
         )
     from . import worker
     from .output import render, terminal_width
@@ -205,6 +220,11 @@ def cmd_queries(args: argparse.Namespace) -> int:
         for p in q.params:
             default = f", default {p.default}" if p.default else ""
             print(f"    --param {p.name}=<{p.type}{default}>  {p.description}")
+    problems = queries.broken(project)
+    if problems:  # listed after the queries that can run: one bad file does not hide the others
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more files of {QUERIES_DIR}/ like it)" if len(problems) > 1 else ""
+        raise UsageError(first.where, first.line, first.problem + more, first.hint)
     return 0
 
 
@@ -450,18 +470,26 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         code: int = args.func(args)
         return code
     except CybernormsError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return EXIT_INPUT
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into a program that stopped reading
         sys.stderr.close()
         return 0
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

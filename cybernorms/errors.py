@@ -4,6 +4,14 @@ problem and what to do. The CLI prints it and exits with status 2."""
 from __future__ import annotations
 
 EXIT_INPUT = 2
+SHOWN = 60  # the longest value a message quotes whole
+
+
+def shown(value: str, limit: int = SHOWN) -> str:
+    """A value as a message quotes it (repr), cut with an ellipsis after `limit` characters: a
+    message stays one readable line, whatever was given."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(value):,} characters)"
 
 
 class CybernormsError(Exception):

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from . import jsonld
 from . import store as store_stage
-from .errors import CybernormsError
+from .errors import CybernormsError, UsageError
 from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
 
 DATASET = BASE + "dataset"
@@ -321,8 +321,23 @@ def _linksets(st: ox.Store) -> list[tuple[Any, Any, Any]]:
     return sorted(((t.subject, t.predicate, t.object) for t in triples), key=str)
 
 
+def _swap(new: Path, dist: Path) -> None:
+    """Put the complete new exports in the place of the old ones; if that fails, the old ones
+    stay (moved back), and the error is raised."""
+    old = dist.parent / f".{dist.name}.old-{os.getpid()}"
+    if dist.exists():
+        os.rename(dist, old)
+    try:
+        os.rename(new, dist)
+    except OSError:
+        if old.exists() and not dist.exists():
+            os.rename(old, dist)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def export(project: Project) -> list[Path]:
-    st = ox.Store.read_only(str(project.built_store()))
+    st = store_stage.open_current(project)
     info = store_stage.current(project) or {}
     context_path = project.root / CONTEXT
     try:
@@ -378,14 +393,16 @@ def export(project: Project) -> list[Path]:
             f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n" for p in written
         )
         _write(tmp / "SHA256SUMS", sums)
-    except BaseException:
+        _swap(tmp, project.dist)
+    except OSError as e:
+        raise UsageError(
+            project.rel(project.dist),
+            None,
+            f"cannot write the exports: {e.strerror or e}",
+            "make the directory writable, or export elsewhere with --dist-dir DIR or CYBERNORMS_DIST",
+        ) from None
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = project.dist.parent / f".{project.dist.name}.old-{os.getpid()}"
-    if project.dist.exists():
-        os.rename(project.dist, old)
-    os.rename(tmp, project.dist)
-    shutil.rmtree(old, ignore_errors=True)
     from . import site
 
     site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)

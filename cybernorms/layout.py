@@ -182,6 +182,14 @@ def user_dir() -> Path:
 
 def check_root(root: Path) -> None:
     """A one-line error unless `root` holds a project (for a --root or CYBERNORMS_ROOT a user gave)."""
+    if not root.is_dir():
+        raise UsageError(
+            str(root),
+            None,
+            "no such project directory",
+            "give the directory of a checkout with --root or CYBERNORMS_ROOT, or leave both out to use the "
+            "installed copy",
+        )
     if not is_project(root):
         raise UsageError(
             str(root),
@@ -290,7 +298,7 @@ class Project:
         for spec in graphs:
             for pattern in spec.globs:
                 for path in sorted(self.root.glob(pattern)):
-                    claimed[path.resolve()] = spec
+                    claimed[self.own(path)] = spec
         shapes = (self.root / SHAPES).resolve()
         for path in sorted(list(self.root.glob("data/**/*.ttl")) + list(self.root.glob("ontology/*.ttl"))):
             p = path.resolve()
@@ -323,4 +331,18 @@ class Project:
         files += list((self.root / LINK_TABLES_DIR).glob("*.csv"))  # lookups a table mapping may use
         files += self.check_queries()
         files.append(self.root / "CHANGELOG.md")  # names the prior release (owl:priorVersion)
-        return sorted({Path(f).resolve() for f in files if Path(f).exists()})
+        return sorted({self.own(Path(f)) for f in files if Path(f).exists()})
+
+    def own(self, path: Path) -> Path:
+        """The real path of an input file, which must lie inside the project: a symbolic link (to
+        the file or to a folder above it) that leads out is refused, naming the link and nothing
+        of what it points to."""
+        real = path.resolve()
+        if not real.is_relative_to(self.root.resolve()):
+            raise InputError(
+                self.rel(path),
+                None,
+                "a symbolic link that leads out of the project",
+                "copy the file into the project: a build reads only the project's own files",
+            )
+        return real

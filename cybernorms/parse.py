@@ -8,16 +8,19 @@ messages) is looked up only when a message needs it, by reading the inputs again
 
 from __future__ import annotations
 
+import io
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from . import registry
-from .errors import InputError
-from .layout import ID, ONTOLOGY, GraphSpec, Project
+from .errors import InputError, UsageError, shown
+from .layout import BASE, ONTOLOGY, PREFIXES, GraphSpec, Project, curie
 from .release import ontology_version_quads
 from .segment import aligned, document_quads
 from .tables import rule_quads, table_quads
@@ -89,36 +92,34 @@ class Dataset:
 
     def locate(self, iri: str, files: list[str] | None = None, predicate: str | None = None) -> tuple[str, int | None]:
         """The file (and line, when found) where a subject is described, for messages; with
-        `files` and `predicate`, the line of that file where the subject meets the predicate."""
+        `predicate`, the line where the subject meets the predicate."""
         for rel in files if files is not None else self.files_stating(iri):
             path = self.project.root / rel
             if not path.is_file() or path.suffix != ".ttl":
                 return rel, None
-            forms = [f"<{iri}>"] + ([f"<{iri[len(ID) :]}>"] if iri.startswith(ID) else [])
-            local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if predicate else None
-            lines = path.read_text(encoding="utf-8").splitlines()
-            hits = [n for n, line in enumerate(lines, start=1) if any(f in line for f in forms)]
-            if local:
-                exact = [n for n in hits if local in lines[n - 1]]
-                hits = exact or hits
-            starts = [n for n in hits if any(lines[n - 1].lstrip().startswith(f) for f in forms)]
-            return rel, (starts or hits)[0] if starts or hits else None
+            subject = ox.NamedNode(iri)
+            lines = [(n, t) for n, t in statements(path) if t.subject == subject]
+            exact = [n for n, t in lines if t.predicate.value == predicate] if predicate else []
+            found = exact or [n for n, _ in lines]
+            return rel, found[0] if found else None
         return "data", None
 
     def locate_term(self, term: str, spec: GraphSpec | None = None) -> tuple[str, int | None]:
         """The first Turtle file (of one graph, if given) and line that use a vocabulary term, as a
-        predicate or a class, written in full or as prefix:local."""
-        local = re.split(r"[#/]", term)[-1]
+        predicate or a class."""
+        node = ox.NamedNode(term)
+        return self.locate_statement(lambda t: node in (t.predicate, t.object), spec)
+
+    def locate_statement(
+        self, match: Callable[[ox.Quad], bool], spec: GraphSpec | None = None
+    ) -> tuple[str, int | None]:
+        """The first Turtle file (of one graph, if given) and line that state a triple `match`
+        accepts, for messages ("data" and no line if none does)."""
         for s, path in self.project.graph_files():
-            if spec is not None and s != spec:
-                continue
-            quads = parse_file(self.project, path, s.iri)
-            if not any(q.predicate.value == term or q.object == ox.NamedNode(term) for q in quads):
-                continue
-            lines = path.read_text(encoding="utf-8").splitlines()
-            pattern = re.compile(rf"(<{re.escape(term)}>|\w*:{re.escape(local)}\b)")
-            line = next((n for n, text in enumerate(lines, start=1) if pattern.search(text.split("#", 1)[0])), None)
-            return self.project.rel(path), line
+            if spec is None or s == spec:
+                line = next((n for n, t in statements(path) if match(t)), None)
+                if line is not None:
+                    return self.project.rel(path), line
         return "data", None
 
 
@@ -152,6 +153,36 @@ def parse_file(project: Project, path: Path, graph: str) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
 
 
+class _Lines(io.RawIOBase):
+    """A file handed to the parser one line at a time, so that the line it has reached is known."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+        self.line = 0  # the line the last piece read ends on
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.handle.readline(len(buffer))
+        if piece and (self.line == 0 or self._ended):
+            self.line += 1
+        self._ended = piece.endswith(b"\n")
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+    _ended = False
+
+
+def statements(path: Path) -> Iterator[tuple[int, ox.Quad]]:
+    """The triples of a Turtle file the build has loaded, each with the line it ends on (for
+    messages: slower than load_file, which reads the file whole)."""
+    with open(path, "rb") as handle:
+        lines = _Lines(handle)
+        for triple in ox.parse(cast(IO[bytes], lines), format=ox.RdfFormat.TURTLE):
+            yield lines.line, triple
+
+
 def load_file(project: Project, store: ox.Store, path: Path, graph: str) -> None:
     """Load one Turtle file into `graph` of the store, in Oxigraph (no Python object per triple)."""
     rel = project.rel(path)
@@ -179,9 +210,90 @@ def _generated(
                 yield project.rel(rule.path), rule_quads(entry, rule, store)
 
 
+# ------------------------------------------------------------------------- limits on input
+
+XSD = PREFIXES["xsd"]
+# the XSD datatypes whose lexical forms the query engine checks when it casts to them; a literal
+# of one of these whose text does not cast is ill-typed ("2019-13-45"^^xsd:date)
+CHECKED_DATATYPES = ("date", "dateTime", "time", "gYear", "gYearMonth", "duration", "integer", "decimal", "double")
+CAST = "STR(?o)"
+for _dt in reversed(CHECKED_DATATYPES):
+    CAST = f"IF(DATATYPE(?o) = <{XSD}{_dt}>, <{XSD}{_dt}>(STR(?o)), {CAST})"
+ILL_TYPED = f"""SELECT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o) && DATATYPE(?o) IN ({", ".join(f"<{XSD}{d}>" for d in CHECKED_DATATYPES)}))
+  BIND({CAST} AS ?value) FILTER(!BOUND(?value))
+}} LIMIT 1"""
+OVERSIZED = """SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isLiteral(?o) && STRLEN(STR(?o)) > %d) } LIMIT 1"""
+# an IRI of the project's host outside its namespace and outside every vocabulary it declares:
+# what a relative IRI climbing above @base (<../../evil>) resolves to
+HOST = BASE[: BASE.index("/", len("https://")) + 1]
+OWN = sorted({BASE} | {ns for ns in PREFIXES.values() if ns.startswith(HOST)})
+OUTSIDE = f"""SELECT ?s ?p ?o ?x WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} VALUES ?at {{ 0 1 2 }} BIND(IF(?at = 0, ?s, IF(?at = 1, ?p, ?o)) AS ?x)
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{HOST}") && !({" || ".join(f'STRSTARTS(STR(?x), "{ns}")' for ns in OWN)}))
+}} LIMIT 1"""
+MAX_LITERAL = "CYBERNORMS_MAX_LITERAL"  # environment variable: the longest literal a build accepts
+DEFAULT_MAX_LITERAL = 1_000_000  # characters
+
+
+def max_literal() -> int:
+    """The longest literal, in characters, that a build accepts (CYBERNORMS_MAX_LITERAL)."""
+    given = os.environ.get(MAX_LITERAL, "").strip()
+    if not given:
+        return DEFAULT_MAX_LITERAL
+    if not given.isdigit() or int(given) < 1:
+        raise UsageError(
+            MAX_LITERAL, None, f"not a number of characters: {shown(given)}", "give a whole number, e.g. 1000000"
+        )
+    return int(given)
+
+
+def check_input(ds: Dataset, limit: int) -> None:
+    """Refuse pathological input before anything costly reads it: a literal longer than `limit`,
+    an ill-typed literal, an IRI that leaves the project's namespace; each with its file and line."""
+    for row in select(ds.store, OVERSIZED % limit):
+        where, line = ds.locate_statement(_is(row))
+        raise InputError(
+            where,
+            line,
+            f"a literal of {len(row['o'].value):,} characters, over the limit of {limit:,} "
+            f"(value of {_curie(row['p'].value)} of {row['s']})",
+            f"shorten it, or raise the limit with {MAX_LITERAL}=N (see docs/hardening.md)",
+        )
+    for row in select(ds.store, ILL_TYPED):
+        where, line = ds.locate_statement(_is(row))
+        datatype = row["o"].datatype.value[len(XSD) :]
+        raise InputError(
+            where,
+            line,
+            f"{shown(row['o'].value)} is not a valid xsd:{datatype} (value of {_curie(row['p'].value)} of {row['s']})",
+            f"write a valid xsd:{datatype}, see https://www.w3.org/TR/xmlschema11-2/#{datatype}",
+        )
+    for row in select(ds.store, OUTSIDE):
+        where, line = ds.locate_statement(_is(row))
+        raise InputError(
+            where,
+            line,
+            f"{row['x']} is outside the project's namespace {BASE} (a relative IRI that climbs above @base?)",
+            f"keep relative IRIs inside {BASE}; an IRI of another {HOST} vocabulary is written in full, with its "
+            "prefix declared in cybernorms/layout.py",
+        )
+
+
+def _is(row: ox.QuerySolution) -> Callable[[ox.Quad], bool]:
+    """A test for the triple of a result row (?s ?p ?o)."""
+    s, p, o = row["s"], row["p"], row["o"]
+    return lambda t: t.subject == s and t.predicate == p and t.object == o
+
+
+def _curie(iri: str) -> str:
+    return curie(iri) or f"<{iri}>"
+
+
 def parse(project: Project) -> Dataset:
     """Read the ontology, the curated data, the documents' texts and tables into their named graphs,
     then what the entries' rules derive from all of them."""
+    limit = max_literal()
     store = ox.Store()
     for spec, path in project.graph_files():
         load_file(project, store, path, spec.iri)
@@ -194,7 +306,9 @@ def parse(project: Project) -> Dataset:
             result = table_quads(entry, table)
             reports += result.reports
             store.load(result.triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(result.graph))
+    dataset = Dataset(project, store, entries, reports)
+    check_input(dataset, limit)
     # the rules see every asserted graph, and not one another's results
     derived = [q for entry in entries for rule in entry.rules for q in rule_quads(entry, rule, store)]
     store.extend(derived)
-    return Dataset(project, store, entries, reports)
+    return dataset

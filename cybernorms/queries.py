@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from . import guard, worker
-from .errors import ServiceError, UsageError
+from .errors import ServiceError, UsageError, shown
 from .layout import CHECK_PREFIX, ID, PREFIXES, QUERIES_DIR, Project
 
 XSD = PREFIXES["xsd"]
@@ -77,7 +77,18 @@ class Query:
 
 def load_query(path: Path, library: bool = True) -> Query:
     """Read a .rq file and its header. A library query must have a title; a user's own file need not."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as e:
+        raise UsageError(str(path), None, f"cannot read the query: {e.strerror}", "check the path") from None
+    except UnicodeDecodeError as e:
+        raise UsageError(
+            str(path),
+            raw.count(b"\n", 0, e.start) + 1,
+            f"the query is not UTF-8 text (byte 0x{raw[e.start]:02x})",
+            "save the file as UTF-8",
+        ) from None
     fields: dict[str, list[str]] = {}
     params: list[Param] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -95,14 +106,14 @@ def load_query(path: Path, library: bool = True) -> Query:
                 raise UsageError(
                     str(path),
                     number,
-                    f"malformed parameter declaration {value!r}",
+                    f"malformed parameter declaration {shown(value)}",
                     "write: # param: name (type, default VALUE): description",
                 )
             if pm.group(2) not in PARAM_TYPES:
                 raise UsageError(
                     str(path),
                     number,
-                    f"unknown parameter type {pm.group(2)!r}",
+                    f"unknown parameter type {shown(pm.group(2))}",
                     f"use one of {', '.join(sorted(PARAM_TYPES))}",
                 )
             params.append(Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4)))
@@ -124,21 +135,45 @@ def load_query(path: Path, library: bool = True) -> Query:
     )
 
 
-_LIBRARY: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, Query]]] = {}
+@dataclass
+class _Library:
+    files: tuple[tuple[str, int, int], ...]  # name, modification time and size of each .rq file
+    queries: dict[str, Query]
+    broken: dict[str, UsageError]  # the files that are not valid queries, by name, with their error
 
 
-def library(project: Project, checks: bool = True) -> dict[str, Query]:
-    """The library queries by name. Parsed once per process and read again only when a file of
-    queries/ changes (its name, size or modification time)."""
+_LIBRARY: dict[Path, _Library] = {}
+
+
+def _library(project: Project) -> _Library:
+    """The library, parsed once per process and read again only when a file of queries/ changes
+    (its name, size or modification time). A file that cannot be read as a query is set aside
+    with its error: it does not stop the others."""
     folder = project.root / QUERIES_DIR
     with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
         stats = [(e.name, e.stat()) for e in entries if e.name.endswith(".rq")]
     files = tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
     cached = _LIBRARY.get(folder)
-    if cached is None or cached[0] != files:
-        cached = (files, {q.name: q for q in (load_query(folder / name) for name, _, _ in files)})
+    if cached is None or cached.files != files:
+        cached = _Library(files, {}, {})
+        for name, _, _ in files:
+            try:
+                query = load_query(folder / name)
+                cached.queries[query.name] = query
+            except UsageError as e:  # named as the other input files are, from the project's root
+                cached.broken[Path(name).stem] = UsageError(project.rel(folder / name), e.line, e.problem, e.hint)
         _LIBRARY[folder] = cached
-    return {name: q for name, q in cached[1].items() if checks or not q.is_check}
+    return cached
+
+
+def library(project: Project, checks: bool = True) -> dict[str, Query]:
+    """The library queries by name (those of queries/ that can be read as queries)."""
+    return {name: q for name, q in _library(project).queries.items() if checks or not q.is_check}
+
+
+def broken(project: Project) -> list[UsageError]:
+    """The errors of the files of queries/ that are not valid queries, one per file."""
+    return list(_library(project).broken.values())
 
 
 # ------------------------------------------------------------------------------ parameters
@@ -163,7 +198,7 @@ def _entity(kind: str, make_iri: Callable[[str], str | None], exists: str, listi
             raise UsageError(
                 None,
                 None,
-                f"unknown {kind} {value!r} for parameter {param.name}",
+                f"unknown {kind} {shown(value)} for parameter {param.name}",
                 f"accepted: {_accepted(store, listing)}",
             )
         return ox.NamedNode(iri)
@@ -187,14 +222,14 @@ def _string(value: str, store: ox.Store, param: Param) -> Term:
 def _integer(value: str, store: ox.Store, param: Param) -> Term:
     if not re.fullmatch(r"-?\d+", value.strip()):
         raise UsageError(
-            None, None, f"parameter {param.name} must be an integer, not {value!r}", "give a whole number, e.g. 3"
+            None, None, f"parameter {param.name} must be an integer, not {shown(value)}", "give a whole number, e.g. 3"
         )
     return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def _lang(value: str, store: ox.Store, param: Param) -> Term:
     if value not in ("fr", "en"):
-        raise UsageError(None, None, f"unknown language {value!r} for parameter {param.name}", "accepted: en, fr")
+        raise UsageError(None, None, f"unknown language {shown(value)} for parameter {param.name}", "accepted: en, fr")
     return ox.Literal(value)
 
 
@@ -213,7 +248,7 @@ def _document(value: str, store: ox.Store, param: Param) -> Term:
         raise UsageError(
             None,
             None,
-            f"unknown document {value!r} for parameter {param.name}",
+            f"unknown document {shown(value)} for parameter {param.name}",
             "accepted: a symbol ("
             + _accepted(
                 store,
@@ -239,7 +274,7 @@ def _iri(value: str, store: ox.Store, param: Param) -> Term:
         raise UsageError(
             None,
             None,
-            f"parameter {param.name} must be an absolute http(s) IRI, not {value!r}",
+            f"parameter {param.name} must be an absolute http(s) IRI, not {shown(value)}",
             "give e.g. https://query.wikidata.org/sparql",
         )
     try:
@@ -248,6 +283,19 @@ def _iri(value: str, store: ox.Store, param: Param) -> Term:
         raise UsageError(
             None, None, f"parameter {param.name} is not a valid IRI: {e}", "give e.g. https://query.wikidata.org/sparql"
         ) from None
+
+
+def _entity_iri(value: str, store: ox.Store, param: Param) -> Term:
+    """An IRI the graph says something about (as subject or object): an entity to describe."""
+    iri = _iri(value, store, param)
+    if not _ask(store, "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", x=iri):
+        raise UsageError(
+            None,
+            None,
+            f"no such entity {shown(value)} in the graph (parameter {param.name})",
+            "give the full IRI of an entity the graph describes, e.g. https://w3id.org/cybernorms/id/norm/13j",
+        )
+    return iri
 
 
 def _notation(value: str, store: ox.Store, param: Param) -> Term:
@@ -259,7 +307,7 @@ def _notation(value: str, store: ox.Store, param: Param) -> Term:
         raise UsageError(
             None,
             None,
-            f"unknown provision notation {value!r} for parameter {param.name}",
+            f"unknown provision notation {shown(value)} for parameter {param.name}",
             "accepted: notations as printed, e.g. 13(g), 16(d)(iv), 28, or a norm statement's number, e.g. 7",
         )
     return ox.Literal(value)
@@ -270,6 +318,7 @@ PARAM_TYPES: dict[str, Convert] = {
     "integer": _integer,
     "lang": _lang,
     "iri": _iri,
+    "entity": _entity_iri,
     "notation": _notation,
     "document": _document,
     "state": _entity(
@@ -338,7 +387,7 @@ def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Var
     unknown = sorted(set(given) - set(declared))
     if unknown:
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
-        raise UsageError(f"query {query.name}", None, f"unknown parameter {unknown[0]!r}", f"accepted: {accepted}")
+        raise UsageError(f"query {query.name}", None, f"unknown parameter {shown(unknown[0])}", f"accepted: {accepted}")
     subs: dict[ox.Variable, Term] = {}
     for p in query.params:
         value = given.get(p.name, p.default)
@@ -355,7 +404,9 @@ def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Var
 
 
 def open_store(project: Project) -> ox.Store:
-    return ox.Store.read_only(str(project.built_store()))
+    from .store import open_current
+
+    return open_current(project)
 
 
 _STORES: dict[str, ox.Store] = {}
@@ -466,11 +517,14 @@ def run(
         guard.check(query.text, allow_service=allow_service, substitutions=substitutions, where=where)
         return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
     queries = library(project)
+    unreadable = _library(project).broken.get(name_or_path or "")
+    if unreadable is not None:
+        raise unreadable
     if name_or_path not in queries:
         raise UsageError(
             None,
             None,
-            f"no query named {name_or_path!r}",
+            f"no query named {shown(name_or_path or '')}",
             "run `cybernorms queries` to list them, or give a path to a .rq file",
         )
     query = queries[name_or_path]

@@ -40,6 +40,7 @@ from .formats import RDF_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
+from .store import open_current
 from .views import Catalogue, all_pages, site_path
 
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
@@ -106,7 +107,7 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     gc.disable()
     try:
         with phases("read the store"):
-            disk = store or ox.Store.read_only(str(project.built_store()))
+            disk = store or open_current(project)
             memory = ox.Store()
             memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
             del disk

@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import InputError, UsageError
 from .layout import Project
 
 PACKAGES = ("pyoxigraph", "rdflib", "owlready2", "pyrudof")
@@ -48,6 +49,16 @@ def _stores(project: Project) -> Path:
     return project.build / "stores"
 
 
+def _checksums(directory: Path) -> dict[str, str]:
+    """The SHA-256 of each file of an on-disk store that a read-only open leaves as it is (all but
+    the engine's own log and lock): what a later build checks before it trusts the store."""
+    return {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(directory.iterdir())
+        if f.is_file() and not f.name.startswith(("LOG", "LOCK"))
+    }
+
+
 def current(project: Project) -> dict[str, Any] | None:
     """The description of the store build/store points to, or None if there is none."""
     link = project.store
@@ -62,8 +73,30 @@ def current(project: Project) -> dict[str, Any] | None:
 
 
 def is_current(project: Project, fp: str) -> bool:
+    """Whether the current store was built from these inputs (whole or not: see `damaged`)."""
     info = current(project)
     return info is not None and info.get("fingerprint") == fp
+
+
+def damaged(project: Project) -> bool:
+    """Whether the files of the current store differ from those its build wrote (truncated,
+    removed, altered), or were never recorded (a store of an earlier version)."""
+    info = current(project)
+    return info is None or info.get("files") != _checksums(project.store.resolve())
+
+
+def open_current(project: Project) -> ox.Store:
+    """The current store, opened read-only; one line saying how to rebuild it if it cannot be read."""
+    path = project.built_store()
+    try:
+        return ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as e:  # what the engine raises for a damaged database
+        raise InputError(
+            project.rel(project.store),
+            None,
+            f"the store cannot be read ({str(e).split(':', 1)[0]}): it is damaged or incomplete",
+            "rebuild it with `cybernorms build --force`",
+        ) from None
 
 
 def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) -> Path:
@@ -77,15 +110,27 @@ def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) 
     tmp = stores / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
 
-    store = ox.Store(str(tmp))
-    store.bulk_load(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    total = len(store)
-    del store  # closes the database
+    try:
+        store = ox.Store(str(tmp))
+        store.bulk_load(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        total = len(store)
+        del store  # closes the database
+        files = _checksums(tmp)
+    except BaseException as e:  # nothing half-written is left behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise UsageError(
+                project.rel(stores),
+                None,
+                f"cannot write the store: {e.strerror or e}",
+                "free some space there, or build elsewhere with --build-dir DIR or CYBERNORMS_BUILD",
+            ) from None
+        raise
 
     if final.exists():  # an older, non-current copy
         shutil.rmtree(final)
-    info = {"fingerprint": fp, "triples": total, "graphs": counts}
+    info = {"fingerprint": fp, "triples": total, "graphs": counts, "files": files}
     (stores / f"{name}.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.rename(tmp, final)
 

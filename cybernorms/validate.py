@@ -15,7 +15,8 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   object, and, for each functional property (or subproperty of one), a value of the same kind. Each
   statement between two individuals becomes the statement between their kinds; each kind keeps one
   literal value per property, datatype and language (the least); individuals the ontology graph
-  describes (vocabulary concepts, the ontology itself) stay themselves. More data of the same
+  describes (vocabulary concepts, the ontology itself) stay themselves; the owl:Axiom nodes that
+  annotate a statement are left out (see KINDS). More data of the same
   shape gives the same summary, so HermiT does not run again; a new kind, or a literal that sorts
   before the one a kind keeps, changes it (and HermiT takes a few seconds on a summary).
 - What it preserves: the summary is the image of the data under a mapping that keeps every
@@ -26,11 +27,11 @@ ontology changes (its verdict is kept under build/hermit/, keyed by a hash of wh
   to, the summary adds no clash the data does not have.
 - What it could miss, and what covers it instead: literal values other than the one each kind
   keeps. Two different values of a functional data property on one individual are found by a query
-  on the real data (FUNCTIONAL_VALUES); an ill-formed value (say "12a"^^xsd:integer) is what the
-  SHACL datatype constraints catch, on the properties they cover. A construct that identifies
-  individuals (nominals, owl:hasKey, owl:differentFrom, negative assertions) would break the
-  argument: reason.covered refuses every OWL construct the build does not know, so it cannot
-  slip in unnoticed.
+  on the real data (FUNCTIONAL_VALUES); an ill-formed value (say "12a"^^xsd:integer) is refused by
+  the parse stage (parse.check_input), and by the SHACL datatype constraints on the properties they
+  cover. A construct that identifies individuals (nominals, owl:hasKey, owl:differentFrom,
+  negative assertions) would break the argument: reason.covered refuses every OWL construct the
+  build does not know, so it cannot slip in unnoticed.
 
 When HermiT finds the summary inconsistent, the explanation (which individual, which classes, which
 statements of which files) is searched for in the real data.
@@ -65,6 +66,7 @@ class Problem:
     focus: str | None
     text: str
     message: str = ""  # for SHACL: the shape's message alone (text adds the path and the value)
+    predicate: str | None = None  # the property of the focus that is at fault, when one is
 
 
 def asserted_ntriples(ds: Dataset) -> bytes:
@@ -76,7 +78,10 @@ def asserted_ntriples(ds: Dataset) -> bytes:
 
 def _fail(ds: Dataset, step: str, problems: list[Problem], hint: str, report: Path | None) -> InputError:
     first = problems[0]
-    where, line = ds.locate(first.focus) if first.focus else ("data", None)
+    if first.focus and first.predicate:  # the statement at fault, not the first that names its subject
+        where, line = ds.locate(first.focus, ds.files_stating(first.focus, first.predicate), first.predicate)
+    else:
+        where, line = ds.locate(first.focus) if first.focus else ("data", None)
     more = ""
     if len(problems) > 1:
         more = f" (and {len(problems) - 1} more"
@@ -176,11 +181,13 @@ def checks(ds: Dataset, report: Path | None = None) -> None:
         problems = []
         for row in rows:
             focus = row["focus"] if "focus" in variables else None
+            at_fault = row["property"] if "property" in variables else None
             detail = ", ".join(f"{v}={_term(row[v])}" for v in variables if v != "focus" and row[v] is not None)
             problems.append(
                 Problem(
                     focus.value if isinstance(focus, ox.NamedNode) else None,
                     query.title + (f" ({detail})" if detail else ""),
+                    predicate=at_fault.value if isinstance(at_fault, ox.NamedNode) else None,
                 )
             )
         raise _fail(

@@ -105,3 +105,14 @@ def copy_project(tmp_path: Path) -> Project:
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")
+
+
+def built_copy(tmp_path_factory, name: str) -> Project:
+    """A private copy of the project, built and exported once, for a module of tests that add
+    input to it (a FAIL fixture) and check that the store and exports are left as they were."""
+    from cybernorms.export import export
+
+    p = copy_project(tmp_path_factory.mktemp(name))
+    build(p, log=lambda m: None)
+    export(p)
+    return p

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cybernorms.build import build
-from cybernorms.export import export
-
-from conftest import cli, copy_project, free_port, one_line_error
+from conftest import built_copy, cli, copy_project, free_port, one_line_error
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"
 TARGET = "data/curation/fixture.ttl"
@@ -22,10 +19,7 @@ TARGET = "data/curation/fixture.ttl"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A private project copy, built and exported once; each test adds its fixture, then removes it."""
-    p = copy_project(tmp_path_factory.mktemp("errors"))
-    build(p, log=lambda m: None)
-    export(p)
-    return p
+    return built_copy(tmp_path_factory, "errors")
 
 
 def snapshot(p):

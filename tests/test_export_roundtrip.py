@@ -120,10 +120,10 @@ def test_dcat_describes_each_distribution_with_format_licence_size_and_checksum(
         data = (dist / rel).read_bytes()
         assert int(dcat.value(d, ns.DCAT.byteSize)) == len(data)
         assert dcat.value(d, ns.DCAT.byteSize).datatype == ns.XSD.nonNegativeInteger
-        checksum = dcat.value(d, SPDX + "checksum")
-        assert (checksum, ns.RDF.type, SPDX + "Checksum") in dcat
-        assert dcat.value(checksum, SPDX + "algorithm") == SPDX + "checksumAlgorithm_sha256"
-        assert str(dcat.value(checksum, SPDX + "checksumValue")) == hashlib.sha256(data).hexdigest()
+        checksum = dcat.value(d, SPDX["checksum"])
+        assert (checksum, ns.RDF.type, SPDX["Checksum"]) in dcat
+        assert dcat.value(checksum, SPDX["algorithm"]) == SPDX["checksumAlgorithm_sha256"]
+        assert str(dcat.value(checksum, SPDX["checksumValue"])) == hashlib.sha256(data).hexdigest()
         described[rel] = str(dcat.value(d, ns.DCAT.mediaType)).removeprefix(MEDIA)
     assert set(described) == files  # every distribution, nothing else
     by_format = {}
