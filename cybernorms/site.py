@@ -242,7 +242,7 @@ def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> 
 class PartRule:
     """IRIs of parts described on their entity's page (views.PART_CLASSES), as one rewrite pattern:
     group 1 is the entity's path, the groups after it the segments of the part's path, which make
-    its anchor (id/incident/eurepoc-43/receiver/6 -> id/incident/eurepoc-43, #receiver-6)."""
+    its anchor (id/incident/X/receiver/6 -> id/incident/X, #receiver-6)."""
 
     pattern: str  # without ^ and $
     segments: int  # the groups after the entity's path

@@ -50,7 +50,7 @@ ROLE_NOTE = {
 }
 
 # The classes whose instances are described on the page of the entity their IRI extends (a receiver
-# https://w3id.org/cybernorms/id/incident/eurepoc-43/receiver/6 on the page of incident eurepoc-43,
+# https://w3id.org/cybernorms/id/incident/X/receiver/6 on the page of incident X,
 # at #receiver-6) rather than on pages of their own: the ontology defines an incident part as "one of
 # the values a dataset records together for an incident [...] kept as a node so that the values of one
 # row or position stay together", a blank node with a name.
@@ -276,12 +276,12 @@ class Catalogue:
             parts.sort(key=_natural)
 
     def anchor(self, part: str) -> str:
-        """The anchor of a part on its entity's page: receiver-6 for .../eurepoc-43/receiver/6."""
+        """The anchor of a part on its entity's page: receiver-6 for .../incident/X/receiver/6."""
         return part[len(self.owner[part]) + 1 :].replace("/", "-")
 
     def page_path(self, iri: str) -> str | None:
         """The path of the page that shows an IRI of the project (id/norm/13f, ontology#Norm,
-        id/incident/eurepoc-43#receiver-6 for a part), None for an IRI that is not the project's."""
+        id/incident/X#receiver-6 for a part), None for an IRI that is not the project's."""
         owner = self.owner.get(iri)
         if owner is not None:
             return f"{site_path(owner)}#{self.anchor(iri)}"
