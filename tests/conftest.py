@@ -4,6 +4,7 @@ helpers to ask it SPARQL questions with plain Python answers."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -72,6 +73,11 @@ def free_port() -> int:
 def short(iri: str) -> str:
     """An IRI of the data without its namespace (norm/13g), for compact assertions."""
     return iri.removeprefix(ID)
+
+
+def cli_command(project: Project, *args: str) -> list[str]:
+    """The command line that runs `cybernorms` on the project in a fresh Python process."""
+    return [sys.executable, "-m", "cybernorms", "--root", str(project.root), "--build-dir", str(project.build), *args]
 
 
 def cli(project: Project, *args) -> tuple[int, str, str]:

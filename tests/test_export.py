@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +15,7 @@ from rdflib.compare import isomorphic
 from cybernorms.export import export
 from cybernorms.layout import Project
 
-from conftest import ROOT
+from conftest import ROOT, cli_command
 
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
@@ -94,18 +93,7 @@ def test_same_store_gives_the_same_bytes(project, tmp_path):
         out = tmp_path / f"dist-{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cybernorms.cli",
-                "--root",
-                str(project.root),
-                "--build-dir",
-                str(project.build),
-                "export",
-                "--dist-dir",
-                str(out),
-            ],
+            cli_command(project, "export", "--dist-dir", str(out)),
             check=True,
             env=env,
             capture_output=True,

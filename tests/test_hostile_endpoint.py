@@ -11,7 +11,6 @@ import http.client
 import json
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,7 +24,7 @@ import pytest
 
 from cybernorms import serve
 
-from conftest import free_port
+from conftest import cli_command, free_port
 from oxiserver import http_server
 
 TIMEOUT = 3
@@ -490,18 +489,7 @@ def test_small_queries_are_served_while_a_heavy_one_runs(door, unchanged):
 )
 def test_the_cli_refuses_the_crash_classes_instead_of_aborting(project, query, rule):
     out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cybernorms.cli",
-            "--root",
-            str(project.root),
-            "--build-dir",
-            str(project.build),
-            "query",
-            "--text",
-            query,
-        ],
+        cli_command(project, "query", "--text", query),
         capture_output=True,
         text=True,
         check=False,
