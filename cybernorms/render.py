@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import __version__
 from . import search as search_index
-from .formats import RDF_FORMATS
+from .formats import RDF_FORMATS, SITE_FORMATS, Format
 from .layout import BASE, CNO, GRAPH, ID, ONTOLOGY_IRI, PREFIXES, Project, curie, graph_spec
 from .views import (
     FOAF,
@@ -91,6 +91,11 @@ class Linker:
         if fragment and target == self.file(self.here):
             return fragment
         return _relative(target, self.folder) + fragment
+
+    @property
+    def formats(self) -> tuple[Format, ...]:
+        """The RDF formats of a page: all six live, Turtle and JSON-LD in the static site."""
+        return SITE_FORMATS if self.static else RDF_FORMATS
 
     @cached_property
     def folder(self) -> str:
@@ -322,7 +327,7 @@ class Renderer:
                 }
                 for part in cat.parts.get(iri, [])
             ],
-            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in RDF_FORMATS],
+            "alternates": [(f, f"{site_path(iri)}.{f.suffix}") for f in linker.formats],
             "undocs_lang": _undocs_lang,
         }
         context.update(self._specifics(iri, d))
@@ -437,7 +442,7 @@ class Renderer:
             properties=props,
             schemes=schemes,
             members={s: cat.ordered(_concepts_of(cat, s)) for s in schemes},
-            alternates=[(f, "ontology." + f.suffix) for f in RDF_FORMATS],
+            alternates=[(f, "ontology." + f.suffix) for f in linker.formats],
         )
 
     def graph(self, graph: str, linker: Linker) -> str:
@@ -461,7 +466,7 @@ class Renderer:
             predicates=sorted(predicates.items(), key=lambda kv: (-kv[1], kv[0])),
             dist_files=[f"graphs/{graph_name(graph)}.ttl", f"graphs/{graph_name(graph)}.jsonld"],
             dist=self.dist_files(),
-            alternates=[(f, f"graph/{graph_name(graph)}.{f.suffix}") for f in RDF_FORMATS],
+            alternates=[(f, f"graph/{graph_name(graph)}.{f.suffix}") for f in linker.formats],
         )
 
     def dist_files(self) -> dict[str, tuple[str, int]]:
@@ -489,7 +494,7 @@ class Renderer:
             total=sum(cat.graph_sizes.get(g, 0) for g in cat.graphs),
             dist=self.dist_files(),
             linksets=linksets,
-            alternates=[(f, "dataset." + f.suffix) for f in RDF_FORMATS],
+            alternates=[(f, "dataset." + f.suffix) for f in linker.formats],
         )
 
     def search(self, query: str, linker: Linker) -> str:

@@ -3,7 +3,7 @@ host, with the RDF of each page beside it and the rules that let https://w3id.or
 redirect to it with content negotiation.
 
     dist/site/index.html, ontology.html, dataset.html, search.html, editor.html, 404.html
-    dist/site/id/norm/13f.html  (+ .ttl .jsonld .nt .rdf .trig .nq)   every entity of the graph (the
+    dist/site/id/norm/13f.html  (+ .ttl .jsonld)                        every entity of the graph (the
                                 parts of an incident record on their incident's page, at an anchor)
     dist/site/graph/{name}.html (+ the same RDF formats)                every named graph
     dist/site/static/...                                                style sheets, scripts, licences
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import RDF_FORMATS, serialize_all
+from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
 from .layout import Project
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
@@ -206,7 +206,7 @@ def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) 
         if path == "":
             continue
         with phases("rdf"):
-            representations = serialize_all(quads or [], renderer.project.root)
+            representations = serialize_all(quads or [], renderer.project.root, SITE_FORMATS)
         with phases("write"):
             for fmt, data in representations:
                 files.write(f"{path}.{fmt.suffix}", data)
@@ -275,10 +275,30 @@ def part_rules(cat: Catalogue) -> list[PartRule]:
     return good + own
 
 
+def _escaped(media: str) -> str:
+    return media.replace("+", "\\+")
+
+
+# The static site holds Turtle and JSON-LD beside each page (SITE_FORMATS); a client that asks for
+# another RDF format (N-Triples, RDF/XML, TriG, N-Quads) and would not take HTML is answered 406,
+# as the live server answers a type it cannot give (docs/site.md, "The static site").
+_NOT_HELD = "(" + "|".join(_escaped(f.media) for f in RDF_FORMATS if f not in SITE_FORMATS) + ")"
+_TAKES_HTML = r"(text/html|application/xhtml\+xml|\*/\*|text/\*)"
+NOT_ACCEPTABLE = (
+    f"406 Not Acceptable: this copy of the site gives HTML, {' and '.join(f'{f.name} ({f.media})' for f in SITE_FORMATS)};"
+    " the files of the dataset (dataset.html) hold the whole graph in TriG and N-Quads"
+)
+
+
+def _refusal() -> list[str]:
+    """The conditions of a 406 answer: a type the site does not hold is asked, and HTML is not."""
+    return [f"RewriteCond %{{HTTP_ACCEPT}} !{_TAKES_HTML}", f"RewriteCond %{{HTTP_ACCEPT}} {_NOT_HELD}"]
+
+
 def _part_redirects(rules: list[PartRule], url: str) -> str:
     """For w3id.org: 303 redirects from the IRIs of the parts (and their suffix forms) to their
     entity's page at their anchor, or to its RDF by suffix or Accept header."""
-    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
+    suffixes = "|".join(f.suffix for f in SITE_FORMATS)
     lines = []
     for rule in rules:
         anchor = "-".join(f"${i}" for i in range(2, rule.segments + 2))
@@ -287,20 +307,19 @@ def _part_redirects(rules: list[PartRule], url: str) -> str:
             f"RewriteRule ^{rule.pattern}\\.html$ {page}",
             f"RewriteRule ^{rule.pattern}\\.({suffixes})$ {url}$1.${rule.segments + 2} [R=303,L]",
         ]
-        for fmt in RDF_FORMATS:
-            media = fmt.media.replace("+", "\\+")
+        for fmt in SITE_FORMATS:
             lines += [
-                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteCond %{{HTTP_ACCEPT}} {_escaped(fmt.media)}",
                 f"RewriteRule ^{rule.pattern}$ {url}$1.{fmt.suffix} [R=303,L]",
             ]
-        lines.append(f"RewriteRule ^{rule.pattern}$ {page}")
+        lines += [*_refusal(), f"RewriteRule ^{rule.pattern}$ - [R=406,L]", f"RewriteRule ^{rule.pattern}$ {page}"]
     return "\n".join(lines)
 
 
 def _part_redirects_on_host(rules: list[PartRule]) -> str:
     """The same redirects for an Apache host of the site itself: the path asked is read from
     REQUEST_URI (group 1 is what comes before it), so that the site may live in a folder."""
-    suffixes = "|".join(f.suffix for f in RDF_FORMATS)
+    suffixes = "|".join(f.suffix for f in SITE_FORMATS)
     lines = []
     for rule in rules:
         anchor = "-".join(f"%{i}" for i in range(3, rule.segments + 3))
@@ -308,14 +327,16 @@ def _part_redirects_on_host(rules: list[PartRule]) -> str:
             f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}\\.({suffixes})$",
             f"RewriteRule ^ %1%2.%{rule.segments + 3} [R=303,L]",
         ]
-        for fmt in RDF_FORMATS:
-            media = fmt.media.replace("+", "\\+")
+        for fmt in SITE_FORMATS:
             lines += [
-                f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                f"RewriteCond %{{HTTP_ACCEPT}} {_escaped(fmt.media)}",
                 f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$",
                 f"RewriteRule ^ %1%2.{fmt.suffix} [R=303,L]",
             ]
         lines += [
+            *_refusal(),
+            f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}$",
+            "RewriteRule ^ - [R=406,L]",
             f"RewriteCond %{{REQUEST_URI}} ^(.*/){rule.pattern}(\\.html)?$",
             f"RewriteRule ^ %1%2.html#{anchor} [R=303,NE,L]",
         ]
@@ -323,30 +344,33 @@ def _part_redirects_on_host(rules: list[PartRule]) -> str:
 
 
 def _negotiation(target: str, flags: str) -> str:
-    """Rewrite rules choosing the file of the asked format: RDF by Accept header, HTML otherwise."""
+    """Rewrite rules choosing the file of the asked format: RDF by Accept header, 406 for RDF the
+    site does not hold, HTML otherwise (the rules after these)."""
     lines = []
-    for fmt in RDF_FORMATS:
-        media = fmt.media.replace("+", "\\+")
+    for fmt in SITE_FORMATS:
         lines += [
-            f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+            f"RewriteCond %{{HTTP_ACCEPT}} {_escaped(fmt.media)}",
             f"RewriteRule ^({target})$ {{prefix}}$1.{fmt.suffix} [{flags}]",
         ]
+    lines += [*_refusal(), f"RewriteRule ^({target})$ - [R=406,L]"]
     return "\n".join(lines)
 
 
 def htaccess(parts: list[PartRule]) -> str:
     """Apache rules for a host that serves dist/site/ itself: /id/norm/13f answers the page or, by
-    Accept header, its RDF (RDF/XML, Turtle, ...), with Vary: Accept; the IRI of a part redirects
-    to its entity's page."""
+    Accept header, its RDF (Turtle, JSON-LD), with Vary: Accept; 406 for RDF the site does not hold;
+    the IRI of a part redirects to its entity's page."""
     rules = _negotiation("(?:id|dataset|graph)/[^.]+|ontology|dataset", "L").replace("{prefix}", "")
-    types = "\n".join(f"AddType {f.media} .{f.suffix}" for f in RDF_FORMATS)
+    types = "\n".join(f"AddType {f.media} .{f.suffix}" for f in SITE_FORMATS)
+    charsets = " ".join(f".{f.suffix}" for f in SITE_FORMATS)
     return f"""# cybernorms static site: content negotiation on an Apache host (mod_rewrite, mod_headers)
 Options -MultiViews
 AddDefaultCharset utf-8
-AddCharset utf-8 .ttl .jsonld .nt .trig .nq .html
+AddCharset utf-8 {charsets} .html
 {types}
 DirectoryIndex index.html
 ErrorDocument 404 /404.html
+ErrorDocument 406 "{NOT_ACCEPTABLE}"
 Header merge Vary Accept
 RewriteEngine on
 # the parts described on their entity's page (docs/site.md)
@@ -366,7 +390,7 @@ def w3id_htaccess(publish_url: str, parts: list[PartRule]) -> str:
     rules = _negotiation("(?:id|dataset|graph)/.+|ontology|dataset", "R=303,L").replace("{prefix}", url)
     return f"""# https://w3id.org/cybernorms/ -> the static site at {url}
 # Each IRI redirects (303 See Other) to the representation its Accept header asks for:
-# RDF by media type, HTML otherwise. Propose this file as cybernorms/.htaccess to w3id.org.
+# Turtle or JSON-LD by media type, HTML otherwise; 406 for other RDF types when HTML is not taken. Propose this file as cybernorms/.htaccess to w3id.org.
 Options +FollowSymLinks
 RewriteEngine on
 # the parts described on their entity's page (docs/site.md)

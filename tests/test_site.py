@@ -160,15 +160,18 @@ def test_pages_have_no_remote_script_style_or_font(written):
 def w3id_target(rules: str, path: str, accept: str) -> str | None:
     """Where w3id.org sends a request for `path` (an IRI without https://w3id.org/cybernorms/) with
     an Accept header, by the rules of w3id.htaccess read as Apache reads them: each RewriteRule in
-    order, after its RewriteConds on the Accept header; the first that matches."""
+    order, after its RewriteConds on the Accept header (`!` negates one); the first that matches.
+    A rule that answers with a status of its own (`- [R=406,L]`) gives that status: "406"."""
     conditions: list[str] = []
     for line in rules.splitlines():
         if line.startswith("RewriteCond %{HTTP_ACCEPT} "):
             conditions.append(line.split(" ", 2)[2])
         elif line.startswith("RewriteRule "):
-            _, pattern, target, _flags = line.split(" ")
+            _, pattern, target, flags = line.split(" ")
             match = re.match(pattern, path)
-            if match and all(re.search(c, accept) for c in conditions):
+            if match and all(bool(re.search(c.lstrip("!"), accept)) != c.startswith("!") for c in conditions):
+                if target == "-":
+                    return re.search(r"R=(\d+)", flags).group(1)
                 return match.expand(re.sub(r"\$(\d)", r"\\g<\1>", target))
             conditions = []
     return None
@@ -201,6 +204,11 @@ def test_every_iri_of_the_graph_leads_to_its_page_through_the_w3id_rules(written
             assert not anchor and file == f"{path}.html", (iri, target)
         turtle = w3id_target(rules, path, "text/turtle")
         assert turtle and (root / turtle.removeprefix(url)).is_file(), (iri, turtle)
+        ld = w3id_target(rules, path, "application/ld+json")
+        assert ld and ld.endswith(".jsonld") and (root / ld.removeprefix(url)).is_file(), (iri, ld)
+        # the static site holds Turtle and JSON-LD only: another RDF type is refused, unless HTML is taken
+        assert w3id_target(rules, path, "application/n-triples") == "406", iri
+        assert w3id_target(rules, path, "application/rdf+xml, text/html;q=0.5") == target, iri
     described = rdflib.Graph().parse(root / "id/incident/eurepoc-43.ttl", format="turtle")
     part = rdflib.URIRef(ID + "incident/eurepoc-43/receiver/1")
     assert set(described.triples((part, None, None))) and (None, None, part) in described
