@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 import pyoxigraph as ox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from . import search as search_index
@@ -166,8 +166,36 @@ class _Fragment:
         return html
 
 
+class _Slots:
+    """A macro of links.html that prints only its arguments and no link, rendered once with a
+    marker in place of each argument and then filled in as a format string: the rows of the tables
+    of statements, 90,000 on the static site, where a Jinja macro call per row was most of the time
+    of a page. The macro may test whether an argument is empty: a shape is rendered for each
+    combination of empty arguments. Arguments are escaped as Jinja would (Markup as it is)."""
+
+    def __init__(self, env: jinja2.Environment, name: str):
+        self.env = env
+        self.name = name
+        self.shapes: dict[tuple[bool, ...], str] = {}
+
+    def __call__(self, *args: Any) -> Markup:
+        return Markup(self.shape(*map(bool, args)).format(*[a if type(a) is Markup else escape(a) for a in args]))
+
+    def shape(self, *given: bool) -> str:
+        """The macro as a format string, for arguments that are given (True) or empty (False)."""
+        found = self.shapes.get(given)
+        if found is None:
+            macro = getattr(self.env.get_template("links.html").module, self.name)
+            text = str(macro(*(Markup(f"\x00{i}\x00" if g else "") for i, g in enumerate(given))))
+            found = self.shapes[given] = "".join(
+                "{" + x + "}" if i % 2 else x.replace("{", "{{").replace("}", "}}")
+                for i, x in enumerate(text.split("\x00"))
+            )
+        return found
+
+
 def _provenance_key(v: FactView) -> Hashable:
-    return (tuple(v.roles), tuple(v.sources), tuple(v.linksets), tuple(v.notes))
+    return v.key
 
 
 @dataclass
@@ -177,6 +205,11 @@ class FactView:
     sources: list[str] = field(default_factory=list)  # provisions that state it (text facts)
     notes: list[ox.Literal] = field(default_factory=list)
     linksets: list[str] = field(default_factory=list)
+
+    @cached_property
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[ox.Literal, ...]]:
+        """What its provenance is made of (the key of its rendered provenance)."""
+        return (tuple(self.roles), tuple(self.sources), tuple(self.linksets), tuple(self.notes))
 
 
 class Renderer:
@@ -207,18 +240,20 @@ class Renderer:
             version_iri=f"{ONTOLOGY_IRI}/{__version__}",
         )
         self.env.filters["natural"] = catalogue.ordered
-        self._fact_row = _Fragment(
-            self.env, "fact_row", lambda v, prop, rowspan: (_provenance_key(v), v.fact.other, prop, rowspan)
-        )
+        self._fact_row = _Slots(self.env, "fact_row")
+        self._term = _Fragment(self.env, "term")
+        self._literal = _Slots(self.env, "literal")
+        self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=_Fragment(self.env, "entity_link"),
-            term=_Fragment(self.env, "term"),
+            term=self.term,
+            literal=self._literal,
             badges=_Fragment(self.env, "badges", tuple),
-            provenance=_Fragment(self.env, "provenance", _provenance_key),
-            fact_row=self._fact_row,
+            provenance=self._provenance,
             fact_rows=self.fact_rows,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
+        self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
         self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
         self._library: list[dict[str, str]] | None = None
 
@@ -230,13 +265,41 @@ class Renderer:
         path = self.cat.page_path(iri)
         return iri if path is None else _linker().path(path)
 
+    def term(self, t: Term, show_kind: bool = False) -> Markup:
+        """A term as links.html's `term` prints it: a literal through `literal`, rendered for its
+        arguments; a link once per folder of pages."""
+        if type(t) is ox.Literal:
+            value, language = t.value, t.language or ""
+            return Markup(self._literal.shape(bool(value), bool(language)).format(escape(value), escape(language)))
+        return self._term(t, show_kind)
+
     def fact_rows(self, groups: list[tuple[str, list[FactView]]]) -> Markup:
         """The rows of a table of statements (links.html's fact_row for each, the property named
         on the first row of its group), one line each."""
-        row = self._fact_row
-        return Markup("").join(
-            row(v, prop if i == 0 else "", len(views)) + "\n" for prop, views in groups for i, v in enumerate(views)
+        term, provenance = self._term, self._provenance
+        linker = _linker()
+        static, folder = linker.static, linker.folder
+        terms, sources, classes = term.done, provenance.done, self._classes
+        first, next_ = (
+            self._fact_row.shape(True, True, True, True, True),
+            self._fact_row.shape(True, False, True, True, True),
         )
+        lines = []
+        for prop, views in groups:
+            shape, name, rowspan = first, escape(prop), len(views)
+            for v in views:
+                other = v.fact.other
+                if type(other) is ox.Literal:
+                    value = self.term(other)
+                else:
+                    value = terms.get(((other, True), static, folder)) or term(other, True)
+                source = sources.get((v.key, static, folder)) or provenance(v)
+                roles = classes.get(v.key[0])
+                if roles is None:
+                    roles = classes[v.key[0]] = escape(" ".join(v.roles))
+                lines.append(shape.format(roles, name, rowspan, value, source))
+                shape = next_
+        return Markup("\n".join(lines) + "\n" if lines else "")
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
@@ -247,16 +310,12 @@ class Renderer:
         return html
 
     def fact_view(self, d: Description, fact: Fact) -> FactView:
-        view = FactView(fact, fact.roles)
-        annotation = d.annotation(fact)
-        if annotation:
-            view.notes += annotation.notes
-            view.linksets += annotation.linksets
         subject = fact.subject.value if isinstance(fact.subject, ox.NamedNode) else ""
         sources, notes = self._said_by(subject, tuple(fact.graphs))
-        view.sources += sources
-        view.notes += notes
-        return view
+        annotation = d.annotation(fact) if d.annotations else None
+        if annotation:
+            return FactView(fact, fact.roles, list(sources), annotation.notes + notes, list(annotation.linksets))
+        return FactView(fact, fact.roles, list(sources), list(notes))
 
     def _said_by(self, subject: str, graphs: tuple[str, ...]) -> tuple[list[str], list[ox.Literal]]:
         """What a statement of `subject` held by `graphs` comes from: the provisions that state it
