@@ -241,13 +241,15 @@ class Renderer:
         )
         self.env.filters["natural"] = catalogue.ordered
         self._fact_row = _Slots(self.env, "fact_row")
-        self._term = _Fragment(self.env, "term")
+        self._entity_link = _Slots(self.env, "entity_link")
+        self._external_link = _Slots(self.env, "external_link")
         self._literal = _Slots(self.env, "literal")
+        self._blank = _Slots(self.env, "blank")
+        self._links: dict[tuple[str, bool, bool, str], Markup] = {}
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
-            entity=_Fragment(self.env, "entity_link"),
+            entity=self.entity_link,
             term=self.term,
-            literal=self._literal,
             badges=_Fragment(self.env, "badges", tuple),
             provenance=self._provenance,
             fact_rows=self.fact_rows,
@@ -265,39 +267,55 @@ class Renderer:
         path = self.cat.page_path(iri)
         return iri if path is None else _linker().path(path)
 
+    def entity_link(self, iri: str, show_kind: bool = False) -> Markup:
+        """The link to an entity (links.html's entity_link), with its kind if asked; the same from
+        every page of a folder, so made once for each (but a link to an anchor, which is "#x" on the
+        page of the anchor itself)."""
+        linker = _linker()
+        key = (iri, show_kind, linker.static, linker.folder)
+        html = self._links.get(key)
+        if html is None:
+            cat = self.cat
+            path = cat.page_path(iri)
+            href = iri if path is None else linker.path(path)
+            kind = cat.kind_name(iri) if show_kind else ""
+            html = self._entity_link(href, cat.name_lang(iri) or "", cat.name(iri), kind)
+            if path is None or "#" not in path:
+                if len(self._links) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                    self._links.clear()
+                self._links[key] = html
+        return html
+
     def term(self, t: Term, show_kind: bool = False) -> Markup:
-        """A term as links.html's `term` prints it: a literal through `literal`, rendered for its
-        arguments; a link once per folder of pages."""
+        """A term: the link to an entity of the project, an external IRI by its prefixed name, a
+        literal with its language, a blank node."""
         if type(t) is ox.Literal:
             value, language = t.value, t.language or ""
             return Markup(self._literal.shape(bool(value), bool(language)).format(escape(value), escape(language)))
-        return self._term(t, show_kind)
+        if type(t) is ox.NamedNode:
+            if t.value.startswith(BASE):
+                return self.entity_link(t.value, show_kind)
+            return self._external_link(t.value, curie(t.value) or t.value)
+        return self._blank(t.value)
 
     def fact_rows(self, groups: list[tuple[str, list[FactView]]]) -> Markup:
         """The rows of a table of statements (links.html's fact_row for each, the property named
         on the first row of its group), one line each."""
-        term, provenance = self._term, self._provenance
+        term, provenance = self.term, self._provenance
         linker = _linker()
         static, folder = linker.static, linker.folder
-        terms, sources, classes = term.done, provenance.done, self._classes
-        first, next_ = (
-            self._fact_row.shape(True, True, True, True, True),
-            self._fact_row.shape(True, False, True, True, True),
-        )
+        sources, classes = provenance.done, self._classes
+        first = self._fact_row.shape(True, True, True, True, True)
+        next_ = self._fact_row.shape(True, False, True, True, True)
         lines = []
         for prop, views in groups:
             shape, name, rowspan = first, escape(prop), len(views)
             for v in views:
-                other = v.fact.other
-                if type(other) is ox.Literal:
-                    value = self.term(other)
-                else:
-                    value = terms.get(((other, True), static, folder)) or term(other, True)
                 source = sources.get((v.key, static, folder)) or provenance(v)
                 roles = classes.get(v.key[0])
                 if roles is None:
                     roles = classes[v.key[0]] = escape(" ".join(v.roles))
-                lines.append(shape.format(roles, name, rowspan, value, source))
+                lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
 
