@@ -52,7 +52,7 @@ class Context:
         self.typed: dict[tuple[str, str], str] = {}  # (property, datatype) -> term
         self.languages: dict[str, str] = {}  # property -> term with a language map
         self.of_term: dict[str, str] = {}  # term -> its IRI
-        self.texts = _texts(context, {})  # the context's text, the same in every document
+        self.texts = _texts(context, {}, "")  # the context's text, the same in every document
         self._shrunk: dict[str, str] = {}
         raw = {k: v for k, v in context.items() if not k.startswith("@")}
         if len(raw) != len(context):
@@ -126,21 +126,24 @@ class _Graph:
         self.edges: dict[str, list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
         self.referenced: set[str] = set()
         self.order: list[str] = []
-        for t in triples:
-            s, o = t.subject, t.object
-            if isinstance(o, ox.Triple) or isinstance(s, ox.Triple):
+        self.firsts: set[str] = set()  # the nodes with an rdf:first
+        for s, p, o in triples:
+            if type(o) is ox.Triple or type(s) is ox.Triple:
                 raise ValueError("JSON-LD: RDF-star triples are not supported")
-            key = _key(s)
+            key = s.value if type(s) is ox.NamedNode else "_:" + s.value
             edges = self.edges.get(key)
             if edges is None:
                 edges = self.edges[key] = []
                 self.order.append(key)
-            edges.append((t.predicate.value, o))
-            if isinstance(o, ox.BlankNode):
+            predicate = p.value
+            edges.append((predicate, o))
+            if predicate == FIRST:
+                self.firsts.add(key)
+            if type(o) is ox.BlankNode:
                 self.referenced.add("_:" + o.value)
 
     def has_first(self, key: str) -> bool:
-        return any(p == FIRST for p, _ in self.edges.get(key, ()))
+        return key in self.firsts
 
 
 def _key(term: ox.NamedNode | ox.BlankNode) -> str:
@@ -279,35 +282,42 @@ def dumps(value: Any, known: dict[int, tuple[str, str]] | None = None) -> str:
     it once the arrays that carry no order (all but "@list") are sorted by the JSON text of their
     items: the same document, the same text. `known` gives the texts of values seen before (the
     context) by their id."""
-    return _texts(value, known or {})[1] + "\n"
+    return _texts(value, known or {}, "")[1] + "\n"
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # JSON's own text of a string, number or constant
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # JSON's own text of a number or constant
+_STRING = json.encoder.encode_basestring  # ... of a string (ensure_ascii=False)
 
 
-def _texts(value: Any, known: dict[int, tuple[str, str]], ordered: bool = False) -> tuple[str, str]:
-    """The text of a value on one line (what arrays are sorted by) and indented by two spaces."""
-    if isinstance(value, dict):
+def _texts(value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: bool = False) -> tuple[str, str]:
+    """The text of a value on one line (what arrays are sorted by) and indented by two spaces a
+    level, for a value that starts on a line indented by `indent`."""
+    kind = type(value)
+    if kind is str:
+        encoded = _STRING(value)
+        return encoded, encoded
+    if kind is dict:
         seen = known.get(id(value))
         if seen is not None:
-            return seen
+            return seen[0], seen[1].replace("\n", "\n" + indent)
         if not value:
             return "{}", "{}"
-        keys = sorted(value)
-        items = [(_ENCODE(k), _texts(value[k], known, k == "@list")) for k in keys]
+        inner = indent + "  "
+        items = [(_STRING(k), _texts(value[k], known, inner, k == "@list")) for k in sorted(value)]
         return (
-            "{" + ", ".join(f"{k}: {c}" for k, (c, _) in items) + "}",
-            "{\n  " + ",\n  ".join(f"{k}: {p}".replace("\n", "\n  ") for k, (_, p) in items) + "\n}",
+            "{" + ", ".join([f"{k}: {c}" for k, (c, _) in items]) + "}",
+            "{\n" + inner + (",\n" + inner).join([f"{k}: {p}" for k, (_, p) in items]) + "\n" + indent + "}",
         )
-    if isinstance(value, list):
+    if kind is list:
         if not value:
             return "[]", "[]"
-        pairs = [_texts(x, known) for x in value]
+        inner = indent + "  "
+        pairs = [_texts(x, known, inner) for x in value]
         if not ordered:
-            pairs.sort(key=lambda p: p[0])
+            pairs.sort()
         return (
-            "[" + ", ".join(c for c, _ in pairs) + "]",
-            "[\n  " + ",\n  ".join(p.replace("\n", "\n  ") for _, p in pairs) + "\n]",
+            "[" + ", ".join([c for c, _ in pairs]) + "]",
+            "[\n" + inner + (",\n" + inner).join([p for _, p in pairs]) + "\n" + indent + "]",
         )
     encoded = _ENCODE(value)
     return encoded, encoded

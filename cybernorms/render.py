@@ -319,6 +319,11 @@ class Renderer:
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
 
+    def compile(self) -> None:
+        """Compile every template now rather than when a page first needs it."""
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
         try:
@@ -518,7 +523,7 @@ class Renderer:
             classes=classes,
             properties=props,
             schemes=schemes,
-            members={s: cat.ordered(_concepts_of(cat, s)) for s in schemes},
+            members=_concepts_of(cat, schemes),
             alternates=[(f, "ontology." + f.suffix) for f in linker.formats],
         )
 
@@ -629,8 +634,14 @@ def _in_graph(cat: Catalogue, iri: str, name: str) -> bool:
     return any(GRAPH + name in gs for gs in cat.get(iri).graphs.values())
 
 
-def _concepts_of(cat: Catalogue, scheme: str) -> list[str]:
-    return [s.iri for s in cat.summaries.values() if scheme in s.iris("scheme")]
+def _concepts_of(cat: Catalogue, schemes: list[str]) -> dict[str, list[str]]:
+    """The concepts of each scheme, in reading order (one pass over the catalogue)."""
+    members: dict[str, list[str]] = {s: [] for s in schemes}
+    for s in cat.summaries.values():
+        for scheme in s.iris("scheme"):
+            if scheme in members:
+                members[scheme].append(s.iri)
+    return {scheme: cat.ordered(concepts) for scheme, concepts in members.items()}
 
 
 def _value_key(cat: Catalogue, term: Term) -> tuple[str, str, str]:

@@ -102,7 +102,10 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     phases = Phases()
     # Reading makes millions of objects that live to the end: the garbage collector is kept from
     # walking them again and again, while they are made and then (frozen) while the pages are
-    # written; frozen, they are also shared as they are with the forked processes.
+    # written; frozen, they are also shared as they are with the forked processes. Writing the
+    # pages makes next to no cyclic garbage (80 objects for 2,700 pages, measured), but the
+    # collector's rounds over what the caches of fragments keep took a tenth of the time: it stays
+    # off until the site is written.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -113,14 +116,13 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
             del disk
         with phases("index (catalogue, descriptions, search)"):
             renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
+            renderer.compile()  # once, before the processes that share the pages are forked
         gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
-    try:
         return _write_site(project, renderer, publish_url, phases)
     finally:
         gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: Phases) -> Written:

@@ -210,6 +210,7 @@ class Catalogue:
         self._property_names: dict[tuple[str, bool], str] = {}
         self._described: dict[str, Description] = {}  # the last few: a page and its RDF ask alike
         self._provisions: dict[str, list[str]] = {}
+        self._instances: dict[str, list[str]] = {}
         prop_key = {p: k for k, props in SUMMARY_PROPS.items() for p in props}
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
@@ -496,7 +497,25 @@ class Catalogue:
         return found
 
     def instances(self, cls: str) -> list[str]:
-        return self.ordered(iri for iri, s in self.summaries.items() if cls in s.types and iri.startswith(BASE))
+        """The IRIs of the project typed `cls`, in reading order."""
+        found = self._instances.get(cls)
+        if found is None:
+            found = self._instances[cls] = self.ordered(self._typed.get(cls, ()))
+        return list(found)
+
+    def instance_count(self, cls: str) -> int:
+        """How many IRIs of the project are typed `cls`."""
+        return len(self._typed.get(cls, ()))
+
+    @cached_property
+    def _typed(self) -> dict[str, list[str]]:
+        """The IRIs of the project by each of their types (one pass over the summaries)."""
+        typed: dict[str, list[str]] = defaultdict(list)
+        for iri, s in self.summaries.items():
+            if iri.startswith(BASE):
+                for cls in s.types:
+                    typed[cls].append(iri)
+        return typed
 
     def graph_role_of(self, key: str, summary: Summary, value: Term) -> list[str]:
         return sorted({graph_role(g) for g in summary.graphs.get((key, str(value)), set())})
