@@ -96,9 +96,10 @@ class _Files:
 def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.Store | None = None) -> Written:
     """Write dist/site/ from the built store; returns where, and how many pages and files.
 
-    The store is read once, into memory, and every entity's description is gathered in that one
-    pass (the same statements as queries/describe.rq gives for each); the pages are then shared
-    between this process and forked copies of it, one per core."""
+    The store is read once, and every entity's description and every graph's statements are
+    gathered in memory in that one pass (the same statements as queries/describe.rq gives for each
+    entity); the pages are then shared between this process and forked copies of it, one per
+    core."""
     phases = Phases()
     # Reading makes millions of objects that live to the end: the garbage collector is kept from
     # walking them again and again, while they are made and then (frozen) while the pages are
@@ -109,13 +110,9 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with phases("read the store"):
-            disk = store or open_current(project)
-            memory = ox.Store()
-            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-            del disk
-        with phases("index (catalogue, descriptions, search)"):
-            renderer = Renderer(project, Catalogue(memory, project.root, descriptions=True))
+        with phases("read the store, index (catalogue, descriptions, search)"):
+            catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
+            renderer = Renderer(project, catalogue)
             renderer.compile()  # once, before the processes that share the pages are forked
         gc.freeze()
         return _write_site(project, renderer, publish_url, phases)

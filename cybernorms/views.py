@@ -199,9 +199,10 @@ class Catalogue:
     asking the store again for every name they print."""
 
     def __init__(self, store: ox.Store, root: Path, descriptions: bool = False):
-        """With `descriptions`, the statements are also grouped by entity as they are read, so that
-        `describe` answers from memory rather than with one query per entity (the static site
-        describes every entity; the live pages describe one at a time)."""
+        """With `descriptions`, the statements are also grouped by entity and by named graph as
+        they are read, so that `describe` and `quads_of_graph` answer from memory rather than with
+        a query each (the static site describes every entity and graph; the live pages describe
+        one at a time)."""
         self.store = store
         self.root = root
         self.describe_query = _describe_text(root)
@@ -221,7 +222,7 @@ class Catalogue:
             g = graph.value if type(graph) is named else ""
             self.graph_sizes[g] += 1
             if grouped is not None and g:
-                grouped.add(q)
+                grouped.add(q, g)
             if type(o) is named and o.value.startswith(BASE):
                 known.add(o.value)
             if type(s) is not named:
@@ -570,6 +571,8 @@ class Catalogue:
         return found
 
     def quads_of_graph(self, graph: str) -> list[ox.Quad]:
+        if self._grouped is not None:  # read in the one pass
+            return list(self._grouped.graphs.get(graph, ()))
         return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
@@ -579,12 +582,14 @@ class _Grouped:
     to it (in any graph)."""
 
     def __init__(self) -> None:
+        self.graphs: dict[str, list[ox.Quad]] = defaultdict(list)  # the statements of each named graph
         self.out: dict[str, list[ox.Quad]] = defaultdict(list)
         self.into: dict[str, list[ox.Quad]] = defaultdict(list)
         self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
         self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
 
-    def add(self, q: ox.Quad) -> None:
+    def add(self, q: ox.Quad, graph: str) -> None:
+        self.graphs[graph].append(q)
         s, o = q.subject, q.object
         if isinstance(s, ox.NamedNode):
             self.out[s.value].append(q)
