@@ -179,19 +179,20 @@ class _Converter:
         ctx = self.ctx
         value: Any = None
         if isinstance(o, ox.Literal):
-            datatype = None if o.datatype.value in PLAIN else o.datatype.value
-            if datatype is not None and (p, datatype) in ctx.typed:
+            datatype = o.datatype.value
+            if datatype not in PLAIN and (p, datatype) in ctx.typed:
                 key: str | None = ctx.typed[(p, datatype)]
                 value = _typed(o.value, datatype)[0]
             elif o.language and p in ctx.languages:
+                language = o.language
                 languages = node.setdefault(ctx.languages[p], {})
-                values = languages.get(o.language)
+                values = languages.get(language)
                 if values:
                     if not isinstance(values, list):
-                        languages[o.language] = values = [values]
+                        languages[language] = values = [values]
                     values.append(o.value)
                 else:
-                    languages[o.language] = o.value
+                    languages[language] = o.value
                 return
             else:
                 key = ctx.plain.get(p)
@@ -210,7 +211,7 @@ class _Converter:
             value = self.raw(o)
         existing = node.get(key)
         if existing:
-            if not isinstance(existing, list):
+            if type(existing) is not list:
                 existing = [existing]
             existing.append(value)
             node[key] = existing
@@ -218,14 +219,18 @@ class _Converter:
             node[key] = value
 
     def raw(self, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
-        collection = self.collection(o)
-        if collection is not None:
-            return {"@list": [self.raw(item) for item in collection]}
-        if isinstance(o, ox.BlankNode):
-            self.subject("_:" + o.value)
-            return {"@id": "_:" + o.value}
-        if isinstance(o, ox.NamedNode):
-            return {"@id": self.ctx.shrink(o.value)}
+        kind = type(o)
+        if kind is ox.NamedNode:  # an IRI starts no list but rdf:nil, the empty one
+            return {"@list": []} if o.value == NIL else {"@id": self.ctx.shrink(o.value)}
+        if kind is ox.BlankNode:
+            key = "_:" + o.value
+            if key in self.graph.firsts:
+                collection = self.collection(o)
+                if collection is not None:
+                    return {"@list": [self.raw(item) for item in collection]}
+            self.subject(key)
+            return {"@id": key}
+        assert isinstance(o, ox.Literal)
         datatype = o.datatype.value
         if datatype in PLAIN:
             return {"@language": o.language, "@value": o.value} if o.language else o.value
@@ -291,11 +296,9 @@ _STRING = json.encoder.encode_basestring  # ... of a string (ensure_ascii=False)
 
 def _texts(value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: bool = False) -> tuple[str, str]:
     """The text of a value on one line (what arrays are sorted by) and indented by two spaces a
-    level, for a value that starts on a line indented by `indent`."""
+    level, for a value that starts on a line indented by `indent`. (Strings, most of the values,
+    are written where they are met rather than by a call each.)"""
     kind = type(value)
-    if kind is str:
-        encoded = _STRING(value)
-        return encoded, encoded
     if kind is dict:
         seen = known.get(id(value))
         if seen is not None:
@@ -303,21 +306,42 @@ def _texts(value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: 
         if not value:
             return "{}", "{}"
         inner = indent + "  "
-        items = [(_STRING(k), _texts(value[k], known, inner, k == "@list")) for k in sorted(value)]
-        return (
-            "{" + ", ".join([f"{k}: {c}" for k, (c, _) in items]) + "}",
-            "{\n" + inner + (",\n" + inner).join([f"{k}: {p}" for k, (_, p) in items]) + "\n" + indent + "}",
-        )
+        if len(value) == 1 and type(value.get("@id")) is str:  # a reference: {"@id": "..."}
+            encoded = _STRING(value["@id"])
+            return '{"@id": ' + encoded + "}", "{\n" + inner + '"@id": ' + encoded + "\n" + indent + "}"
+        compact = []
+        pretty = []
+        for k in sorted(value):
+            v = value[k]
+            key = _STRING(k)
+            if type(v) is str:
+                encoded = _STRING(v)
+                compact.append(key + ": " + encoded)
+                pretty.append(key + ": " + encoded)
+            else:
+                c, p = _texts(v, known, inner, k == "@list")
+                compact.append(key + ": " + c)
+                pretty.append(key + ": " + p)
+        return "{" + ", ".join(compact) + "}", "{\n" + inner + (",\n" + inner).join(pretty) + "\n" + indent + "}"
     if kind is list:
         if not value:
             return "[]", "[]"
         inner = indent + "  "
-        pairs = [_texts(x, known, inner) for x in value]
+        pairs = []
+        for x in value:
+            if type(x) is str:
+                encoded = _STRING(x)
+                pairs.append((encoded, encoded))
+            else:
+                pairs.append(_texts(x, known, inner))
         if not ordered:
             pairs.sort()
         return (
             "[" + ", ".join([c for c, _ in pairs]) + "]",
             "[\n" + inner + (",\n" + inner).join([p for _, p in pairs]) + "\n" + indent + "]",
         )
+    if kind is str:
+        encoded = _STRING(value)
+        return encoded, encoded
     encoded = _ENCODE(value)
     return encoded, encoded
