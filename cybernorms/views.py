@@ -57,7 +57,7 @@ ROLE_NOTE = {
 PART_CLASSES = (CNO + "IncidentPart",)
 
 # Properties whose values every page needs for the things an entity is linked to.
-NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title")
+NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title", SCHEMA + "name")
 SUMMARY_PROPS = {
     "label": NAME_PROPS,
     "alt": (SKOS + "altLabel",),
@@ -77,7 +77,8 @@ SUMMARY_PROPS = {
     "organisation": (CNO + "organisation",),
     "member": (CNO + "member",),
     "function": (CNO + "functionTitle",),
-    "start": (CNO + "startDate",),
+    "start": (CNO + "startDate", SCHEMA + "startDate"),
+    "date": (DCT + "date",),
     "end": (CNO + "endDate",),
     "issued": (DCT + "issued",),
     "page": (FOAF + "page",),
@@ -407,9 +408,24 @@ class Catalogue:
             elif summary.one("notation") is not None:
                 found = (summary.first("notation"), None)
         if found is None:
-            found = (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
+            found = self._name_within(iri, lang) or (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
         self._names[(iri, lang)] = found
         return found
+
+    def _name_within(self, iri: str, lang: str) -> tuple[str, str | None] | None:
+        """The name of a nameless IRI that extends the IRI of a named entity (a part of an incident
+        record, a bearing derived from it): that entity's name and the rest of the IRI, "WannaCry,
+        attribution 3" for .../incident/eurepoc-X/attribution/3."""
+        if not iri.startswith(ID):
+            return None
+        stem = iri
+        while "/" in stem[len(ID) :]:
+            stem = stem.rsplit("/", 1)[0]
+            summary = self.summaries.get(stem)
+            if summary is not None and summary.one("label") is not None:
+                name, name_lang = self._name(stem, lang)
+                return f"{name}, {iri[len(stem) + 1 :].replace('/', ' ')}", name_lang
+        return None
 
     def kind(self, iri: str) -> str:
         return self.kinds.get(iri, "")
