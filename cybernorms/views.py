@@ -321,7 +321,8 @@ class Catalogue:
             assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
             key = (entity.value, measure.value)
             when = int(year.value) if isinstance(year, ox.Literal) else None
-            years[key].append(YearCount(when, int(count.value), tuple(sorted(incidents.value.split()))))
+            listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
+            years[key].append(YearCount(when, int(count.value), listed))
             if isinstance(through, ox.Literal):
                 via[key].update(through.value.split())
         found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
