@@ -537,13 +537,9 @@ class Renderer:
     def _measure(self, iri: str, key: str, series: IncidentSeries) -> MeasureView:
         heading, counts = MEASURES[key]
         chart = bar_chart(list(series.years), f"{heading} ({self.cat.name(iri)})")
-        dated = [c for c in series.years if c.year is not None]
-        by_year = {c.year: c.count for c in dated}
-        figures: list[tuple[int | None, int]] = []
-        if dated:
-            first, last = dated[0].year or 0, dated[-1].year or 0
-            figures = [(year, by_year.get(year, 0)) for year in range(first, last + 1)]
+        figures: list[tuple[int | None, int]] = [(b.year, b.count) for b in chart.bars] if chart else []
         figures += [(None, c.count) for c in series.years if c.year is None]
+        dated = [c for c in series.years if c.year is not None]
         years = [(c.year, self._newest_first(c.incidents)) for c in reversed(dated)]
         years += [(None, self._newest_first(c.incidents)) for c in series.years if c.year is None]
         return MeasureView(
