@@ -24,6 +24,7 @@ must equal those found by rdflib's SPARQL parser, so that one lexer's mistake ca
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -337,13 +338,20 @@ def check(
         raise
 
 
+@functools.lru_cache(maxsize=512)
+def _scan_once(text: str) -> Scan:
+    """scan(text), remembered: the library's queries are checked each time they run, and a text
+    scans the same every time (the result is only read)."""
+    return scan(text)
+
+
 def _check(text: str, limits: Limits, allow_service: Iterable[str], substitutions: Mapping[Any, object] | None) -> Scan:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise QueryRefused(
             "size", f"the query is {size} bytes long, more than the limit of {limits.max_bytes}", "shorten the query"
         )
-    found = scan(text)
+    found = _scan_once(text)
     if found.first_keyword in UPDATES:
         raise QueryRefused(
             "read-only",
