@@ -196,7 +196,9 @@ class Engine:
     def __init__(self, store_link: Path, settings: Settings):
         self.store_link = store_link
         self.settings = settings
-        self.idle: asyncio.Queue[Backend] = asyncio.Queue()
+        # the backend used last is the first one taken again: its caches and its kept-alive
+        # connection are warm, and at low concurrency one backend answers query after query
+        self.idle: asyncio.Queue[Backend] = asyncio.LifoQueue()
         self.backends: set[Backend] = set()
         self.store = Path(os.path.realpath(store_link))
         self.killers: OrderedDict[str, str] = OrderedDict()  # fingerprint -> cause, most recent last
