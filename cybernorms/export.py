@@ -76,6 +76,11 @@ def _to_rdflib(t: Any) -> Any:
 def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads with canonical blank node labels, sorted: the basis of every reproducible output.
     Only the quads that mention a blank node are canonicalised: the labels depend on those alone."""
+    return [q for _, q in canonical_texts(quads)]
+
+
+def canonical_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
+    """The canonical quads, sorted, each with its N-Quads text (what they are sorted by)."""
     plain: list[ox.Quad] = []
     blank: list[ox.Quad] = []
     for q in quads:
@@ -84,7 +89,13 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         ds = ox.Dataset(blank)
         ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         plain += ds
-    return sorted(plain, key=str)
+    keyed = [(str(q), q) for q in plain]
+    keyed.sort(key=_first)
+    return keyed
+
+
+def _first(pair: tuple[str, ox.Quad]) -> str:
+    return pair[0]
 
 
 def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]]) -> Any:

@@ -102,15 +102,23 @@ class _Statements:
     """Quads made canonical and sorted, and the triples they state, for writing in any format."""
 
     def __init__(self, quads: Iterable[ox.Quad]):
-        from .export import canonical
+        from .export import canonical_texts
 
-        self.ordered: list[ox.Quad] = canonical(quads)
+        self.keyed = canonical_texts(quads)
+        self.ordered: list[ox.Quad] = [q for _, q in self.keyed]
         self._triples: list[ox.Triple] | None = None
 
     @property
     def triples(self) -> list[ox.Triple]:
+        """Each statement once, sorted by its N-Triples text: a quad's text is its triple's, then
+        its graph's (an IRI, after the last space)."""
         if self._triples is None:
-            self._triples = sorted({q.triple for q in self.ordered}, key=str)
+            found: dict[str, ox.Quad] = {}
+            for text, q in self.keyed:
+                if not isinstance(q.graph_name, ox.DefaultGraph):
+                    text = text[: text.rindex(" ")]
+                found.setdefault(text, q)
+            self._triples = [found[text].triple for text in sorted(found)]
         return self._triples
 
     def write(self, fmt: Format, root: Path) -> bytes:
