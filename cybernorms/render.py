@@ -343,7 +343,6 @@ class Renderer:
     def __init__(self, project: Project, catalogue: Catalogue):
         self.project = project
         self.cat = catalogue
-        self.index = search_index.Index(catalogue)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
@@ -383,6 +382,11 @@ class Renderer:
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
         self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
         self._library: list[dict[str, str]] | None = None
+
+    @cached_property
+    def index(self) -> search_index.Index:
+        """The search index, made when a search first needs it (the static site's pages do not)."""
+        return search_index.Index(self.cat)
 
     # ------------------------------------------------------------------ helpers
 

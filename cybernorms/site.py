@@ -110,7 +110,7 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with phases("read the store, index (catalogue, descriptions, search)"):
+        with phases("read the store, index it (catalogue, descriptions)"):
             catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
             renderer = Renderer(project, catalogue)
             renderer.compile()  # once, before the processes that share the pages are forked
