@@ -114,10 +114,9 @@ class _Statements:
         its graph's (an IRI, after the last space)."""
         if self._triples is None:
             found: dict[str, ox.Quad] = {}
-            for text, q in self.keyed:
-                if not isinstance(q.graph_name, ox.DefaultGraph):
-                    text = text[: text.rindex(" ")]
-                found.setdefault(text, q)
+            for quad_text, q in self.keyed:
+                in_graph = not isinstance(q.graph_name, ox.DefaultGraph)
+                found.setdefault(quad_text[: quad_text.rindex(" ")] if in_graph else quad_text, q)
             self._triples = [found[text].triple for text in sorted(found)]
         return self._triples
 

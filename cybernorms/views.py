@@ -664,6 +664,16 @@ class Catalogue:
             found[e.value].append(ox.Quad(s, p, o, g))
         return found
 
+    def statement_count(self, iri: str) -> int:
+        """How many statements the page of an IRI holds: a named graph's, or an entity's and its
+        parts' (as gathered in the one pass; 0 when they were not gathered)."""
+        if iri in self.graph_sizes:
+            return self.graph_sizes[iri]
+        if self._grouped is None:
+            return 0
+        grouped = self._grouped
+        return sum(len(grouped.out.get(i, ())) + len(grouped.into.get(i, ())) for i in [iri, *self.parts.get(iri, [])])
+
     def quads_of_graph(self, graph: str) -> list[ox.Quad]:
         if self._grouped is not None:  # read in the one pass
             return list(self._grouped.graphs.get(graph, ()))
