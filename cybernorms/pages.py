@@ -72,6 +72,7 @@ class Site:
                 gc.collect()
                 self._current = (st, Renderer(self.project, Catalogue(st, self.project.root, descriptions=True)))
                 self._current[1].compile()
+                self._current[1].index  # noqa: B018 (the search index, made now to be frozen with the rest)
                 gc.freeze()
             return self._current[1]
 

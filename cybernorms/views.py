@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -716,41 +717,43 @@ class _Grouped:
         return quads
 
 
-def _row_key(q: ox.Quad) -> tuple[str, bool, str, str, tuple[bool, bool, str, str, str]]:
+def _row_key(
+    s: Term, p: ox.NamedNode, o: Term, g: Term
+) -> tuple[str, bool, str, str, tuple[bool, bool, str, str, str]]:
     """The order of the rows of queries/describe.rq (its ORDER BY), for statements however found:
     by graph, blank subjects last, subject, predicate, literals after IRIs, the object's text and
     language (a blank node has no text: first), then its datatype."""
-    s, o, g = q.subject, q.object, q.graph_name
-    blank = not isinstance(s, ox.NamedNode)
-    if isinstance(o, ox.Literal):
+    if type(o) is ox.Literal:
         obj = (True, True, o.value, o.language or "", o.datatype.value)
-    elif isinstance(o, ox.NamedNode):
+    elif type(o) is ox.NamedNode:
         obj = (False, True, o.value, "", "")
     else:
         obj = (False, False, "", "", "")
-    graph = g.value if isinstance(g, ox.NamedNode) else ""
-    return (graph, blank, s.value if isinstance(s, ox.NamedNode) else "", q.predicate.value, obj)
+    named = type(s) is ox.NamedNode
+    return (g.value if type(g) is ox.NamedNode else "", not named, s.value if named else "", p.value, obj)
 
 
 def _description(iri: str, quads: list[ox.Quad]) -> Description:
     """The description of an entity from its statements (each with its named graph): the facts in
     the order of queries/describe.rq, each with the graphs that hold it, and what the owl:Axiom
     blank nodes next to it say about its statements."""
-    quads = sorted(quads, key=_row_key)
-    grouped: dict[tuple[str, str, str], Fact] = {}
-    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    rows = []
     for q in quads:
-        s, p, o, g = q.subject, q.predicate, q.object, q.graph_name
+        s, p, o, g = q  # one read of each term of the quad
+        rows.append((_row_key(s, p, o, g), s, p, o, g, q))
+    rows.sort(key=_first)
+    grouped: dict[tuple[Term, str, Term], Fact] = {}
+    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for _, s, p, o, g, _ in rows:
         assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(g, ox.NamedNode)
         assert not isinstance(o, ox.Triple)
-        if isinstance(s, ox.BlankNode):
+        if type(s) is ox.BlankNode:
             bnodes[s.value][p.value].append(o)
             continue
-        incoming = s.value != iri
-        key = (str(s), p.value, str(o))
+        key = (s, p.value, o)
         fact = grouped.get(key)
         if fact is None:
-            fact = grouped[key] = Fact(s, p.value, o, [], incoming)
+            fact = grouped[key] = Fact(s, p.value, o, [], s.value != iri)
         if g.value not in fact.graphs:
             fact.graphs.append(g.value)
     annotations: dict[tuple[str, str, str], Annotation] = {}
@@ -769,7 +772,11 @@ def _description(iri: str, quads: list[ox.Quad]) -> Description:
         )
         annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
     facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
-    return Description(iri, facts, quads, annotations)
+    return Description(iri, facts, [row[-1] for row in rows], annotations)
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
 
 
 def _lang_order(term: Term) -> tuple[int, str, str]:
