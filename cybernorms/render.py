@@ -370,6 +370,7 @@ class Renderer:
         self._literal = _Slots(self.env, "literal")
         self._blank = _Slots(self.env, "blank")
         self._links: dict[tuple[str, bool, bool, str], Markup] = {}
+        self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
@@ -417,15 +418,23 @@ class Renderer:
 
     def term(self, t: Term, show_kind: bool = False) -> Markup:
         """A term: the link to an entity of the project, an external IRI by its prefixed name, a
-        literal with its language, a blank node."""
-        if type(t) is ox.Literal:
-            value, language = t.value, t.language or ""
-            return Markup(self._literal.shape(bool(value), bool(language)).format(escape(value), escape(language)))
-        if type(t) is ox.NamedNode:
-            if t.value.startswith(BASE):
-                return self.entity_link(t.value, show_kind)
-            return self._external_link(t.value, curie(t.value) or t.value)
-        return self._blank(t.value)
+        literal with its language, a blank node. All but the first are the same on every page, so
+        made once each."""
+        if type(t) is ox.NamedNode and t.value.startswith(BASE):
+            return self.entity_link(t.value, show_kind)
+        html = self._terms.get(t)
+        if html is None:
+            if type(t) is ox.Literal:
+                value, language = t.value, t.language or ""
+                html = Markup(self._literal.shape(bool(value), bool(language)).format(escape(value), escape(language)))
+            elif type(t) is ox.NamedNode:
+                html = self._external_link(t.value, curie(t.value) or t.value)
+            else:
+                html = self._blank(t.value)
+            if len(self._terms) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                self._terms.clear()
+            self._terms[t] = html
+        return html
 
     def fact_rows(self, groups: list[tuple[str, list[FactView]]]) -> Markup:
         """The rows of a table of statements (links.html's fact_row for each, the property named
