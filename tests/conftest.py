@@ -1,16 +1,21 @@
-"""Shared fixtures: one build of the real project per test session, in a temporary directory, and
-helpers to ask it SPARQL questions with plain Python answers."""
+"""Shared fixtures: one build (and one export) of the real project per test run, in a temporary
+directory that the parallel workers share, and helpers to ask it SPARQL questions with plain Python
+answers."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from filelock import FileLock
 
+from cybernorms import store as store_stage
 from cybernorms.build import build
+from cybernorms.export import export
 from cybernorms.layout import Project
 from cybernorms.queries import to_python
 
@@ -31,12 +36,37 @@ PREFIX schema: <https://schema.org/>
 """
 
 
+def shared_dir(tmp_path_factory) -> Path:
+    """A temporary directory of this test run that every pytest-xdist worker sees (the parent of
+    the workers' own), or the session's own one when the tests run in one process."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Project:
-    """The real project, built once into a temporary build directory."""
-    p = Project.at(ROOT, tmp_path_factory.mktemp("build"), tmp_path_factory.mktemp("dist"))
-    build(p, log=lambda msg: None)
+    """The real project, built once per test run into a temporary build directory: the first
+    worker to get here builds it, the others wait for it (a file lock), then find it current.
+    Tests read it; none may change it (a test that changes the inputs works on copy_project)."""
+    shared = shared_dir(tmp_path_factory)
+    p = Project.at(ROOT, shared / "build", shared / "dist")
+    with FileLock(shared / "build.lock"):
+        if not store_stage.is_current(p, store_stage.fingerprint(p)):
+            build(p, log=lambda msg: None)
     return p
+
+
+@pytest.fixture(scope="session")
+def dist(project, tmp_path_factory) -> Path:
+    """The exports of the real project (dist/, the site in it), written once per test run, for
+    the tests that read them."""
+    shared = shared_dir(tmp_path_factory)
+    done = shared / "exported"
+    with FileLock(shared / "export.lock"):
+        if not done.exists():
+            export(project)
+            done.touch()
+    return project.dist
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ import os
 import subprocess
 
 import pyoxigraph as ox
-import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from cybernorms.export import export
 from cybernorms.layout import Project
 
 from conftest import ROOT, cli_command
@@ -30,12 +28,6 @@ EXPECTED = {
     "ontology/shapes.ttl",
     "ontology/context.jsonld",
 } | {f"graphs/{g.name}.{ext}" for g in GRAPHS for ext in ("ttl", "jsonld")}
-
-
-@pytest.fixture(scope="module")
-def dist(project):
-    export(project)
-    return project.dist
 
 
 def test_all_formats_are_written(dist):
@@ -86,7 +78,7 @@ def test_void_counts_equal_the_store(dist, store):
     assert void.value(rdflib.URIRef("https://w3id.org/cybernorms/dataset"), VOID.triples).toPython() == len(store)
 
 
-def test_same_store_gives_the_same_bytes(project, tmp_path):
+def test_same_store_gives_the_same_bytes(project, dist, tmp_path):
     """Two exports in separate processes, with different hash seeds, are byte-identical."""
     sums = []
     for seed in ("1", "2"):
@@ -100,4 +92,4 @@ def test_same_store_gives_the_same_bytes(project, tmp_path):
         )
         sums.append((out / "SHA256SUMS").read_bytes())
     assert sums[0] == sums[1]
-    assert sums[0] == (project.dist / "SHA256SUMS").read_bytes()
+    assert sums[0] == (dist / "SHA256SUMS").read_bytes()

@@ -15,7 +15,7 @@ from rdflib import namespace as ns
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from cybernorms import jsonld
-from cybernorms.export import DATASET, LICENSE, export, rdflib_graph, version
+from cybernorms.export import DATASET, LICENSE, rdflib_graph, version
 from cybernorms.layout import CONTEXT, Project
 from cybernorms.release import release_date
 
@@ -25,12 +25,6 @@ GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered do
 
 MEDIA = "https://www.iana.org/assignments/media-types/"
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-
-
-@pytest.fixture(scope="module")
-def dist(project):
-    export(project)
-    return project.dist
 
 
 def store_graph(store: ox.Store, iri: str) -> rdflib.Graph:
