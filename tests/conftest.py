@@ -132,23 +132,41 @@ def one_line_error(err: str) -> str:
 
 
 INPUTS = ("ontology", "data", "queries", "profiles")  # the folders a project's build reads
+FEW_INCIDENTS = ROOT / "tests" / "fixtures" / "eurepoc"  # five EuRepoC incidents (test_eurepoc_queries.py)
 
 
 def copy_project(tmp_path: Path) -> Project:
-    """A private copy of the project inputs, for tests that modify them (FAIL fixtures)."""
+    """A private copy of the project inputs, for tests that modify them (FAIL fixtures).
+
+    Its EuRepoC files are the five incidents of tests/fixtures/eurepoc/ instead of the thousands of
+    data/eurepoc/: every document, graph, table mapping, shape and check is there, and a build of
+    the copy takes a fraction of the time (the real incidents are tested on the session's build of
+    the real project, `project`)."""
     dest = tmp_path / "project"
     for name in INPUTS:
         shutil.copytree(ROOT / name, dest / name)
+    for table in FEW_INCIDENTS.glob("*.csv"):
+        shutil.copy(table, dest / "data" / "eurepoc" / table.name)
     shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")
 
 
 def built_copy(tmp_path_factory, name: str) -> Project:
-    """A private copy of the project, built and exported once, for a module of tests that add
-    input to it (a FAIL fixture) and check that the store and exports are left as they were."""
-    from cybernorms.export import export
+    """A private copy of the project (copy_project), built and exported, for tests that add input
+    to it (a FAIL fixture) and check that the store and exports are left as they were.
 
-    p = copy_project(tmp_path_factory.mktemp(name))
-    build(p, log=lambda m: None)
-    export(p)
-    return p
+    The copy is built and exported once per test run, by the first test that asks (a file lock in
+    the directory the workers share); each caller gets its own copy of that built copy: inputs,
+    store (with the verdict of HermiT a build keeps) and exports, as its own build would leave them."""
+    shared = shared_dir(tmp_path_factory)
+    home = shared / "built-copy"
+    with FileLock(shared / "built-copy.lock"):
+        if not (home / "done").exists():
+            shutil.rmtree(home, ignore_errors=True)
+            model = copy_project(home)
+            build(model, log=lambda m: None)
+            export(model)
+            (home / "done").touch()
+    dest = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(home / "project", dest, symlinks=True)
+    return Project.at(dest, dest / "build", dest / "dist")
