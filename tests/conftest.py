@@ -4,6 +4,7 @@ answers."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from cybernorms import store as store_stage
 from cybernorms.build import build
 from cybernorms.export import export
 from cybernorms.layout import Project
+from cybernorms.parse import Dataset, parse
 from cybernorms.queries import to_python
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +69,22 @@ def dist(project, tmp_path_factory) -> Path:
             export(project)
             done.touch()
     return project.dist
+
+
+@pytest.fixture(scope="session")
+def parsed(tmp_path_factory) -> Dataset:
+    """The real data as the parse stage gives it (neither validated nor reasoned), parsed once per
+    worker, with a build directory of its own (for the verdicts of HermiT): read it, or copy it
+    (real_data) to add to it."""
+    return parse(Project.at(ROOT, tmp_path_factory.mktemp("parsed-build")))
+
+
+@pytest.fixture
+def real_data(parsed) -> Dataset:
+    """A fresh copy of the parsed real data, for a test that adds to it or reasons over it."""
+    copy = ox.Store()
+    copy.bulk_extend(parsed.store)
+    return dataclasses.replace(parsed, store=copy)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,10 @@ import shutil
 
 import pyoxigraph as ox
 
-from cybernorms.layout import ID, Project
-from cybernorms.parse import parse
+from cybernorms.layout import ID
 from cybernorms.validate import summary
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import cli, copy_project, one_line_error
 
 PERSON = ID + "person/akira-kono"
 MEMBERSHIP = ID + "membership/akira-kono-expert"
@@ -48,8 +47,8 @@ def copies(quads: list[ox.Quad], renamed: dict[str, str]) -> list[ox.Quad]:
     ]
 
 
-def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is():
-    ds = parse(Project.at(ROOT))
+def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is(real_data):
+    ds = real_data
     before = summary(ds)
     quads = list(ds.store)
     ds.store.extend(copies(quads, {PERSON: PERSON + "-twin", MEMBERSHIP: MEMBERSHIP + "-twin"}))
@@ -58,11 +57,11 @@ def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is():
     assert len(before) < len(quads) / 3  # a summary: far fewer statements than the data
 
 
-def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary():
+def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary(parsed):
     """An owl:Axiom that annotates a curated link is an annotation, without bearing on consistency;
     merged into kinds, the notes of several links made one malformed reification that HermiT found
     inconsistent. The data has such notes (data/curation/g7-links.ttl), the summary none."""
-    ds = parse(Project.at(ROOT))
+    ds = parsed
     axioms = ds.store.query(
         "ASK { GRAPH ?g { ?a a <http://www.w3.org/2002/07/owl#Axiom> ; "
         "<http://www.w3.org/2002/07/owl#annotatedProperty> ?p } }"

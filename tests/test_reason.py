@@ -4,18 +4,15 @@ after the same filtering of tautologies; an OWL construct that no rule covers st
 
 from __future__ import annotations
 
-import dataclasses
-
 import pyoxigraph as ox
 import pytest
 import rdflib
 import reasonable
 
-from cybernorms.layout import CURATION, INFERRED, PREFIXES, Project
-from cybernorms.parse import parse
+from cybernorms.layout import CURATION, INFERRED, PREFIXES
 from cybernorms.reason import materialise
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import cli, copy_project, one_line_error
 
 OWL, RDFS, XSD = PREFIXES["owl"], PREFIXES["rdfs"], PREFIXES["xsd"]
 BUILTIN = (PREFIXES["rdf"], RDFS, OWL, XSD)
@@ -60,20 +57,6 @@ def inferred_by_the_rules(ds) -> set[tuple]:
         (q.subject, q.predicate, q.object)
         for q in ds.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED.iri))
     }
-
-
-@pytest.fixture(scope="module")
-def parsed():
-    """The real data as the parse stage gives it, parsed once for the module."""
-    return parse(Project.at(ROOT))
-
-
-@pytest.fixture
-def real_data(parsed):
-    """A fresh copy of the parsed real data, for a test to reason over (and add to)."""
-    store = ox.Store()
-    store.bulk_extend(parsed.store)
-    return dataclasses.replace(parsed, store=store)
 
 
 def test_the_rules_give_the_reference_reasoners_graph_on_the_real_data(real_data):
