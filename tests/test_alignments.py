@@ -56,6 +56,7 @@ def test_every_undo_term_the_alignment_uses_is_defined_by_undo():
     assert used and used - defined == set()
 
 
+@pytest.mark.slow
 def test_hermit_finds_the_graph_consistent_with_undo(real_data):
     dataset = real_data
     dataset.store.extend(undo_quads())
@@ -65,6 +66,7 @@ def test_hermit_finds_the_graph_consistent_with_undo(real_data):
         dataset.store.remove_graph(ox.NamedNode(GRAPH + "undo-test"))
 
 
+@pytest.mark.slow
 def test_an_axiom_contradicting_undo_alone_is_found_inconsistent(real_data):
     """A recorded act is an undo:Relation (alignments.ttl), and UNDO makes every relation an
     allot:Concept. Declaring acts disjoint from allot:Concept contradicts nothing in our ontology

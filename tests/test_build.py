@@ -86,6 +86,7 @@ def test_inferred_graph_holds_entailments_only(store):
     )
 
 
+@pytest.mark.slow
 def test_unchanged_inputs_rebuild_does_nothing_and_says_so(tmp_path, capsys):
     p = copy_project(tmp_path)
     first = build(p, log=lambda m: None)
@@ -142,6 +143,7 @@ KILLER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["during-write", "before-swap"])
 def test_a_killed_build_leaves_the_previous_store_answering(tmp_path_factory, where):
     p = built_copy(tmp_path_factory, "killed")

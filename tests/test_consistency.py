@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pyoxigraph as ox
+import pytest
 
 from cybernorms.layout import ID
 from cybernorms.validate import summary
@@ -47,6 +48,7 @@ def copies(quads: list[ox.Quad], renamed: dict[str, str]) -> list[ox.Quad]:
     ]
 
 
+@pytest.mark.slow
 def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is(real_data):
     ds = real_data
     before = summary(ds)
@@ -71,6 +73,7 @@ def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary(parsed
     assert not [line for line in lines if "owl#Axiom" in line or "owl#annotated" in line]
 
 
+@pytest.mark.slow
 def test_hermit_runs_only_for_a_new_kind_of_individual(tmp_path, monkeypatch):
     p = copy_project(tmp_path)
     assert cli(p, "build", "--quiet")[0] == 0

@@ -8,12 +8,15 @@ import os
 import subprocess
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from cybernorms.layout import Project
 
 from conftest import ROOT, cli_command
+
+pytestmark = pytest.mark.slow  # a full export, the site included
 
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 

@@ -21,6 +21,8 @@ from cybernorms.release import release_date
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # a full export, every graph read back by rdflib
+
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
 MEDIA = "https://www.iana.org/assignments/media-types/"

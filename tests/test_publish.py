@@ -41,6 +41,7 @@ def store_counts(store: ox.Store) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_publish_puts_every_graph_and_twice_changes_nothing(project, store):
     expected = {g: n for g, n in store_counts(store).items() if n}  # an empty graph does not show
     # the endpoint keeps its store in memory: on disk, the server spent 15 CPU seconds on the two runs

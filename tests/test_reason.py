@@ -59,6 +59,7 @@ def inferred_by_the_rules(ds) -> set[tuple]:
     }
 
 
+@pytest.mark.slow
 def test_the_rules_give_the_reference_reasoners_graph_on_the_real_data(real_data):
     ds = real_data
     expected = reference(list(ds.store))
@@ -79,6 +80,7 @@ EQUALITY = """@prefix cno: <https://w3id.org/cybernorms/ontology#> .
 """
 
 
+@pytest.mark.slow
 def test_the_equality_rules_give_the_reference_reasoners_graph(real_data):
     """The real data has no owl:sameAs: this adds some, through a functional property too."""
     ds = real_data

@@ -136,6 +136,7 @@ def test_release_diff_lists_exactly_the_changed_triples(tmp_path):
     assert code == 2 and "not a release" in err
 
 
+@pytest.mark.slow
 def test_release_archive_is_reproducible(tmp_path_factory):
     project = built_copy(tmp_path_factory, "release")  # built and exported, the site included
     first = release.archive(project)

@@ -30,6 +30,8 @@ from cybernorms.views import Catalogue, all_pages
 
 from conftest import ID, cli
 
+pytestmark = pytest.mark.slow  # the site written, validated and walked: minutes of CPU
+
 
 @pytest.fixture(scope="module")
 def written(project, dist, tmp_path_factory):
