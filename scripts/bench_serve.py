@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import time
 
 import aiohttp
+import psutil
 
 from cybernorms import serve
 from cybernorms.engine import free_port
@@ -51,6 +53,19 @@ async def load(url: str, query: str, concurrency: int, seconds: float) -> tuple[
     return len(latencies) / elapsed, statistics.median(latencies) * 1000
 
 
+def cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
+    """CPU seconds of a server process and its children (the front door's backends)."""
+    total = 0.0
+    parent = psutil.Process(proc.pid)
+    for p in [parent, *parent.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0, help="length of each measurement")
@@ -74,6 +89,8 @@ def main() -> None:
     )
     raw_url = f"http://127.0.0.1:{raw_port}/query"
     door_url = f"http://127.0.0.1:{door_port}/query"
+    load_before = os.getloadavg()
+    cpu = {"raw": 0.0, "door": 0.0}
     try:
         ceiling, _ = asyncio.run(load(raw_url, "ASK {}", 8, args.seconds))
         print(f"client ceiling (ASK {{}} on raw oxigraph, concurrency 8): {ceiling:,.0f} req/s\n")
@@ -86,8 +103,12 @@ def main() -> None:
             for concurrency in (1, 8):
                 raw_runs, door_runs = [], []
                 for _ in range(args.rounds):  # alternated, so that a burst of load elsewhere hits both sides
+                    before = cpu_seconds(raw)
                     raw_runs.append(asyncio.run(load(raw_url, text, concurrency, args.seconds)))
+                    cpu["raw"] += cpu_seconds(raw) - before
+                    before = cpu_seconds(door)
                     door_runs.append(asyncio.run(load(door_url, text, concurrency, args.seconds)))
+                    cpu["door"] += cpu_seconds(door) - before
                 raw_rate, raw_p50 = (statistics.median(x) for x in zip(*raw_runs, strict=True))
                 door_rate, door_p50 = (statistics.median(x) for x in zip(*door_runs, strict=True))
                 ratios.append(door_rate / raw_rate)
@@ -98,6 +119,11 @@ def main() -> None:
                 )
         print(
             f"\nfront door / raw oxigraph: min {min(ratios):.2f}, median {statistics.median(ratios):.2f} (target >= 0.8)"
+        )
+        after = os.getloadavg()
+        print(
+            f"load average {load_before[0]:.2f} at start, {after[0]:.2f} at the end ({os.cpu_count()} cores); CPU "
+            f"seconds while measured: raw oxigraph {cpu['raw']:.1f}, front door {cpu['door']:.1f} (with its backends)"
         )
     finally:
         serve.stop(door)
