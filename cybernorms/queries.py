@@ -137,7 +137,8 @@ def load_query(path: Path, library: bool = True) -> Query:
 
 @dataclass
 class _Library:
-    files: tuple[tuple[str, int, int], ...]  # name, modification time and size of each .rq file
+    folder: int  # modification time of queries/ (a file added, removed or renamed changes it)
+    files: dict[str, tuple[int, int]]  # modification time and size of each .rq file, by file name
     queries: dict[str, Query]
     broken: dict[str, UsageError]  # the files that are not valid queries, by name, with their error
 
@@ -152,11 +153,12 @@ def _library(project: Project) -> _Library:
     folder = project.root / QUERIES_DIR
     with os.scandir(folder) if folder.is_dir() else contextlib.nullcontext(()) as entries:
         stats = [(e.name, e.stat()) for e in entries if e.name.endswith(".rq")]
-    files = tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in stats))
+    files = {name: (st.st_mtime_ns, st.st_size) for name, st in sorted(stats)}
     cached = _LIBRARY.get(folder)
     if cached is None or cached.files != files:
-        cached = _Library(files, {}, {})
-        for name, _, _ in files:
+        mtime = folder.stat().st_mtime_ns if folder.is_dir() else 0
+        cached = _Library(mtime, files, {}, {})
+        for name in files:
             try:
                 query = load_query(folder / name)
                 cached.queries[query.name] = query
@@ -164,6 +166,23 @@ def _library(project: Project) -> _Library:
                 cached.broken[Path(name).stem] = UsageError(project.rel(folder / name), e.line, e.problem, e.hint)
         _LIBRARY[folder] = cached
     return cached
+
+
+def _library_for(project: Project, name: str) -> _Library:
+    """The library as `_library` gives it, when one query is about to run: its freshness is checked
+    by two stat calls (the folder, for files added, removed or renamed, and the query's own file)
+    rather than one per file, so that running a query costs little more than the engine's work."""
+    folder = project.root / QUERIES_DIR
+    cached = _LIBRARY.get(folder)
+    if cached is not None:
+        try:
+            folder_mtime = folder.stat().st_mtime_ns
+            st = (folder / f"{name}.rq").stat()
+        except (OSError, ValueError):  # no such file, or a name that is no file name
+            return _library(project)
+        if folder_mtime == cached.folder and cached.files.get(f"{name}.rq") == (st.st_mtime_ns, st.st_size):
+            return cached
+    return _library(project)
 
 
 def library(project: Project, checks: bool = True) -> dict[str, Query]:
@@ -516,16 +535,16 @@ def run(
         where = None if text is not None else str(query.path)
         guard.check(query.text, allow_service=allow_service, substitutions=substitutions, where=where)
         return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
-    queries = library(project)
-    unreadable = _library(project).broken.get(name_or_path or "")
+    known = _library_for(project, name_or_path or "")
+    unreadable = known.broken.get(name_or_path or "")
     if unreadable is not None:
         raise unreadable
-    if name_or_path not in queries:
+    if name_or_path not in known.queries:
         raise UsageError(
             None,
             None,
             f"no query named {shown(name_or_path or '')}",
             "run `cybernorms queries` to list them, or give a path to a .rq file",
         )
-    query = queries[name_or_path]
+    query = known.queries[name_or_path]
     return execute(store, query.text, bind(query, params or {}, store), str(query.path), allow_service)

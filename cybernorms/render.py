@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -34,9 +34,12 @@ from .views import (
     Catalogue,
     Description,
     Fact,
+    IncidentSeries,
     Term,
+    YearCount,
     graph_name,
     graph_role,
+    natural_key,
     site_path,
 )
 
@@ -70,6 +73,36 @@ ENTRY_POINTS = (
 INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
 FRAGMENTS_KEPT = 100_000  # rendered fragments kept, of each kind (the whole static site makes 90,000 rows)
 UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
+# The measures of queries/incidents-by-year.rq, in the order a page shows them: heading, and what
+# is counted (after "EuRepoC incidents ...").
+MEASURES = {
+    "received": ("Incidents it received", "with a receiver in this state, by the year the incident began"),
+    "initiated": (
+        "Incidents it is named as initiator of",
+        "with an initiator EuRepoC gives this state as the country of, by the year the incident began",
+    ),
+    "attributed": (
+        "Attributions it made",
+        (
+            "this state attributed (the attribution file names it as the attributing country), by the year"
+            " of the attribution: an incident it attributed in two years counts in both"
+        ),
+    ),
+    "breach": (
+        "Incidents coded as a possible breach of it",
+        (
+            "whose legal coding marks a possible breach under an EuRepoC code matched to this principle"
+            " (a curated match, below), by the year the incident began"
+        ),
+    ),
+    "bears-on": (
+        "Incidents that bear on it",
+        (
+            "that bear on it by the curated rule below (a reading of the project, not EuRepoC's words"
+            " nor the report's), by the year the incident began"
+        ),
+    ),
+}
 
 
 @dataclass
@@ -172,6 +205,98 @@ class FactView:
     sources: list[str] = field(default_factory=list)  # provisions that state it (text facts)
     notes: list[ox.Literal] = field(default_factory=list)
     linksets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One year of a bar chart: its count, and where its bar and labels go."""
+
+    year: int
+    count: int
+    x: float  # the left of the bar
+    y: float  # the top of the bar
+    height: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A small chart of counts by year (drawn as inline SVG by macros.html's bar_chart): one bar
+    per year from the first to the last, the years without a count at zero."""
+
+    bars: list[Bar]
+    most: int  # the largest count, the height of the plot
+    label: str  # what the chart shows, with every figure in it (its <title>)
+    width: float
+    height: float = 0.0
+    left: float = 0.0
+    top: float = 0.0
+    base: float = 0.0
+    bar: float = 0.0
+
+
+CHART_PITCH, CHART_BAR, CHART_LEFT, CHART_TOP, CHART_PLOT, CHART_BELOW = 24, 18, 30, 14, 80, 16
+
+
+def bar_chart(counts: list[YearCount], title: str) -> BarChart | None:
+    """The bar chart of the dated counts of a series (None when no count has a year: no empty
+    chart); its label states the figures, and the count of the undated."""
+    dated = {c.year: c.count for c in counts if c.year is not None}
+    if not dated:
+        return None
+    first, last = min(dated), max(dated)
+    most = max(dated.values())
+    bars = []
+    for i, year in enumerate(range(first, last + 1)):
+        count = dated.get(year, 0)
+        height = round(CHART_PLOT * count / most, 1)
+        x = CHART_LEFT + i * CHART_PITCH + (CHART_PITCH - CHART_BAR) / 2
+        bars.append(Bar(year, count, x, round(CHART_TOP + CHART_PLOT - height, 1), height))
+    figures = "; ".join(f"{year}: {n}" for year, n in sorted(dated.items()))
+    span = f"no other year from {first} to {last}" if len(dated) < last - first + 1 else f"from {first} to {last}"
+    undated = sum(c.count for c in counts if c.year is None)
+    label = f"{title}, by year: {figures} ({span})" + (f"; {undated} with no date" if undated else "")
+    return BarChart(
+        bars,
+        most,
+        label,
+        width=CHART_LEFT + (last - first + 1) * CHART_PITCH + 4,
+        height=CHART_TOP + CHART_PLOT + CHART_BELOW,
+        left=CHART_LEFT,
+        top=CHART_TOP,
+        base=CHART_TOP + CHART_PLOT,
+        bar=CHART_BAR,
+    )
+
+
+@dataclass
+class MeasureView:
+    """One series of incidents on an entity's page: its chart, its figures year by year (every year
+    of the chart, the undated last) and its incidents, newest year first."""
+
+    key: str
+    heading: str
+    counts: str  # what is counted
+    total: int
+    chart: BarChart | None
+    figures: list[tuple[int | None, int]]
+    years: list[tuple[int | None, list[tuple[str, list[str]]]]]
+    via: list[str]
+
+
+@dataclass
+class IncidentFold:
+    """The statements of a page that point to it from incident records (a receiver, an
+    attribution, a bearing...), one property, as one row: the incidents by year, newest first, each
+    with the statements' subjects (the parts, at their anchors)."""
+
+    name: str  # the property's, read backwards
+    statements: int
+    roles: list[str]
+    years: list[tuple[int | None, list[tuple[str, list[str]]]]]
+
+    @property
+    def incidents(self) -> int:
+        return sum(len(incidents) for _, incidents in self.years)
 
 
 class Renderer:
@@ -330,12 +455,17 @@ class Renderer:
 
     def _statements(self, d: Description) -> dict[str, Any]:
         """The statements of a description as a page shows them: names and notes, the others by
-        property, the external links, and what the reasoner adds."""
+        property (those that point to it from other incidents' records folded, by incident and
+        year), the external links, and what the reasoner adds."""
         asserted = [f for f in d.facts if f.asserted]
         inferred = [f for f in d.facts if not f.asserted]
         main = [
             f for f in asserted if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
         ]
+        own = self.cat.incident_of(d.iri)
+        from_incidents = [f for f in main if f.incoming and self._incident_of(f) not in (None, own)]
+        if from_incidents:
+            main = [f for f in main if not (f.incoming and self._incident_of(f) not in (None, own))]
         external = [self.fact_view(d, f) for f in asserted if f.predicate in EXTERNAL]
         names = [
             self.fact_view(d, f)
@@ -346,11 +476,82 @@ class Renderer:
         return {
             "names": names,
             "groups": self._grouped(d, main),
+            "folds": self._folds(from_incidents) if from_incidents else [],
             "inferred": shown,
             "inferred_count": len(inferred),
             "inferred_shown": sum(len(views) for _, views in shown),
             "external": sorted(external, key=lambda v: str(v.fact.other)),
         }
+
+    def _incident_of(self, fact: Fact) -> str | None:
+        return self.cat.incident_of(fact.subject.value) if isinstance(fact.subject, ox.NamedNode) else None
+
+    def _folds(self, facts: list[Fact]) -> list[IncidentFold]:
+        """Statements from incident records, by property (read backwards): each as the incidents
+        it comes from, by year."""
+        by_property: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            by_property[fact.predicate].append(fact)
+        folds = []
+        for predicate, group in by_property.items():
+            subjects: dict[str, list[str]] = defaultdict(list)
+            for fact in group:
+                subject = fact.subject.value
+                incident = self.cat.incident_of(subject) or subject
+                if subject != incident:
+                    subjects[incident].append(subject)
+                else:
+                    subjects.setdefault(incident, [])
+            roles = sorted({r for f in group for r in f.roles}, key=list(ROLE_NOTE).index)
+            folds.append(
+                IncidentFold(
+                    self.cat.property_name(predicate, True),
+                    len(group),
+                    roles,
+                    [
+                        (year, [(i, sorted(subjects[i], key=natural_key)) for i in incidents])
+                        for year, incidents in self._by_year(subjects)
+                    ],
+                )
+            )
+        return sorted(folds, key=lambda f: f.name)
+
+    def _by_year(self, incidents: Iterable[str]) -> list[tuple[int | None, list[str]]]:
+        """Incidents by the year they began, newest first (the undated last), each year's newest
+        first."""
+        years: dict[int | None, list[str]] = defaultdict(list)
+        for incident in incidents:
+            years[_year(self.cat.get(incident).first("start"))].append(incident)
+        return [(year, self._newest_first(years[year])) for year in sorted(years, key=lambda y: (y is None, -(y or 0)))]
+
+    def _newest_first(self, incidents: Iterable[str]) -> list[str]:
+        """Incidents by start date, the newest first, then by name."""
+        dated = sorted(set(incidents), key=lambda i: (self.cat.name(i), i))
+        return sorted(dated, key=lambda i: self.cat.get(i).first("start"), reverse=True)
+
+    def _measures(self, iri: str) -> list[MeasureView]:
+        """The series of incidents of an entity (queries/incidents-by-year.rq), each with its chart."""
+        series = self.cat.incident_series.get(iri, {})
+        return [self._measure(iri, key, series[key]) for key in MEASURES if key in series]
+
+    def _measure(self, iri: str, key: str, series: IncidentSeries) -> MeasureView:
+        heading, counts = MEASURES[key]
+        chart = bar_chart(list(series.years), f"{heading} ({self.cat.name(iri)})")
+        figures: list[tuple[int | None, int]] = [(b.year, b.count) for b in chart.bars] if chart else []
+        figures += [(None, c.count) for c in series.years if c.year is None]
+        dated = [c for c in series.years if c.year is not None]
+        years = [(c.year, self._newest_first(c.incidents)) for c in reversed(dated)]
+        years += [(None, self._newest_first(c.incidents)) for c in series.years if c.year is None]
+        return MeasureView(
+            key,
+            heading,
+            counts,
+            series.total,
+            chart,
+            figures,
+            [(year, [(i, []) for i in incidents]) for year, incidents in years],
+            list(series.via),
+        )
 
     def _specifics(self, iri: str, d: Description) -> dict[str, Any]:
         """The blocks of a page that depend on the entity's class."""
@@ -388,6 +589,9 @@ class Renderer:
                     parents = cat.get(p).iris("parent")
                     depth[p] = depth.get(parents[0], 0) + 1 if parents else 1
                 out["tree"] = [(p, depth[p]) for p in tree]
+        measures = self._measures(iri)
+        if measures:
+            out["measures"] = measures
         if cat.is_a(iri, CNO + "State"):
             out["experts"] = self._people(cat.ordered(f.subject.value for f in d.into(CNO + "represents")))
         if cat.is_a(iri, CNO + "Meeting"):
@@ -562,6 +766,11 @@ def _value_key(cat: Catalogue, term: Term) -> tuple[str, str, str]:
 def _doc_key(cat: Catalogue, document: str) -> tuple[str, str]:
     issued = cat.get(document).first("issued")
     return (issued or "9999", document)
+
+
+def _year(date: str) -> int | None:
+    """The year of an xsd:date ("2022-03-01"), None for no date."""
+    return int(date[:4]) if date[:4].isdigit() else None
 
 
 def _undocs_lang(url: str) -> str | None:

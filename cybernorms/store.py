@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,8 @@ PACKAGES = ("pyoxigraph", "rdflib", "owlready2", "pyrudof")
 
 def fingerprint(project: Project) -> str:
     """A hash of every input file, of the library code and of the versions of the libraries."""
+    from importlib import metadata  # here: the query commands, which never need it, start faster
+
     h = hashlib.sha256()
     package = Path(__file__).parent
     # each file named by its path relative to the project root (inputs) or to the package (code),

@@ -56,8 +56,10 @@ ROLE_NOTE = {
 # row or position stay together", a blank node with a name.
 PART_CLASSES = (CNO + "IncidentPart",)
 
+INCIDENT = CNO + "Incident"
+
 # Properties whose values every page needs for the things an entity is linked to.
-NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title")
+NAME_PROPS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", DCT + "title", SCHEMA + "name")
 SUMMARY_PROPS = {
     "label": NAME_PROPS,
     "alt": (SKOS + "altLabel",),
@@ -77,7 +79,8 @@ SUMMARY_PROPS = {
     "organisation": (CNO + "organisation",),
     "member": (CNO + "member",),
     "function": (CNO + "functionTitle",),
-    "start": (CNO + "startDate",),
+    "start": (CNO + "startDate", SCHEMA + "startDate"),
+    "date": (DCT + "date",),
     "end": (CNO + "endDate",),
     "issued": (DCT + "issued",),
     "page": (FOAF + "page",),
@@ -168,6 +171,30 @@ def _roles(graphs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({graph_role(g) for g in graphs}, key=list(ROLE_NOTE).index))
 
 
+@dataclass(frozen=True)
+class YearCount:
+    """The incidents of one year of a series (None: those with no date)."""
+
+    year: int | None
+    count: int
+    incidents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentSeries:
+    """The incidents of one measure of an entity, by year: the rows of queries/incidents-by-year.rq
+    for that entity and measure (received, initiated, attributed, breach, bears-on)."""
+
+    measure: str
+    years: tuple[YearCount, ...]  # the dated years in order, then the undated
+    via: tuple[str, ...]  # the rules (bears-on) or matched codes (breach) the links come through
+
+    @property
+    def total(self) -> int:
+        """The incidents of the series (one attributed in two years is one incident)."""
+        return len({i for y in self.years for i in y.incidents})
+
+
 @dataclass
 class Annotation:
     """What an owl:Axiom says about one statement: its linkset and notes."""
@@ -256,6 +283,8 @@ class Catalogue:
         self.owner: dict[str, str] = {}  # part -> the entity on whose page it is described
         self.parts: dict[str, list[str]] = defaultdict(list)  # entity -> its parts, in reading order
         self._parts()
+        self._incidents: dict[str, str | None] = {}
+        self.incident_series = self._incident_series()
 
     # ------------------------------------------------------------------ building the index
 
@@ -273,7 +302,51 @@ class Catalogue:
                     self.parts[stem].append(iri)
                     break
         for parts in self.parts.values():
-            parts.sort(key=_natural)
+            parts.sort(key=natural_key)
+
+    def _incident_series(self) -> dict[str, dict[str, IncidentSeries]]:
+        """Every entity's incidents by measure and year, asked of the store in one query
+        (queries/incidents-by-year.rq) for all the pages."""
+        from .queries import load_query
+
+        text = load_query(self.root / QUERIES_DIR / "incidents-by-year.rq").text
+        rows = self.store.query(text, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        years: dict[tuple[str, str], list[YearCount]] = defaultdict(list)
+        via: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for row in rows:
+            entity, measure, year, count = row["entity"], row["measure"], row["year"], row["incidents"]
+            incidents, through = row["list"], row["via"]
+            assert isinstance(entity, ox.NamedNode) and isinstance(measure, ox.Literal)
+            assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
+            key = (entity.value, measure.value)
+            when = int(year.value) if isinstance(year, ox.Literal) else None
+            listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
+            years[key].append(YearCount(when, int(count.value), listed))
+            if isinstance(through, ox.Literal):
+                via[key].update(through.value.split())
+        found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
+        for (entity, measure), counts in sorted(years.items()):
+            counts.sort(key=lambda c: (c.year is None, c.year or 0))
+            found[entity][measure] = IncidentSeries(measure, tuple(counts), tuple(sorted(via[(entity, measure)])))
+        return dict(found)
+
+    def incident_of(self, iri: str) -> str | None:
+        """The incident whose record an IRI is, or is a part of or derived from (a receiver, a
+        bearing on a norm: an IRI that extends the incident's), None for any other."""
+        if iri in self._incidents:
+            return self._incidents[iri]
+        found = None
+        stem = iri
+        while stem.startswith(ID):
+            if INCIDENT in self.get(stem).types:
+                found = stem
+                break
+            if "/" not in stem[len(ID) :]:
+                break
+            stem = stem.rsplit("/", 1)[0]
+        self._incidents[iri] = found
+        return found
 
     def anchor(self, part: str) -> str:
         """The anchor of a part on its entity's page: receiver-6 for .../incident/X/receiver/6."""
@@ -407,9 +480,24 @@ class Catalogue:
             elif summary.one("notation") is not None:
                 found = (summary.first("notation"), None)
         if found is None:
-            found = (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
+            found = self._name_within(iri, lang) or (curie(iri) or iri.removeprefix(ID).removeprefix(BASE), None)
         self._names[(iri, lang)] = found
         return found
+
+    def _name_within(self, iri: str, lang: str) -> tuple[str, str | None] | None:
+        """The name of a nameless IRI that extends the IRI of a named entity (a part of an incident
+        record, a bearing derived from it): that entity's name and the rest of the IRI, "WannaCry,
+        attribution 3" for .../incident/eurepoc-X/attribution/3."""
+        if not iri.startswith(ID):
+            return None
+        stem = iri
+        while "/" in stem[len(ID) :]:
+            stem = stem.rsplit("/", 1)[0]
+            summary = self.summaries.get(stem)
+            if summary is not None and summary.one("label") is not None:
+                name, name_lang = self._name(stem, lang)
+                return f"{name}, {iri[len(stem) + 1 :].replace('/', ' ')}", name_lang
+        return None
 
     def kind(self, iri: str) -> str:
         return self.kinds.get(iri, "")
@@ -439,7 +527,13 @@ class Catalogue:
         def key(iri: str) -> tuple[int, int, str, str, str]:
             s = self.get(iri)
             order = s.first("order")
-            return (0 if order else 1, int(order) if order else 0, _natural(s.first("notation")), self.name(iri), iri)
+            return (
+                0 if order else 1,
+                int(order) if order else 0,
+                natural_key(s.first("notation")),
+                self.name(iri),
+                iri,
+            )
 
         return sorted(set(iris), key=key)
 
@@ -649,7 +743,7 @@ def _lang_order(term: Term) -> tuple[int, str, str]:
     return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term), str(term))
 
 
-def _natural(text: str) -> str:
+def natural_key(text: str) -> str:
     """A sort key that puts 2 before 10 and 13(b) before 13(k)."""
     return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import queue
 import resource
 import signal
 import subprocess
@@ -66,22 +68,57 @@ def check_timeout(timeout: float | None) -> float | None:
     return float(timeout)
 
 
+class _Runner:
+    """A daemon thread that runs one job at a time, then waits for the next: threads are reused, since
+    starting one costs about as much as a small query. A job that outlives its caller's time limit
+    keeps its runner until it ends; the next query gets another runner."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="cybernorms-query", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            self.jobs.get()()
+            with _IDLE.lock:
+                _IDLE.runners.append(self)
+
+
+class _Idle:
+    """The runners waiting for a job."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Start afresh: a forked child has none of the runners' threads."""
+        self.runners: list[_Runner] = []
+        self.lock = threading.Lock()
+
+
+_IDLE = _Idle()
+os.register_at_fork(after_in_child=_IDLE.forget)
+
+
 def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = None) -> T:
     """fn() in a daemon thread; its result, or QueryTimeout at the limit; Ctrl-C interrupts at once."""
     box: dict[str, object] = {}
+    done = threading.Event()
 
-    def target() -> None:
+    def job() -> None:
         try:
             box["value"] = fn()
         except BaseException as e:  # handed to the caller's thread below
             box["error"] = e
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=target, name="cybernorms-query", daemon=True)
-    thread.start()
+    with _IDLE.lock:
+        runner = _IDLE.runners.pop() if _IDLE.runners else None
+    (runner or _Runner()).jobs.put(job)
     deadline = None if timeout is None else time.monotonic() + timeout
-    while thread.is_alive():
-        thread.join(POLL)  # a KeyboardInterrupt in the caller's thread arrives here
-        if deadline is not None and time.monotonic() > deadline and thread.is_alive():
+    while not done.wait(POLL):  # a KeyboardInterrupt in the caller's thread arrives here
+        if deadline is not None and time.monotonic() > deadline:
             raise _timeout_error(timeout or 0, where)
     if "error" in box:
         raise box["error"]  # type: ignore[misc]

@@ -1,7 +1,8 @@
 """Benchmark the query library through the Python API against raw pyoxigraph on the same store:
 for each library query (default parameters), the median wall time of `cybernorms.query(name)` and
 of the same query text run by pyoxigraph directly (rows read, values not converted), and their
-ratio. Usage:
+ratio; then the start-up of the command line for a SELECT (`cybernorms query`, a fresh process) beside
+a bare `python -c pass`. Usage:
 
     python scripts/bench_queries.py [--repeat 20] [--root DIR --build-dir DIR]
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 
 import pyoxigraph as ox
@@ -65,6 +68,18 @@ def main() -> None:
     print(
         f"{len(queries)} queries: median ratio API/raw {statistics.median(ratios.values()):.2f}, "
         f"highest {ratios[worst]:.2f} ({worst})"
+    )
+    where = [
+        *(["--root", args.root] if args.root else []),
+        *(["--build-dir", args.build_dir] if args.build_dir else []),
+    ]
+    cli = [sys.executable, "-m", "cybernorms", *where, "query", "linksets", "--format", "tsv"]
+    bare = [sys.executable, "-c", "pass"]
+    runs = max(5, args.repeat // 2)
+    c = median_time(lambda: subprocess.run(cli, check=True, capture_output=True), runs)
+    b = median_time(lambda: subprocess.run(bare, check=True, capture_output=True), runs)
+    print(
+        f"CLI start-up, `cybernorms query linksets`: {c * 1000:.0f} ms; `python -c pass`: {b * 1000:.0f} ms; ratio {c / b:.1f}"
     )
 
 

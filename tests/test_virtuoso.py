@@ -325,6 +325,7 @@ KNOWN: dict[str, set[str]] = {
     "confidence-building-measures": {"group-concat-order"},
     "documents": {"group-concat-empty", "sample-choice"},
     "experts-by-state": {"group-concat-order"},
+    "incidents-by-year": {"group-concat-order", "group-concat-empty"},
     "legal-views": {"group-concat-order", "group-concat-empty", "group-concat-language"},
     "norm-wording-compared": {"group-concat-order"},
     "norms": {"group-concat-order"},
