@@ -80,7 +80,7 @@ def dist(project, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def parsed(tmp_path_factory) -> Dataset:
+def parsed_data(tmp_path_factory) -> Dataset:
     """The real data as the parse stage gives it (neither validated nor reasoned), parsed once per
     worker, with a build directory of its own (for the verdicts of HermiT): read it, or copy it
     (real_data) to add to it."""
@@ -88,11 +88,11 @@ def parsed(tmp_path_factory) -> Dataset:
 
 
 @pytest.fixture
-def real_data(parsed) -> Dataset:
+def real_data(parsed_data) -> Dataset:
     """A fresh copy of the parsed real data, for a test that adds to it or reasons over it."""
     copy = ox.Store()
-    copy.bulk_extend(parsed.store)
-    return dataclasses.replace(parsed, store=copy)
+    copy.bulk_extend(parsed_data.store)
+    return dataclasses.replace(parsed_data, store=copy)
 
 
 @pytest.fixture(scope="session")

@@ -20,11 +20,11 @@ CHECKS = sorted(Project.at(ROOT).check_queries())
 
 
 @pytest.fixture(scope="module")
-def asserted(parsed) -> ox.Store:
+def asserted(parsed_data) -> ox.Store:
     """The asserted dataset of the real project, as the build's validate stage sees it (a copy: a
     FAIL case adds its fixture to it, then takes it away)."""
     store = ox.Store()
-    store.bulk_extend(parsed.store)
+    store.bulk_extend(parsed_data.store)
     return store
 
 

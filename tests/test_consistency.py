@@ -59,11 +59,11 @@ def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is(real_data
     assert len(before) < len(quads) / 3  # a summary: far fewer statements than the data
 
 
-def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary(parsed):
+def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary(parsed_data):
     """An owl:Axiom that annotates a curated link is an annotation, without bearing on consistency;
     merged into kinds, the notes of several links made one malformed reification that HermiT found
     inconsistent. The data has such notes (data/curation/g7-links.ttl), the summary none."""
-    ds = parsed
+    ds = parsed_data
     axioms = ds.store.query(
         "ASK { GRAPH ?g { ?a a <http://www.w3.org/2002/07/owl#Axiom> ; "
         "<http://www.w3.org/2002/07/owl#annotatedProperty> ?p } }"
