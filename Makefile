@@ -33,13 +33,15 @@ run: build
 serve: $(STAMP)
 	$(BIN)/cybernorms serve --host $(HOST) --port $(PORT)
 
-# every test, on all cores; the slow ones (full builds, the wheel, the browser) included
+# every test, on all cores; the slow ones (full builds, the wheel, the browser) included. Each
+# file's tests run in one worker (its fixtures made once); the files with slow tests go first
+# (tests/conftest.py orders them), so that no worker ends the run alone on a long one
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # the quick set, for a developer between changes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder -m "not slow"
 
 # the gates CI runs before the tests: lint, format, types
 lint: $(STAMP)

@@ -82,7 +82,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
     project = _project(args)
-    written = export(project)
+    written = export(project, with_site=not args.no_site)
     print(f"exported {len(written)} files to {project.rel(project.dist)}/")
     for path in written:
         print(f"  {project.rel(path)}")
@@ -297,10 +297,14 @@ def parser() -> argparse.ArgumentParser:
         sub,
         "export",
         "write the exports: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, DCAT, checksums",
-        "Byte for byte the same from the same store.",
+        "Byte for byte the same from the same store. Then the static site, dist/site/, as `cybernorms site` "
+        "writes it, unless --no-site.",
         "cybernorms export --dist-dir /tmp/cybernorms-dist",
     )
     e.add_argument("--dist-dir", metavar="DIR", help="where to write the exports (see cybernorms --help)")
+    e.add_argument(
+        "--no-site", action="store_true", help="write the exports only, not the site (most of the time an export takes)"
+    )
     e.set_defaults(func=cmd_export)
 
     st = _sub(

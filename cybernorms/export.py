@@ -347,7 +347,9 @@ def _swap(new: Path, dist: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def export(project: Project) -> list[Path]:
+def export(project: Project, with_site: bool = True) -> list[Path]:
+    """Write dist/ (and then, unless `with_site` is false, dist/site/); returns the files of dist/
+    that are not the site's."""
     st = store_stage.open_current(project)
     info = store_stage.current(project) or {}
     context_path = project.root / CONTEXT
@@ -414,7 +416,8 @@ def export(project: Project) -> list[Path]:
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    from . import site
+    if with_site:
+        from . import site
 
-    site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)
+        site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)
     return sorted(p for p in project.dist.rglob("*") if p.is_file() and "site" not in p.relative_to(project.dist).parts)

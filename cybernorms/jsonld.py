@@ -127,7 +127,7 @@ class _Graph:
         self.referenced: set[str] = set()
         self.order: list[str] = []
         self.firsts: set[str] = set()  # the nodes with an rdf:first
-        for t in triples:  # triples, or quads (whose graph is left out)
+        for t in triples:  # triples, or quads (of which the graph is not read)
             s, p, o = t.subject, t.predicate, t.object
             if type(o) is ox.Triple or type(s) is ox.Triple:
                 raise ValueError("JSON-LD: RDF-star triples are not supported")

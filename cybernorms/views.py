@@ -490,7 +490,7 @@ class Catalogue:
     def _name_within(self, iri: str, lang: str) -> tuple[str, str | None] | None:
         """The name of a nameless IRI that extends the IRI of a named entity (a part of an incident
         record, a bearing derived from it): that entity's name and the rest of the IRI, "WannaCry,
-        attribution 3" for .../incident/eurepoc-X/attribution/3."""
+        attribution 3" for .../incident/X/attribution/3."""
         if not iri.startswith(ID):
             return None
         stem = iri

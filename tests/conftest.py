@@ -1,17 +1,24 @@
-"""Shared fixtures: one build of the real project per test session, in a temporary directory, and
-helpers to ask it SPARQL questions with plain Python answers."""
+"""Shared fixtures: one build (and one export) of the real project per test run, in a temporary
+directory that the parallel workers share, and helpers to ask it SPARQL questions with plain Python
+answers."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from filelock import FileLock
 
+from cybernorms import store as store_stage
 from cybernorms.build import build
+from cybernorms.export import export
 from cybernorms.layout import Project
+from cybernorms.parse import Dataset, parse
 from cybernorms.queries import to_python
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +38,61 @@ PREFIX schema: <https://schema.org/>
 """
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files that hold slow tests first, each file's tests in their own order: pytest-xdist
+    (`make test`: --dist loadfile --no-loadscope-reorder) hands out whole files in this order, so
+    the workers take up the long files at the start instead of ending with one running alone."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A temporary directory of this test run that every pytest-xdist worker sees (the parent of
+    the workers' own), or the session's own one when the tests run in one process."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Project:
-    """The real project, built once into a temporary build directory."""
-    p = Project.at(ROOT, tmp_path_factory.mktemp("build"), tmp_path_factory.mktemp("dist"))
-    build(p, log=lambda msg: None)
+    """The real project, built once per test run into a temporary build directory: the first
+    worker to get here builds it, the others wait for it (a file lock), then find it current.
+    Tests read it; none may change it (a test that changes the inputs works on copy_project)."""
+    shared = shared_dir(tmp_path_factory)
+    p = Project.at(ROOT, shared / "build", shared / "dist")
+    with FileLock(shared / "build.lock"):
+        if not store_stage.is_current(p, store_stage.fingerprint(p)):
+            build(p, log=lambda msg: None)
     return p
+
+
+@pytest.fixture(scope="session")
+def dist(project, tmp_path_factory) -> Path:
+    """The exports of the real project (dist/, the site in it), written once per test run, for
+    the tests that read them."""
+    shared = shared_dir(tmp_path_factory)
+    done = shared / "exported"
+    with FileLock(shared / "export.lock"):
+        if not done.exists():
+            export(project)
+            done.touch()
+    return project.dist
+
+
+@pytest.fixture(scope="session")
+def parsed_data(tmp_path_factory) -> Dataset:
+    """The real data as the parse stage gives it (neither validated nor reasoned), parsed once per
+    worker, with a build directory of its own (for the verdicts of HermiT): read it, or copy it
+    (real_data) to add to it."""
+    return parse(Project.at(ROOT, tmp_path_factory.mktemp("parsed-build")))
+
+
+@pytest.fixture
+def real_data(parsed_data) -> Dataset:
+    """A fresh copy of the parsed real data, for a test that adds to it or reasons over it."""
+    copy = ox.Store()
+    copy.bulk_extend(parsed_data.store)
+    return dataclasses.replace(parsed_data, store=copy)
 
 
 @pytest.fixture(scope="session")
@@ -102,23 +158,41 @@ def one_line_error(err: str) -> str:
 
 
 INPUTS = ("ontology", "data", "queries", "profiles")  # the folders a project's build reads
+FEW_INCIDENTS = ROOT / "tests" / "fixtures" / "eurepoc"  # five EuRepoC incidents (test_eurepoc_queries.py)
 
 
 def copy_project(tmp_path: Path) -> Project:
-    """A private copy of the project inputs, for tests that modify them (FAIL fixtures)."""
+    """A private copy of the project inputs, for tests that modify them (FAIL fixtures).
+
+    Its EuRepoC files are the five incidents of tests/fixtures/eurepoc/ instead of the thousands of
+    data/eurepoc/: every document, graph, table mapping, shape and check is there, and a build of
+    the copy takes a fraction of the time (the real incidents are tested on the session's build of
+    the real project, `project`)."""
     dest = tmp_path / "project"
     for name in INPUTS:
         shutil.copytree(ROOT / name, dest / name)
+    for table in FEW_INCIDENTS.glob("*.csv"):
+        shutil.copy(table, dest / "data" / "eurepoc" / table.name)
     shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")
 
 
 def built_copy(tmp_path_factory, name: str) -> Project:
-    """A private copy of the project, built and exported once, for a module of tests that add
-    input to it (a FAIL fixture) and check that the store and exports are left as they were."""
-    from cybernorms.export import export
+    """A private copy of the project (copy_project), built and exported, for tests that add input
+    to it (a FAIL fixture) and check that the store and exports are left as they were.
 
-    p = copy_project(tmp_path_factory.mktemp(name))
-    build(p, log=lambda m: None)
-    export(p)
-    return p
+    The copy is built and exported once per test run, by the first test that asks (a file lock in
+    the directory the workers share); each caller gets its own copy of that built copy: inputs,
+    store (with the verdict of HermiT a build keeps) and exports, as its own build would leave them."""
+    shared = shared_dir(tmp_path_factory)
+    home = shared / "built-copy"
+    with FileLock(shared / "built-copy.lock"):
+        if not (home / "done").exists():
+            shutil.rmtree(home, ignore_errors=True)
+            model = copy_project(home)
+            build(model, log=lambda m: None)
+            export(model)
+            (home / "done").touch()
+    dest = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(home / "project", dest, symlinks=True)
+    return Project.at(dest, dest / "build", dest / "dist")

@@ -12,7 +12,6 @@ import pytest
 
 from cybernorms.errors import InputError
 from cybernorms.layout import GRAPH, Project
-from cybernorms.parse import parse
 from cybernorms.validate import consistency
 
 from conftest import ROOT
@@ -57,12 +56,9 @@ def test_every_undo_term_the_alignment_uses_is_defined_by_undo():
     assert used and used - defined == set()
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    return parse(Project.at(ROOT))
-
-
-def test_hermit_finds_the_graph_consistent_with_undo(dataset):
+@pytest.mark.slow
+def test_hermit_finds_the_graph_consistent_with_undo(real_data):
+    dataset = real_data
     dataset.store.extend(undo_quads())
     try:
         consistency(dataset)  # raises InputError on an inconsistency
@@ -70,7 +66,8 @@ def test_hermit_finds_the_graph_consistent_with_undo(dataset):
         dataset.store.remove_graph(ox.NamedNode(GRAPH + "undo-test"))
 
 
-def test_an_axiom_contradicting_undo_alone_is_found_inconsistent(dataset):
+@pytest.mark.slow
+def test_an_axiom_contradicting_undo_alone_is_found_inconsistent(real_data):
     """A recorded act is an undo:Relation (alignments.ttl), and UNDO makes every relation an
     allot:Concept. Declaring acts disjoint from allot:Concept contradicts nothing in our ontology
     alone, but contradicts it together with UNDO: the consistency check must see the difference."""
@@ -80,6 +77,7 @@ def test_an_axiom_contradicting_undo_alone_is_found_inconsistent(dataset):
         ox.NamedNode("https://w3id.org/akn/ontology/allot/Concept"),
         ox.NamedNode(GRAPH + "undo-test"),
     )
+    dataset = real_data
     dataset.store.add(clash)
     try:
         consistency(dataset)  # consistent without UNDO

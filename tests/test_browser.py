@@ -67,6 +67,7 @@ def server(project, store):
     thread.join(timeout=10)
 
 
+@pytest.mark.slow
 def test_a_walk_from_the_home_page_to_a_query(server):
     assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium (.ci/run does it)"
     SHOTS.mkdir(parents=True, exist_ok=True)

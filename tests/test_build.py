@@ -18,7 +18,7 @@ from cybernorms.build import build, summary
 from cybernorms.cli import main
 from cybernorms.layout import Project
 
-from conftest import ROOT, copy_project, free_port
+from conftest import ROOT, built_copy, copy_project, free_port
 
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
@@ -86,6 +86,7 @@ def test_inferred_graph_holds_entailments_only(store):
     )
 
 
+@pytest.mark.slow
 def test_unchanged_inputs_rebuild_does_nothing_and_says_so(tmp_path, capsys):
     p = copy_project(tmp_path)
     first = build(p, log=lambda m: None)
@@ -142,10 +143,10 @@ KILLER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["during-write", "before-swap"])
-def test_a_killed_build_leaves_the_previous_store_answering(tmp_path, where):
-    p = copy_project(tmp_path)
-    build(p, log=lambda m: None)
+def test_a_killed_build_leaves_the_previous_store_answering(tmp_path_factory, where):
+    p = built_copy(tmp_path_factory, "killed")
     old_target = p.store.resolve()
     port = free_port()
     server = serve.start(p, "127.0.0.1", port)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import shutil
 
 import pyoxigraph as ox
+import pytest
 
-from cybernorms.layout import ID, Project
-from cybernorms.parse import parse
+from cybernorms.layout import ID
 from cybernorms.validate import summary
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import cli, copy_project, one_line_error
 
 PERSON = ID + "person/akira-kono"
 MEMBERSHIP = ID + "membership/akira-kono-expert"
@@ -48,8 +48,9 @@ def copies(quads: list[ox.Quad], renamed: dict[str, str]) -> list[ox.Quad]:
     ]
 
 
-def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is():
-    ds = parse(Project.at(ROOT))
+@pytest.mark.slow
+def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is(real_data):
+    ds = real_data
     before = summary(ds)
     quads = list(ds.store)
     ds.store.extend(copies(quads, {PERSON: PERSON + "-twin", MEMBERSHIP: MEMBERSHIP + "-twin"}))
@@ -58,11 +59,11 @@ def test_more_individuals_of_the_same_kinds_leave_the_summary_as_it_is():
     assert len(before) < len(quads) / 3  # a summary: far fewer statements than the data
 
 
-def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary():
+def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary(parsed_data):
     """An owl:Axiom that annotates a curated link is an annotation, without bearing on consistency;
     merged into kinds, the notes of several links made one malformed reification that HermiT found
     inconsistent. The data has such notes (data/curation/g7-links.ttl), the summary none."""
-    ds = parse(Project.at(ROOT))
+    ds = parsed_data
     axioms = ds.store.query(
         "ASK { GRAPH ?g { ?a a <http://www.w3.org/2002/07/owl#Axiom> ; "
         "<http://www.w3.org/2002/07/owl#annotatedProperty> ?p } }"
@@ -72,6 +73,7 @@ def test_the_reified_axioms_of_the_curation_notes_stay_out_of_the_summary():
     assert not [line for line in lines if "owl#Axiom" in line or "owl#annotated" in line]
 
 
+@pytest.mark.slow
 def test_hermit_runs_only_for_a_new_kind_of_individual(tmp_path, monkeypatch):
     p = copy_project(tmp_path)
     assert cli(p, "build", "--quiet")[0] == 0

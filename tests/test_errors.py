@@ -44,6 +44,7 @@ def cleanup(built):
 # ------------------------------------------------------------------------- malformed Turtle
 
 
+@pytest.mark.slow
 def test_syntax_pass(built):
     with_fixture(built, "syntax-pass.ttl")
     assert cli(built, "build", "--quiet")[0] == 0
@@ -66,6 +67,7 @@ def test_syntax_fail(built):
 # ------------------------------------------------------------------------------------ SHACL
 
 
+@pytest.mark.slow
 def test_shacl_pass(built):
     with_fixture(built, "shacl-pass.ttl")
     assert cli(built, "build", "--quiet")[0] == 0
@@ -89,11 +91,13 @@ def test_shacl_fail(built):
 # ----------------------------------------------------------------------- OWL inconsistency
 
 
+@pytest.mark.slow
 def test_consistency_pass(built):
     with_fixture(built, "hermit-pass.ttl")
     assert cli(built, "build", "--quiet")[0] == 0
 
 
+@pytest.mark.slow
 def test_consistency_fail(built):
     before = snapshot(built)
     with_fixture(built, "hermit-fail.ttl")
@@ -115,6 +119,7 @@ def test_consistency_fail(built):
 # ---------------------------------------------------------------------- missing source text
 
 
+@pytest.mark.slow
 def test_source_present_pass(built):
     assert (built.root / "data/g7-2019/text.fr.txt").is_file()
     assert cli(built, "build", "--quiet", "--force")[0] == 0

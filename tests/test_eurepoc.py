@@ -62,6 +62,7 @@ def mapped():
     return table_quads(entry, entry.tables[0])
 
 
+@pytest.mark.slow
 def test_every_incident_receiver_and_attribution_row_is_in_the_graph(mapped):
     incidents, receivers, attributions = (
         rows("EuRepoC_Global_Database_1.1.csv"),
@@ -90,6 +91,7 @@ def test_the_build_prints_every_unresolved_country_value_with_its_count(mapped):
     assert f"    {expected}  territory  Hong Kong  receiver_country" in lines  # 47 receiver rows
 
 
+@pytest.mark.slow
 def test_a_mapping_that_loses_a_receiver_stops_the_build_with_the_incident_row(tmp_path):
     dest = tmp_path / "data/eurepoc"
     shutil.copytree(DATA, dest)

@@ -18,19 +18,16 @@ from __future__ import annotations
 import ast
 import csv
 import re
-import shutil
 from collections import Counter, defaultdict
 
 import pytest
 
 import cybernorms
-from cybernorms.build import build
 from cybernorms.errors import UsageError
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, built_copy
 
 DATA = ROOT / "data/eurepoc"
-FIXTURE = ROOT / "tests/fixtures/eurepoc"
 ID = "https://w3id.org/cybernorms/id/"
 
 # A/70/174, paragraph 4: "des experts des 20 pays suivants ont été nommés : Allemagne, Bélarus,
@@ -54,10 +51,7 @@ def rows(path):
 @pytest.fixture(scope="module")
 def fx(tmp_path_factory):
     """fx(name, **params) -> rows, on a build of the project with the fixture's EuRepoC files."""
-    p = copy_project(tmp_path_factory.mktemp("eurepoc-fixture"))
-    for f in FIXTURE.glob("*.csv"):
-        shutil.copy(f, p.root / "data/eurepoc" / f.name)
-    build(p, log=lambda msg: None)
+    p = built_copy(tmp_path_factory, "eurepoc-fixture")  # its EuRepoC files: tests/fixtures/eurepoc/
 
     def run(name, **params):
         return cybernorms.query(name, root=p.root, build=p.build, **params)

@@ -209,6 +209,7 @@ BAD_INPUT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", BAD_INPUT)
 def test_e_f_o_bad_input_is_named_with_its_file_and_line(project, fixture):
     assert build_fails(project, fixture) == BAD_INPUT[fixture]
@@ -361,6 +362,7 @@ def test_b_a_failed_export_swap_keeps_the_exports_and_leaves_nothing(project, mo
 # ------------------------------------------------------------ (l) SIGTERM while HermiT runs
 
 
+@pytest.mark.slow
 def test_l_sigterm_during_hermit_leaves_no_temporary_folder(built, tmp_path):
     import os
     import signal
@@ -398,6 +400,7 @@ def test_l_sigterm_during_hermit_leaves_no_temporary_folder(built, tmp_path):
 # ----------------------------------------------------------------------- (d) a damaged store
 
 
+@pytest.mark.slow
 def test_d_a_damaged_store_is_reported_then_rebuilt(built, tmp_path):
     """A copy of the built project whose store loses the second half of its largest file."""
     import os

@@ -9,11 +9,10 @@ import pytest
 import rdflib
 import reasonable
 
-from cybernorms.layout import CURATION, INFERRED, PREFIXES, Project
-from cybernorms.parse import parse
+from cybernorms.layout import CURATION, INFERRED, PREFIXES
 from cybernorms.reason import materialise
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import cli, copy_project, one_line_error
 
 OWL, RDFS, XSD = PREFIXES["owl"], PREFIXES["rdfs"], PREFIXES["xsd"]
 BUILTIN = (PREFIXES["rdf"], RDFS, OWL, XSD)
@@ -60,8 +59,9 @@ def inferred_by_the_rules(ds) -> set[tuple]:
     }
 
 
-def test_the_rules_give_the_reference_reasoners_graph_on_the_real_data():
-    ds = parse(Project.at(ROOT))
+@pytest.mark.slow
+def test_the_rules_give_the_reference_reasoners_graph_on_the_real_data(real_data):
+    ds = real_data
     expected = reference(list(ds.store))
     got = inferred_by_the_rules(ds)
     assert len(expected) > 5000  # inverses, part-of closure, superclasses, superproperties...
@@ -80,9 +80,10 @@ EQUALITY = """@prefix cno: <https://w3id.org/cybernorms/ontology#> .
 """
 
 
-def test_the_equality_rules_give_the_reference_reasoners_graph():
+@pytest.mark.slow
+def test_the_equality_rules_give_the_reference_reasoners_graph(real_data):
     """The real data has no owl:sameAs: this adds some, through a functional property too."""
-    ds = parse(Project.at(ROOT))
+    ds = real_data
     extra = [
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(CURATION.iri))
         for t in ox.parse(input=EQUALITY, format=ox.RdfFormat.TURTLE)

@@ -25,7 +25,7 @@ from cybernorms import serve
 from cybernorms.build import build
 from cybernorms.cli import parser
 
-from conftest import cli, copy_project, free_port, one_line_error
+from conftest import built_copy, cli, free_port, one_line_error
 
 QUERY = """PREFIX cno: <https://w3id.org/cybernorms/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -222,9 +222,8 @@ def test_a_crashed_front_door_restarts_at_once_on_the_same_port(project):
 
 
 @pytest.mark.slow
-def test_a_rebuild_is_served_without_a_restart(tmp_path):
-    p = copy_project(tmp_path)
-    build(p, log=lambda m: None)
+def test_a_rebuild_is_served_without_a_restart(tmp_path_factory):
+    p = built_copy(tmp_path_factory, "rebuilt")
     port = free_port()
     proc = serve.start(p, "127.0.0.1", port)
     pages_store = serve.CurrentStore(p)
