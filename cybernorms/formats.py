@@ -126,7 +126,7 @@ class _Statements:
             prefixes = TURTLE_PREFIXES if fmt.suffix == "trig" else None
             return ox.serialize(self.ordered, format=kind, prefixes=prefixes) or b""
         if fmt.suffix == "jsonld":
-            return jsonld.text(self.triples, compactor(root)).encode("utf-8")
+            return jsonld.encoded(self.triples, compactor(root))
         if fmt.suffix == "nt":
             return "".join(f"{t} .\n" for t in self.triples).encode("utf-8")
         kind = ox.RdfFormat.TURTLE if fmt.suffix == "ttl" else ox.RdfFormat.RDF_XML
