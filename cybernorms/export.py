@@ -74,13 +74,14 @@ def _to_rdflib(t: Any) -> Any:
 
 
 def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with canonical blank node labels, sorted: the basis of every reproducible output.
-    Only the quads that mention a blank node are canonicalised: the labels depend on those alone."""
-    return [q for _, q in canonical_texts(quads)]
+    """The quads with canonical blank node labels, sorted by their N-Quads text: the basis of every
+    reproducible output. Only the quads that mention a blank node are canonicalised: the labels
+    depend on those alone."""
+    return sorted(canonical_labels(quads), key=str)
 
 
-def canonical_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
-    """The canonical quads, sorted, each with its N-Quads text (what they are sorted by)."""
+def canonical_labels(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with canonical blank node labels, in no particular order."""
     plain: list[ox.Quad] = []
     blank: list[ox.Quad] = []
     for q in quads:
@@ -89,13 +90,7 @@ def canonical_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
         ds = ox.Dataset(blank)
         ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         plain += ds
-    keyed = [(str(q), q) for q in plain]
-    keyed.sort(key=_first)
-    return keyed
-
-
-def _first(pair: tuple[str, ox.Quad]) -> str:
-    return pair[0]
+    return plain
 
 
 def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]]) -> Any:
