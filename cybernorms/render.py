@@ -369,6 +369,8 @@ class Renderer:
         self._external_link = _Slots(self.env, "external_link")
         self._literal = _Slots(self.env, "literal")
         self._blank = _Slots(self.env, "blank")
+        self._incident_item = _Slots(self.env, "incident_item")
+        self._part_link = _Slots(self.env, "part_link")
         self._links: dict[tuple[str, bool, bool, str], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
@@ -378,6 +380,7 @@ class Renderer:
             badges=_Fragment(self.env, "badges", tuple),
             provenance=self._provenance,
             fact_rows=self.fact_rows,
+            incident_items=self.incident_items,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
@@ -456,6 +459,17 @@ class Renderer:
                 lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
+
+    def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
+        """The items of a list of incidents (links.html's incident_item for each: the link to it,
+        its start date, its parts named after it, linked at their anchors), one line each; the code
+        pages list thousands of them."""
+        get, part_link = self.cat.get, self._part_link
+        lines = []
+        for incident, parts in incidents:
+            links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
+            lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
+        return Markup("".join([line + "\n" for line in lines]))
 
     def compile(self) -> None:
         """Compile every template now rather than when a page first needs it."""
