@@ -486,37 +486,49 @@ def execute(
         ) from None
 
 
+def _decimal(value: str) -> object:
+    from decimal import Decimal  # here: the command line's start-up does not pay for it
+
+    return Decimal(value)
+
+
+def _date(value: str) -> object:
+    from datetime import date
+
+    return date.fromisoformat(value)
+
+
+# the Python value of a literal of each of these datatypes (any other: its lexical form, a str)
+_CONVERT: dict[str, Callable[[str], object]] = {
+    **dict.fromkeys((XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"), int),
+    XSD + "decimal": _decimal,
+    XSD + "double": float,
+    XSD + "float": float,
+    XSD + "boolean": lambda value: value == "true",
+    XSD + "date": _date,
+}
+
+
 def to_python(term: object) -> object:
     """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool..."""
+    if isinstance(term, ox.Literal):
+        convert = _CONVERT.get(term.datatype.value) if term.datatype else None
+        if convert is None:
+            return term.value
+        try:
+            return convert(term.value)
+        except ValueError:  # an ill-typed literal ("abc"^^xsd:integer) stays as written
+            return term.value
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else XSD + "string"
-        v = term.value
-        try:
-            if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
-                return int(v)
-            if dt == XSD + "decimal":
-                from decimal import Decimal  # here: the command line's start-up does not pay for it
-
-                return Decimal(v)
-            if dt in (XSD + "double", XSD + "float"):
-                return float(v)
-            if dt == XSD + "boolean":
-                return v == "true"
-            if dt == XSD + "date":
-                from datetime import date
-
-                return date.fromisoformat(v)
-        except ValueError:
-            return v
-        return v
     return term.value if hasattr(term, "value") else str(term)
 
 
 def rows_as_dicts(solutions: ox.QuerySolutions) -> list[dict[str, object]]:
+    """Each solution as a dictionary of Python values by variable name (a solution's terms come in
+    the order of its variables; reading them in that order is ten times faster than by name)."""
     variables = [v.value for v in solutions.variables]
-    return [{v: to_python(s[v]) for v in variables} for s in solutions]
+    return [dict(zip(variables, map(to_python, s), strict=True)) for s in solutions]
 
 
 def is_adhoc(name_or_path: str | None, text: str | None) -> bool:
