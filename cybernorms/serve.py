@@ -520,11 +520,14 @@ def run(project: Project, options: Options, ready: Callable[[], None] | None = N
 
     signalled: list[int] = []
     uvloop.run(main())
-    # uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then raises the signal again inside the
-    # event loop, where asyncio can swallow it if the main task ends first (exit status 0 instead
-    # of 130): raised again here, outside the loop, the command line's handlers see it for sure
-    for sig in signalled[:1]:
-        signal.raise_signal(sig)
+    # uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then raises the signal again, which comes
+    # to nothing where SIGINT was ignored when the program started (a background job of a shell
+    # script: `kill -INT` still reaches uvicorn's handler) and exits with status 0: told here, once
+    # the loop has closed, so that the command line reports it as it does (130; 143 for SIGTERM)
+    if signalled and signalled[0] == signal.SIGINT:
+        raise KeyboardInterrupt
+    if signalled:
+        signal.raise_signal(signalled[0])  # the command line's own SIGTERM handler
 
 
 # ------------------------------------------------------------------- for tests and the benchmark
