@@ -50,9 +50,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/cybernorms/id/"
 SHARED_KINDS = {"state", "principle", "topic", "modality", "role", "scope", "scheme", "place", "actor"}
+SHARED_KINDS |= {"code", "status", "decision"}  # vocabularies: EuRepoC's codes, statuses, decisions
 NUMBERED_KINDS = {"norm", "cbm", "capacity-building", "legal-view", "risk", "recommendation", "conclusion"}
+NUMBERED_KINDS |= {"observation"}
 SLUG_KINDS = {"org", "person", "membership", "event", "initiative", "framework", "agent", "support", "dataset"}
-SLUG_KINDS |= {"principle-of-action"}
+SLUG_KINDS |= {"principle-of-action", "incident", "rule", "act"}
 SYMBOL_PROPERTIES = {"http://purl.org/dc/terms/identifier", "https://w3id.org/cybernorms/ontology#printedSymbol"}
 FUNCTIONAL = "http://www.w3.org/2002/07/owl#FunctionalProperty"
 NOT_COPIED = {"ontology", "links", "inferred"}
@@ -132,6 +134,9 @@ def generate(scale: int) -> Path:
             if spec.name not in NOT_COPIED
         }
         documents = {q.subject.value for q in quads if q.subject.value.startswith(ID + "document/A-")}
+        # what the ontology graph defines (its vocabularies: kinds of acts, ...) is shared, whatever its kind
+        ontology = {spec.iri for spec in Project.at(ROOT).graphs() if spec.name == "ontology"}
+        vocabulary = {q.subject.value for q in quads if q.graph_name.value in ontology}
         for k in range(1, scale):
             renamed = {_copy_iri(d, k) for d in documents}
             assert len(renamed) == len(documents), "document symbols collide"
@@ -139,7 +144,7 @@ def generate(scale: int) -> Path:
         for k in range(1, scale):
 
             def term(t, k=k):
-                if isinstance(t, ox.NamedNode):
+                if isinstance(t, ox.NamedNode) and t.value not in vocabulary:
                     return ox.NamedNode(_copy_iri(t.value, k))
                 if isinstance(t, ox.BlankNode):
                     return ox.BlankNode(f"{t.value}c{k}")
