@@ -3,8 +3,8 @@ pipeline, each stage timed (wall, CPU, peak RSS) beside raw Oxigraph references 
 same run. Usage:
 
     python scripts/bench_scale.py                 # x1 and x10
-    python scripts/bench_scale.py --scale 100     # x100 (about a million triples)
-    python scripts/bench_scale.py --scale 1 10 100 --max-rss 8 --timeout 900
+    python scripts/bench_scale.py --scale 5       # x5 (about a million triples)
+    python scripts/bench_scale.py --scale 1 5 --max-rss 8 --timeout 900 --no-site
 
 The x N dataset is a project directory under build/bench/x{N}/: the ontology, the queries and the
 real data as they are, plus, for each copy k = 1..N-1, the asserted triples of every data graph
