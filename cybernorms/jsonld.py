@@ -288,17 +288,31 @@ def dumps(value: Any, known: dict[int, tuple[str, str]] | None = None) -> str:
     it once the arrays that carry no order (all but "@list") are sorted by the JSON text of their
     items: the same document, the same text. `known` gives the texts of values seen before (the
     context) by their id."""
-    return _texts(value, known or {}, "")[1] + "\n"
+    return _texts(value, known or {}, "", compact=False)[1] + "\n"
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # JSON's own text of a number or constant
 _STRING = json.encoder.encode_basestring  # ... of a string (ensure_ascii=False)
 
 
-def _texts(value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: bool = False) -> tuple[str, str]:
-    """The text of a value on one line (what arrays are sorted by) and indented by two spaces a
-    level, for a value that starts on a line indented by `indent`. (Strings, most of the values,
-    are written where they are met rather than by a call each.)"""
+def _by_id(items: list[Any]) -> bool:
+    """Whether the items are nodes, each with a different "@id" as its first key: their texts then
+    all begin {"@id": "..." and differ there, so they sort as their ids' JSON texts do (a JSON
+    string is never the beginning of another)."""
+    ids = set()
+    for x in items:
+        if type(x) is not dict or type(x.get("@id")) is not str or min(x) != "@id":
+            return False
+        ids.add(x["@id"])
+    return len(ids) == len(items)
+
+
+def _texts(
+    value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: bool = False, compact: bool = True
+) -> tuple[str, str]:
+    """The text of a value on one line (what arrays are sorted by; "" unless `compact`) and indented
+    by two spaces a level, for a value that starts on a line indented by `indent`. (Strings, most
+    of the values, are written where they are met rather than by a call each.)"""
     kind = type(value)
     if kind is dict:
         seen = known.get(id(value))
@@ -310,35 +324,39 @@ def _texts(value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: 
         if len(value) == 1 and type(value.get("@id")) is str:  # a reference: {"@id": "..."}
             encoded = _STRING(value["@id"])
             return '{"@id": ' + encoded + "}", "{\n" + inner + '"@id": ' + encoded + "\n" + indent + "}"
-        compact = []
+        parts = []
         pretty = []
         for k in sorted(value):
             v = value[k]
             key = _STRING(k)
             if type(v) is str:
                 encoded = _STRING(v)
-                compact.append(key + ": " + encoded)
+                parts.append(key + ": " + encoded)
                 pretty.append(key + ": " + encoded)
             else:
-                c, p = _texts(v, known, inner, k == "@list")
-                compact.append(key + ": " + c)
+                c, p = _texts(v, known, inner, k == "@list", compact)
+                parts.append(key + ": " + c)
                 pretty.append(key + ": " + p)
-        return "{" + ", ".join(compact) + "}", "{\n" + inner + (",\n" + inner).join(pretty) + "\n" + indent + "}"
+        one_line = "{" + ", ".join(parts) + "}" if compact else ""
+        return one_line, "{\n" + inner + (",\n" + inner).join(pretty) + "\n" + indent + "}"
     if kind is list:
         if not value:
             return "[]", "[]"
         inner = indent + "  "
+        by_id = not ordered and not compact and _by_id(value)  # the nodes of a graph, say
         pairs = []
         for x in value:
             if type(x) is str:
                 encoded = _STRING(x)
                 pairs.append((encoded, encoded))
+            elif by_id:
+                pairs.append((_STRING(x["@id"]), _texts(x, known, inner, compact=False)[1]))
             else:
                 pairs.append(_texts(x, known, inner))
         if not ordered:
             pairs.sort()
         return (
-            "[" + ", ".join([c for c, _ in pairs]) + "]",
+            "[" + ", ".join([c for c, _ in pairs]) + "]" if compact else "",
             "[\n" + inner + (",\n" + inner).join([p for _, p in pairs]) + "\n" + indent + "]",
         )
     if kind is str:
