@@ -20,6 +20,7 @@ import errno
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -507,11 +509,22 @@ def run(project: Project, options: Options, ready: Callable[[], None] | None = N
             )
             if ready is not None:
                 ready()
-            await uvicorn.Server(config).serve(sockets=[sock])
+            await Server(config).serve(sockets=[sock])
         finally:
             await engine.stop()
 
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            signalled.append(sig)
+            super().handle_exit(sig, frame)
+
+    signalled: list[int] = []
     uvloop.run(main())
+    # uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then raises the signal again inside the
+    # event loop, where asyncio can swallow it if the main task ends first (exit status 0 instead
+    # of 130): raised again here, outside the loop, the command line's handlers see it for sure
+    for sig in signalled[:1]:
+        signal.raise_signal(sig)
 
 
 # ------------------------------------------------------------------- for tests and the benchmark
