@@ -31,6 +31,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -499,6 +500,13 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
         )
         _write(tmp / "SHA256SUMS", sums)
         _swap(tmp, project.dist)
+    except BrokenProcessPool:  # the forked process was killed (out of memory, say)
+        raise CybernormsError(
+            project.rel(project.dist),
+            None,
+            "the process writing the JSON-LD of the exports stopped before it finished (killed, or out of memory)",
+            "export again; if it stops again, free some memory",
+        ) from None
     except OSError as e:
         raise UsageError(
             project.rel(project.dist),
