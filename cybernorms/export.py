@@ -12,8 +12,9 @@
     dist/dcat.ttl                  DCAT: the dataset, its distributions, licence and version
     dist/SHA256SUMS                checksums of all the files above
 
-Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; rdflib only what needs it: the JSON-LD
-compaction with the project's context and the ontology's pretty Turtle.
+Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; the project's own writer (cybernorms/jsonld.py)
+the JSON-LD, in a forked copy of the process while it writes the rest (docs/performance.md); rdflib
+only the ontology's pretty Turtle and the small VoID and DCAT graphs.
 
 Reproducibility: blank nodes get canonical labels (RDF canonicalisation) before anything is
 written, triples are sorted, JSON arrays that carry no order are sorted, and nothing (no date,
