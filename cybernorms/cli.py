@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import EXIT_INPUT, CybernormsError, UsageError, shown
@@ -238,21 +239,49 @@ class _Help(argparse.RawDescriptionHelpFormatter):
         return text
 
 
+class _Command(argparse.ArgumentParser):
+    """The parser of one subcommand, whose arguments are declared (by `declare`) only when it is
+    used, to parse the command line or to print its help: `cybernorms query` does not pay for the
+    arguments of the ten other commands, and each argument is still declared in one place."""
+
+    def __init__(self, *args: Any, declare: Callable[[argparse.ArgumentParser], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._declare: Callable[[argparse.ArgumentParser], None] | None = declare
+
+    def declared(self) -> _Command:
+        if self._declare is not None:
+            declare, self._declare = self._declare, None
+            declare(self)
+        return self
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        return super(_Command, self.declared()).parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        return super(_Command, self.declared()).format_usage()
+
+    def format_help(self) -> str:
+        return super(_Command, self.declared()).format_help()
+
+
 def _sub(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     name: str,
     summary: str,
     description: str,
     example: str,
-) -> argparse.ArgumentParser:
+    declare: Callable[[argparse.ArgumentParser], None],
+    func: Callable[[argparse.Namespace], int],
+) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         name,
         help=summary,
         description=f"{summary[0].upper()}{summary[1:]}. {description}",
         epilog="example:\n  " + "\n  ".join(example.strip().splitlines()),
         formatter_class=_Help,
+        declare=declare,
     )
-    return p
+    p.set_defaults(func=func)
 
 
 WHERE = """where things are:
@@ -264,72 +293,28 @@ WHERE = """where things are:
            directory (~/.local/share/cybernorms/dist)"""
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="cybernorms",
-        description=(
-            "A knowledge graph of the norms of responsible state behaviour in cyberspace "
-            "(the documents registered under data/, each with its named graph, and the documents around them)."
-        ),
-        epilog=WHERE + "\n\nexample:\n  cybernorms build && cybernorms query norms --param norm=13(g)",
-        formatter_class=_Help,
-    )
-    ap.add_argument("--version", action="version", version=f"cybernorms {__version__}")
-    ap.add_argument("--root", metavar="DIR", help="the project's inputs (see 'where things are' below)")
-    ap.add_argument("--build-dir", metavar="DIR", help="where the store is built (see below)")
-    talk = ap.add_mutually_exclusive_group()
-    talk.add_argument("-v", "--verbose", action="store_true", help="also say where inputs and outputs are")
-    talk.add_argument("-q", "--quiet", action="store_true", help="print only results and errors")
-    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    b = _sub(
-        sub,
-        "build",
-        "segment, parse, validate, reason and write the store",
-        "Does nothing when the inputs, the code and the libraries are unchanged.",
-        "cybernorms build\ncybernorms build --force   # rebuild even if nothing changed",
-    )
+def _build_args(b: argparse.ArgumentParser) -> None:
     b.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
     b.add_argument("--quiet", dest="sub_quiet", action="store_true", help=argparse.SUPPRESS)  # = cybernorms -q
-    b.set_defaults(func=cmd_build)
 
-    e = _sub(
-        sub,
-        "export",
-        "write the exports: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, DCAT, checksums",
-        "Byte for byte the same from the same store. Then the static site, dist/site/, as `cybernorms site` "
-        "writes it, unless --no-site.",
-        "cybernorms export --dist-dir /tmp/cybernorms-dist",
-    )
+
+def _export_args(e: argparse.ArgumentParser) -> None:
     e.add_argument("--dist-dir", metavar="DIR", help="where to write the exports (see cybernorms --help)")
     e.add_argument(
         "--no-site", action="store_true", help="write the exports only, not the site (most of the time an export takes)"
     )
-    e.set_defaults(func=cmd_export)
 
-    st = _sub(
-        sub,
-        "site",
-        "write dist/site/: a page for every entity, with its RDF beside it, as a static site",
-        "The same pages as the live server, with relative links; .htaccess and w3id.htaccess for content negotiation.",
-        "cybernorms site --publish-url https://example.org/cybernorms/",
-    )
+
+def _site_args(st: argparse.ArgumentParser) -> None:
     st.add_argument("--dist-dir", metavar="DIR", help="the dist directory to write site/ into (see cybernorms --help)")
     st.add_argument(
         "--publish-url",
         metavar="URL",
         help="where the static site will be hosted, for the w3id.org redirect rules (dist/site/w3id.htaccess)",
     )
-    st.set_defaults(func=cmd_site)
 
-    s = _sub(
-        sub,
-        "serve",
-        "serve the site and the SPARQL endpoint of the store, read-only",
-        "The union of the named graphs is the default graph; updates are refused; queries are checked "
-        "and bounded in time, memory and answer size; SERVICE calls only allowed endpoints (docs/serving.md).",
-        "cybernorms serve --port 7878\ncybernorms serve --allow-service https://query.wikidata.org/sparql",
-    )
+
+def _serve_args(s: argparse.ArgumentParser) -> None:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7878)
     s.add_argument("--timeout", type=float, default=30, help="query timeout in seconds (default: %(default)s)")
@@ -344,18 +329,12 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--allow-host", action="append", metavar="NAME", help="another host name clients may use")
     s.add_argument("--allow-origin", action="append", metavar="ORIGIN", help="a web origin allowed to query (CORS)")
-    s.set_defaults(func=cmd_serve)
 
-    q = _sub(
-        sub,
-        "query",
-        "run a library query by name, a .rq file, or --text",
-        "SELECT results as a table (fitted to the terminal), SPARQL CSV, TSV or JSON; CONSTRUCT and "
-        "DESCRIBE as Turtle, JSON-LD or N-Triples. Parameters are checked and bound as data, never pasted.",
-        "cybernorms query experts-by-state --param state=JPN\n"
-        "cybernorms query norms --format csv --output norms.csv\n"
-        "cybernorms query --text 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'",
-    )
+
+def _query_args(q: argparse.ArgumentParser) -> None:
+    from .output import FORMATS
+    from .worker import DEFAULT_TIMEOUT
+
     q.add_argument("name", nargs="?", help="query name (see `cybernorms queries`) or path to a .rq file")
     q.add_argument("--text", help="the SPARQL query itself")
     q.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (repeatable)")
@@ -365,9 +344,6 @@ def parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="let a SERVICE clause call this endpoint (repeatable; none by default, see docs/serving.md)",
     )
-    from .output import FORMATS
-    from .worker import DEFAULT_TIMEOUT
-
     q.add_argument("--format", choices=FORMATS, default="table", help="output format")
     q.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="stop the query after this long"
@@ -385,38 +361,19 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="in a table, cut values longer than N characters (0: never)",
     )
-    q.set_defaults(func=cmd_query)
 
-    d = _sub(
-        sub,
-        "diff",
-        "list the triples added and removed in each named graph between two releases",
-        "Each release is a dist/ directory, a release zip, or a .nq or .trig dump.",
-        "cybernorms diff cybernorms-0.1.0.zip dist/",
-    )
+
+def _diff_args(d: argparse.ArgumentParser) -> None:
     d.add_argument("old", help="the earlier release")
     d.add_argument("new", help="the later release")
     d.add_argument("--output", metavar="FILE", help="write the diff to FILE instead of standard output")
-    d.set_defaults(func=cmd_diff)
 
-    r = _sub(
-        sub,
-        "release",
-        "zip the exports reproducibly as cybernorms-VERSION.zip beside them, with its checksum",
-        "Run `cybernorms export` first.",
-        "cybernorms export && cybernorms release",
-    )
+
+def _release_args(r: argparse.ArgumentParser) -> None:
     r.add_argument("--dist-dir", metavar="DIR", help="the exports to archive (see cybernorms --help)")
-    r.set_defaults(func=cmd_release)
 
-    lk = _sub(
-        sub,
-        "link",
-        "refresh graph/links from the verified tables, the URL rules and a SPARQL endpoint",
-        "Prints the changes as a reviewable diff; writes data/links/generated-*.ttl only with --write and "
-        "never touches the hand-curated links (docs/links.md).",
-        "cybernorms link --offline\ncybernorms link --endpoint https://query.wikidata.org/sparql --write",
-    )
+
+def _link_args(lk: argparse.ArgumentParser) -> None:
     lk.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint shaped like Wikidata (default: Wikidata's)")
     lk.add_argument("--offline", action="store_true", help="ask no endpoint: replay its cached answers")
     lk.add_argument("--write", action="store_true", help="rewrite the generated link files (never curated.ttl)")
@@ -426,17 +383,9 @@ def parser() -> argparse.ArgumentParser:
         help="Wikidata property of UN document symbols (default: P3069, unverified: see docs/links.md)",
     )
     lk.add_argument("--timeout", type=float, default=60, help="seconds to wait for each endpoint answer")
-    lk.set_defaults(func=cmd_link)
 
-    pb = _sub(
-        sub,
-        "publish",
-        "PUT each named graph of the store to a SPARQL 1.1 Graph Store Protocol endpoint",
-        "Idempotent: publishing twice leaves the endpoint as publishing once. The password is read from an "
-        "environment variable, never from the command line.",
-        "CYBERNORMS_PASSWORD=dba cybernorms publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\\n"
-        "    --user dba --auth digest",
-    )
+
+def _publish_args(pb: argparse.ArgumentParser) -> None:
     pb.add_argument(
         "--endpoint",
         required=True,
@@ -458,17 +407,128 @@ def parser() -> argparse.ArgumentParser:
         help="HTTP authentication with --user: basic, or digest (Virtuoso)",
     )
     pb.add_argument("--timeout", type=float, default=120, help="seconds to wait for each PUT")
-    pb.set_defaults(func=cmd_publish)
 
-    ls = _sub(
+
+def _queries_args(ls: argparse.ArgumentParser) -> None:
+    ls.add_argument("--checks", action="store_true", help="include the violation queries (check-*)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="cybernorms",
+        description=(
+            "A knowledge graph of the norms of responsible state behaviour in cyberspace "
+            "(the documents registered under data/, each with its named graph, and the documents around them)."
+        ),
+        epilog=WHERE + "\n\nexample:\n  cybernorms build && cybernorms query norms --param norm=13(g)",
+        formatter_class=_Help,
+    )
+    ap.add_argument("--version", action="version", version=f"cybernorms {__version__}")
+    ap.add_argument("--root", metavar="DIR", help="the project's inputs (see 'where things are' below)")
+    ap.add_argument("--build-dir", metavar="DIR", help="where the store is built (see below)")
+    talk = ap.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true", help="also say where inputs and outputs are")
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only results and errors")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Command)
+
+    _sub(
+        sub,
+        "build",
+        "segment, parse, validate, reason and write the store",
+        "Does nothing when the inputs, the code and the libraries are unchanged.",
+        "cybernorms build\ncybernorms build --force   # rebuild even if nothing changed",
+        _build_args,
+        cmd_build,
+    )
+    _sub(
+        sub,
+        "export",
+        "write the exports: Turtle, RDF/XML, TriG, N-Quads, JSON-LD, VoID, DCAT, checksums",
+        "Byte for byte the same from the same store. Then the static site, dist/site/, as `cybernorms site` "
+        "writes it, unless --no-site.",
+        "cybernorms export --dist-dir /tmp/cybernorms-dist",
+        _export_args,
+        cmd_export,
+    )
+    _sub(
+        sub,
+        "site",
+        "write dist/site/: a page for every entity, with its RDF beside it, as a static site",
+        "The same pages as the live server, with relative links; .htaccess and w3id.htaccess for content negotiation.",
+        "cybernorms site --publish-url https://example.org/cybernorms/",
+        _site_args,
+        cmd_site,
+    )
+    _sub(
+        sub,
+        "serve",
+        "serve the site and the SPARQL endpoint of the store, read-only",
+        "The union of the named graphs is the default graph; updates are refused; queries are checked "
+        "and bounded in time, memory and answer size; SERVICE calls only allowed endpoints (docs/serving.md).",
+        "cybernorms serve --port 7878\ncybernorms serve --allow-service https://query.wikidata.org/sparql",
+        _serve_args,
+        cmd_serve,
+    )
+    _sub(
+        sub,
+        "query",
+        "run a library query by name, a .rq file, or --text",
+        "SELECT results as a table (fitted to the terminal), SPARQL CSV, TSV or JSON; CONSTRUCT and "
+        "DESCRIBE as Turtle, JSON-LD or N-Triples. Parameters are checked and bound as data, never pasted.",
+        "cybernorms query experts-by-state --param state=JPN\n"
+        "cybernorms query norms --format csv --output norms.csv\n"
+        "cybernorms query --text 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'",
+        _query_args,
+        cmd_query,
+    )
+    _sub(
+        sub,
+        "diff",
+        "list the triples added and removed in each named graph between two releases",
+        "Each release is a dist/ directory, a release zip, or a .nq or .trig dump.",
+        "cybernorms diff cybernorms-0.1.0.zip dist/",
+        _diff_args,
+        cmd_diff,
+    )
+    _sub(
+        sub,
+        "release",
+        "zip the exports reproducibly as cybernorms-VERSION.zip beside them, with its checksum",
+        "Run `cybernorms export` first.",
+        "cybernorms export && cybernorms release",
+        _release_args,
+        cmd_release,
+    )
+    _sub(
+        sub,
+        "link",
+        "refresh graph/links from the verified tables, the URL rules and a SPARQL endpoint",
+        "Prints the changes as a reviewable diff; writes data/links/generated-*.ttl only with --write and "
+        "never touches the hand-curated links (docs/links.md).",
+        "cybernorms link --offline\ncybernorms link --endpoint https://query.wikidata.org/sparql --write",
+        _link_args,
+        cmd_link,
+    )
+    _sub(
+        sub,
+        "publish",
+        "PUT each named graph of the store to a SPARQL 1.1 Graph Store Protocol endpoint",
+        "Idempotent: publishing twice leaves the endpoint as publishing once. The password is read from an "
+        "environment variable, never from the command line.",
+        "CYBERNORMS_PASSWORD=dba cybernorms publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\\n"
+        "    --user dba --auth digest",
+        _publish_args,
+        cmd_publish,
+    )
+    _sub(
         sub,
         "queries",
         "list the library queries with their titles and parameters",
         "Each is a file queries/NAME.rq; `cybernorms query NAME` runs it.",
         "cybernorms queries\ncybernorms queries --checks   # with the violation queries every build runs",
+        _queries_args,
+        cmd_queries,
     )
-    ls.add_argument("--checks", action="store_true", help="include the violation queries (check-*)")
-    ls.set_defaults(func=cmd_queries)
     return ap
 
 

@@ -79,15 +79,16 @@ def _to_rdflib(t: Any) -> Any:
 
 
 def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with canonical blank node labels, sorted: the basis of every reproducible output.
-    Only the quads that mention a blank node are canonicalised: the labels depend on those alone."""
-    return [q for _, q in canonical_texts(quads)]
+    """The quads with canonical blank node labels, sorted by their N-Quads text: the basis of every
+    reproducible output. Only the quads that mention a blank node are canonicalised: the labels
+    depend on those alone."""
+    return sorted(canonical_labels(quads), key=str)
 
 
-def canonical_texts(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
-    """The canonical quads, sorted, each with its N-Quads text (what they are sorted by)."""
+def canonical_labels(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with canonical blank node labels, in no particular order."""
     plain, blank = _plain_and_blank(quads)
-    return _sorted(_keyed(plain), blank)
+    return plain + _relabelled(blank)
 
 
 def _plain_and_blank(quads: Iterable[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
@@ -99,6 +100,15 @@ def _plain_and_blank(quads: Iterable[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Q
     return plain, blank
 
 
+def _relabelled(blank: list[ox.Quad]) -> list[ox.Quad]:
+    """Quads with blank nodes, labelled canonically together."""
+    if not blank:
+        return []
+    ds = ox.Dataset(blank)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return list(ds)
+
+
 def _keyed(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
     return [(str(q), q) for q in quads]
 
@@ -107,9 +117,7 @@ def _sorted(keyed: list[tuple[str, ox.Quad]], blank: list[ox.Quad]) -> list[tupl
     """The quads without blank nodes (with their texts) and those with blank nodes, labelled
     canonically together, sorted by their texts."""
     if blank:
-        ds = ox.Dataset(blank)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        keyed = keyed + _keyed(ds)
+        keyed = keyed + _keyed(_relabelled(blank))
     keyed.sort(key=_first)
     return keyed
 
@@ -384,7 +392,7 @@ def _ontology(tmp: Path, quads: list[ox.Quad], triples: list[ox.Triple], files: 
 
 def _jsonld_files(jobs: list[tuple[Path, list[ox.Triple]]], compacting: jsonld.Context) -> None:
     for path, triples in jobs:
-        _write(path, jsonld.text(triples, compacting))
+        _write(path, jsonld.encoded(triples, compacting))
 
 
 # What the forked process inherits: set just before forking it, read by _forked.

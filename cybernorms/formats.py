@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -99,26 +99,27 @@ def serialize_all(quads: Iterable[ox.Quad], root: Path, formats: Iterable[Format
 
 
 class _Statements:
-    """Quads made canonical and sorted, and the triples they state, for writing in any format."""
+    """Quads made canonical, for writing in any format: sorted (for the quad formats), or the
+    triples they state, sorted (for the others); each made when a format first needs it."""
 
     def __init__(self, quads: Iterable[ox.Quad]):
-        from .export import canonical_texts
+        from .export import canonical_labels
 
-        self.keyed = canonical_texts(quads)
-        self.ordered: list[ox.Quad] = [q for _, q in self.keyed]
-        self._triples: list[ox.Triple] | None = None
+        self.quads = canonical_labels(quads)
 
-    @property
+    @cached_property
+    def ordered(self) -> list[ox.Quad]:
+        """The quads sorted by their N-Quads text."""
+        return sorted(self.quads, key=str)
+
+    @cached_property
     def triples(self) -> list[ox.Triple]:
-        """Each statement once, sorted by its N-Triples text: a quad's text is its triple's, then
-        its graph's (an IRI, after the last space)."""
-        if self._triples is None:
-            found: dict[str, ox.Quad] = {}
-            for quad_text, q in self.keyed:
-                in_graph = not isinstance(q.graph_name, ox.DefaultGraph)
-                found.setdefault(quad_text[: quad_text.rindex(" ")] if in_graph else quad_text, q)
-            self._triples = [found[text].triple for text in sorted(found)]
-        return self._triples
+        """Each statement once, whatever graphs hold it, sorted by its N-Triples text."""
+        found: dict[str, ox.Triple] = {}
+        for q in self.quads:
+            triple = q.triple
+            found.setdefault(str(triple), triple)
+        return [found[text] for text in sorted(found)]
 
     def write(self, fmt: Format, root: Path) -> bytes:
         if fmt.quads:
@@ -126,7 +127,7 @@ class _Statements:
             prefixes = TURTLE_PREFIXES if fmt.suffix == "trig" else None
             return ox.serialize(self.ordered, format=kind, prefixes=prefixes) or b""
         if fmt.suffix == "jsonld":
-            return jsonld.text(self.triples, compactor(root)).encode("utf-8")
+            return jsonld.encoded(self.triples, compactor(root))
         if fmt.suffix == "nt":
             return "".join(f"{t} .\n" for t in self.triples).encode("utf-8")
         kind = ox.RdfFormat.TURTLE if fmt.suffix == "ttl" else ox.RdfFormat.RDF_XML

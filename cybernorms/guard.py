@@ -25,12 +25,10 @@ must equal those found by rdflib's SPARQL parser, so that one lexer's mistake ca
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 from .errors import UsageError
@@ -38,8 +36,7 @@ from .errors import UsageError
 ALLOW_SERVICE_ENV = "CYBERNORMS_ALLOW_SERVICE"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     max_bytes: int = 100_000
     max_depth: int = 64
     max_chain: int = 500
@@ -75,7 +72,14 @@ def _with_high(low: str) -> str:
     return "[^" + re.escape(others) + r"\U000f0000-\U0010ffff]"
 
 
-_TOKEN = re.compile(
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """The pattern of one token, compiled when the first query is scanned (not when the module is
+    imported: a command that scans no query does not pay for it)."""
+    return re.compile(TOKEN, re.VERBOSE | re.DOTALL)
+
+
+TOKEN = (
     r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\r\n]*)
@@ -90,8 +94,7 @@ _TOKEN = re.compile(
     """.replace("{VAR}", _with_high(_WORD + "\u00b7"))
     .replace("{PN_START}", _with_high("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
     .replace("{PN_CHAR}", _with_high(_WORD + "-.\u00b7"))
-    .replace("{PN_LOCAL}", _with_high(_WORD + "-:%\u00b7")),
-    re.VERBOSE | re.DOTALL,
+    .replace("{PN_LOCAL}", _with_high(_WORD + "-:%\u00b7"))
 )
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 
@@ -110,23 +113,25 @@ XSD_PNAME = re.compile(r"^xsd:")
 SERVICE_WORD = re.compile(r"service", re.IGNORECASE)
 
 
-@dataclass
-class Scan:
+class Scan(NamedTuple):
     """What the lexical scan of a query found."""
 
-    tokens: list[str] = field(default_factory=list)
-    depth: int = 0
-    chain: int = 0
-    first_keyword: str = ""
-    services: list[str] = field(default_factory=list)  # targets as written: <iri>, prefix:name or ?var
-    prefixes: dict[str, str] = field(default_factory=dict)
-    base: str | None = None
-    order_by: bool = False
-    mixed_values: bool = False
+    tokens: list[str]
+    depth: int
+    chain: int
+    first_keyword: str
+    services: list[str]  # targets as written: <iri>, prefix:name or ?var
+    prefixes: dict[str, str]
+    base: str | None
+    order_by: bool
+    mixed_values: bool
+    service_word: bool  # the word "service" anywhere in the text, in any case (a comment, a string...)
 
     @property
     def fingerprint(self) -> str:
         """The same for two texts that differ only in spacing and comments."""
+        import hashlib
+
         return hashlib.sha256("\x1f".join(self.tokens).encode("utf-8")).hexdigest()[:16]
 
 
@@ -152,7 +157,9 @@ def scan(text: str) -> Scan:
     """Tokenize a query as Oxigraph's grammar reads it and measure what its crashes depend on."""
     raw: list[tuple[str, str]] = []
     stack: list[str] = []  # "E" expression or "P" pattern, one per open bracket
-    result = Scan()
+    depth = chain = 0
+    first_keyword, order_by, mixed_values = "", False, False
+    token = _token()
     clause = ""  # "select" or "modifier" at the current level: a "(" there opens an expression
     values_depth: int | None = None
     values_kinds: set[str] = set()
@@ -169,7 +176,7 @@ def scan(text: str) -> Scan:
                     raw.append(("iri", m.group()))
                     pos = m.end()
                     continue
-        m = _TOKEN.match(text, pos)
+        m = token.match(text, pos)
         assert m is not None  # the last alternative matches any character
         pos = m.end()
         kind = m.lastgroup or "op"
@@ -181,8 +188,8 @@ def scan(text: str) -> Scan:
         upper = value.upper() if kind == "word" else value
         raw.append((kind, upper if kind == "word" else value))
         if kind == "word":
-            if not result.first_keyword and upper not in ("PREFIX", "BASE"):
-                result.first_keyword = upper
+            if not first_keyword and upper not in ("PREFIX", "BASE"):
+                first_keyword = upper
             if upper == "SELECT":
                 clause = "select"
             elif upper == "WHERE":
@@ -192,11 +199,11 @@ def scan(text: str) -> Scan:
             elif upper in ("LIMIT", "OFFSET"):
                 clause = ""
             if upper == "BY" and len(raw) > 1 and raw[-2][1] == "ORDER":
-                result.order_by = True
+                order_by = True
             if upper == "VALUES":
                 values_depth = len(stack)
         if upper in CHAIN and kind in ("word", "op"):
-            result.chain += 1
+            chain += 1
         if value in ("{", "(", "["):
             before = raw[-2] if len(raw) > 1 else ("", "")
             before2 = raw[-3][1] if len(raw) > 2 else ""
@@ -212,29 +219,42 @@ def scan(text: str) -> Scan:
                 stack.append("P")
             if value == "{":
                 clause = ""
-            result.depth = max(result.depth, len(stack))
+            depth = max(depth, len(stack))
         elif value in ("}", ")", "]"):
             if stack:
                 stack.pop()
             if values_depth is not None and len(stack) <= values_depth and value == "}":
                 values_depth = None
-                result.mixed_values = result.mixed_values or _mixed(values_kinds)
+                mixed_values = mixed_values or _mixed(values_kinds)
                 values_kinds = set()
         elif values_depth is not None and len(stack) > values_depth:
             lit = _literal_kind(raw, len(raw) - 1)
             if lit and not (len(raw) > 1 and raw[-2][1] == "^^"):
                 values_kinds.add(lit)
-    result.tokens = [v for _, v in raw]
+    services: list[str] = []
+    prefixes: dict[str, str] = {}
+    base = None
     for i, (kind, value) in enumerate(raw):
         nxt = raw[i + 1] if i + 1 < len(raw) else ("", "")
         if value == "PREFIX" and nxt[0] == "pname" and i + 2 < len(raw) and raw[i + 2][0] == "iri":
-            result.prefixes[nxt[1].rstrip(":")] = raw[i + 2][1][1:-1]
+            prefixes[nxt[1].rstrip(":")] = raw[i + 2][1][1:-1]
         elif value == "BASE" and nxt[0] == "iri":
-            result.base = nxt[1][1:-1]
+            base = nxt[1][1:-1]
         elif value == "SERVICE" and kind == "word":
             target = raw[i + 2] if nxt[1] == "SILENT" and i + 2 < len(raw) else nxt
-            result.services.append(target[1])
-    return result
+            services.append(target[1])
+    return Scan(
+        [v for _, v in raw],
+        depth,
+        chain,
+        first_keyword,
+        services,
+        prefixes,
+        base,
+        order_by,
+        mixed_values,
+        SERVICE_WORD.search(text) is not None,
+    )
 
 
 def _mixed(kinds: set[str]) -> bool:
@@ -395,7 +415,7 @@ def _check(text: str, limits: Limits, allow_service: Iterable[str], substitution
             "(its ordering of mixed literals is not a total order)",
             "order by STR(?x), or keep one kind of literal per VALUES variable",
         )
-    if found.services or SERVICE_WORD.search(text):  # the word anywhere: a lexer's slip cannot hide one
+    if found.services or found.service_word:  # the word anywhere: a lexer's slip cannot hide one
         bound = {
             str(getattr(k, "value", k)).lstrip("?$"): str(getattr(v, "value", v))
             for k, v in (substitutions or {}).items()

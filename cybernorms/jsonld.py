@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -52,7 +53,6 @@ class Context:
         self.typed: dict[tuple[str, str], str] = {}  # (property, datatype) -> term
         self.languages: dict[str, str] = {}  # property -> term with a language map
         self.of_term: dict[str, str] = {}  # term -> its IRI
-        self.texts = _texts(context, {}, "")  # the context's text, the same in every document
         self._shrunk: dict[str, str] = {}
         raw = {k: v for k, v in context.items() if not k.startswith("@")}
         if len(raw) != len(context):
@@ -271,96 +271,63 @@ class _Converter:
             chain.add(key)
 
 
-def document(triples: Iterable[ox.Triple], ctx: Context) -> dict[str, Any]:
-    """The compacted document of the triples, the context inlined (arrays in no particular order)."""
-    out = _Converter(ctx, _Graph(triples)).convert()
-    out["@context"] = ctx.data
-    return out
-
-
 def text(triples: Iterable[ox.Triple], ctx: Context) -> str:
     """The compacted document as text: arrays sorted, keys sorted, indented, one final newline."""
-    return dumps(document(triples, ctx), {id(ctx.data): ctx.texts})
+    return encoded(triples, ctx).decode("utf-8")
 
 
-def dumps(value: Any, known: dict[int, tuple[str, str]] | None = None) -> str:
-    """A JSON-LD document as json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) writes
-    it once the arrays that carry no order (all but "@list") are sorted by the JSON text of their
-    items: the same document, the same text. `known` gives the texts of values seen before (the
-    context) by their id."""
-    return _texts(value, known or {}, "", compact=False)[1] + "\n"
+def encoded(triples: Iterable[ox.Triple], ctx: Context) -> bytes:
+    """The text of the compacted document (`text`) in UTF-8, as it is written to a file."""
+    out = _Converter(ctx, _Graph(triples)).convert()
+    out["@context"] = ctx.data
+    return dumps(out)
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # JSON's own text of a number or constant
-_STRING = json.encoder.encode_basestring  # ... of a string (ensure_ascii=False)
+def dumps(document: dict[str, Any]) -> bytes:
+    """A JSON-LD document in UTF-8 as json.dumps(document, indent=2, sort_keys=True,
+    ensure_ascii=False) writes it once the arrays that carry no order (all but "@list") are sorted
+    by the JSON text of their items, with one final newline: the same document, the same bytes.
+    Written by orjson, whose escapes, separators and order of keys are json's; the arrays are
+    sorted and the numbers orjson writes otherwise are made json's text first, in the document
+    itself (`_order`)."""
+    _order(document)
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def _by_id(items: list[Any]) -> bool:
-    """Whether the items are nodes, each with a different "@id" as its first key: their texts then
-    all begin {"@id": "..." and differ there, so they sort as their ids' JSON texts do (a JSON
-    string is never the beginning of another)."""
-    ids = set()
-    for x in items:
-        if type(x) is not dict or type(x.get("@id")) is not str or min(x) != "@id":
-            return False
-        ids.add(x["@id"])
-    return len(ids) == len(items)
+def _order(value: dict[str, Any] | list[Any], ordered: bool = False) -> None:
+    """Sort in place, innermost first, the arrays of a document that carry no order (all but
+    "@list") by the JSON text of their items, as json.dumps(item, sort_keys=True) writes it (orjson's
+    compact text sorts alike: it differs only by the spaces after separators, which the same prefix
+    places alike); numbers that orjson writes otherwise than json (floats, integers beyond 64 bits)
+    are replaced by json's text."""
+    if isinstance(value, dict):
+        for key, x in value.items():
+            if key == "@context":  # written as it is (the project's context: shared, no arrays)
+                continue
+            if type(x) is dict or type(x) is list:
+                _order(x, key == "@list")
+            elif type(x) in _NUMBERS and _unlike_json(x):
+                value[key] = orjson.Fragment(_ENCODE(x))
+        return
+    for i, x in enumerate(value):
+        if type(x) is dict or type(x) is list:
+            _order(x)
+        elif type(x) in _NUMBERS and _unlike_json(x):
+            value[i] = orjson.Fragment(_ENCODE(x))
+    if not ordered and len(value) > 1:
+        value.sort(key=_sort_text)
 
 
-def _texts(
-    value: Any, known: dict[int, tuple[str, str]], indent: str, ordered: bool = False, compact: bool = True
-) -> tuple[str, str]:
-    """The text of a value on one line (what arrays are sorted by; "" unless `compact`) and indented
-    by two spaces a level, for a value that starts on a line indented by `indent`. (Strings, most
-    of the values, are written where they are met rather than by a call each.)"""
-    kind = type(value)
-    if kind is dict:
-        seen = known.get(id(value))
-        if seen is not None:
-            return seen[0], seen[1].replace("\n", "\n" + indent)
-        if not value:
-            return "{}", "{}"
-        inner = indent + "  "
-        if len(value) == 1 and type(value.get("@id")) is str:  # a reference: {"@id": "..."}
-            encoded = _STRING(value["@id"])
-            return '{"@id": ' + encoded + "}", "{\n" + inner + '"@id": ' + encoded + "\n" + indent + "}"
-        parts = []
-        pretty = []
-        for k in sorted(value):
-            v = value[k]
-            key = _STRING(k)
-            if type(v) is str:
-                encoded = _STRING(v)
-                parts.append(key + ": " + encoded)
-                pretty.append(key + ": " + encoded)
-            else:
-                c, p = _texts(v, known, inner, k == "@list", compact)
-                parts.append(key + ": " + c)
-                pretty.append(key + ": " + p)
-        one_line = "{" + ", ".join(parts) + "}" if compact else ""
-        return one_line, "{\n" + inner + (",\n" + inner).join(pretty) + "\n" + indent + "}"
-    if kind is list:
-        if not value:
-            return "[]", "[]"
-        inner = indent + "  "
-        by_id = not ordered and not compact and _by_id(value)  # the nodes of a graph, say
-        pairs = []
-        for x in value:
-            if type(x) is str:
-                encoded = _STRING(x)
-                pairs.append((encoded, encoded))
-            elif by_id:
-                pairs.append((_STRING(x["@id"]), _texts(x, known, inner, compact=False)[1]))
-            else:
-                pairs.append(_texts(x, known, inner))
-        if not ordered:
-            pairs.sort()
-        return (
-            "[" + ", ".join([c for c, _ in pairs]) + "]" if compact else "",
-            "[\n" + inner + (",\n" + inner).join([p for _, p in pairs]) + "\n" + indent + "]",
-        )
-    if kind is str:
-        encoded = _STRING(value)
-        return encoded, encoded
-    encoded = _ENCODE(value)
-    return encoded, encoded
+_NUMBERS = (float, int)
+
+
+def _unlike_json(x: Any) -> bool:
+    """A number orjson writes otherwise than json: a float (1e+16, NaN), an integer beyond 64 bits."""
+    return type(x) is float or (type(x) is int and not -(2**63) <= x < 2**64)
+
+
+def _sort_text(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # JSON's own text of a number

@@ -7,8 +7,8 @@ fill them. Every other stage asks it; none hard-codes a path or a graph IRI.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import CybernormsError, InputError, UsageError
 
@@ -94,8 +94,7 @@ TURTLE_PREFIXES = {
 }
 
 
-@dataclass(frozen=True)
-class GraphSpec:
+class GraphSpec(NamedTuple):
     name: str  # short name: a fixed graph ("reference") or a document's folder under data/
     globs: tuple[str, ...]  # files (relative to the project root) whose triples go to this graph
     description: str
@@ -218,8 +217,7 @@ def graph_spec(iri: str) -> GraphSpec | None:
     return FIXED_BY_NAME.get(name) or document_graph(name)
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
 
     Defaults: in a checkout, ROOT/build and ROOT/dist; for the inputs an installed wheel carries,

@@ -15,9 +15,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import shutil
 from typing import Any
 
 import pyoxigraph as ox
@@ -123,6 +121,8 @@ def _separated(result: ox.QuerySolutions, fmt: str, use_prefixes: bool) -> str:
     header: list[str] = []
     for v in variables:
         header += [v, f"{v}_lang"] if v in tagged else [v]
+    import csv  # here, as the table's modules: what a command does not print, it does not import
+
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as SPARQL 1.1 CSV requires
     writer.writerow(header)
     for s in solutions:
@@ -213,4 +213,6 @@ def terminal_width(stream: io.TextIOBase | Any) -> int | None:
             return None
     except (AttributeError, ValueError):
         return None
+    import shutil
+
     return shutil.get_terminal_size().columns

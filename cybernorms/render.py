@@ -114,16 +114,18 @@ class Linker:
     here: str = ""  # the site path of the page being rendered ("id/norm/13f", "" for the home page)
 
     def path(self, path: str) -> str:
-        fragment = ""
-        if "#" in path:
-            path, fragment = path.split("#", 1)
-            fragment = "#" + fragment
+        page, mark, anchor = path.partition("#")
+        fragment = mark + anchor
         if not self.static:
-            return "/" + path + fragment
-        target = _file_of(path)
-        if fragment and target == self.file(self.here):
+            return "/" + page + fragment
+        if fragment and self.at(page):
             return fragment
-        return _relative(target, self.folder) + fragment
+        return _relative(_file_of(page), self.folder) + fragment
+
+    def at(self, path: str) -> bool:
+        """Whether a link to the path (with or without its "#anchor") is on the page itself: a
+        static page links to its own anchors as "#x"."""
+        return self.static and _file_of(path.partition("#")[0]) == self.file(self.here)
 
     @property
     def formats(self) -> tuple[Format, ...]:
@@ -369,7 +371,9 @@ class Renderer:
         self._external_link = _Slots(self.env, "external_link")
         self._literal = _Slots(self.env, "literal")
         self._blank = _Slots(self.env, "blank")
-        self._links: dict[tuple[str, bool, bool, str], Markup] = {}
+        self._incident_item = _Slots(self.env, "incident_item")
+        self._part_link = _Slots(self.env, "part_link")
+        self._links: dict[tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
@@ -378,6 +382,7 @@ class Renderer:
             badges=_Fragment(self.env, "badges", tuple),
             provenance=self._provenance,
             fact_rows=self.fact_rows,
+            incident_items=self.incident_items,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
@@ -399,21 +404,22 @@ class Renderer:
 
     def entity_link(self, iri: str, show_kind: bool = False) -> Markup:
         """The link to an entity (links.html's entity_link), with its kind if asked; the same from
-        every page of a folder, so made once for each (but a link to an anchor, which is "#x" on the
-        page of the anchor itself)."""
+        every page of a folder, so made once for each; a link to an anchor (a part on its entity's
+        page, a term of the ontology) is "#x" on the page of the anchor itself, and made once more
+        for it."""
         linker = _linker()
-        key = (iri, show_kind, linker.static, linker.folder)
+        path = self.cat.page_path(iri)
+        anchored = path is not None and "#" in path and linker.at(path)
+        key = (iri, show_kind, linker.static, linker.folder, anchored)
         html = self._links.get(key)
         if html is None:
             cat = self.cat
-            path = cat.page_path(iri)
             href = iri if path is None else linker.path(path)
             kind = cat.kind_name(iri) if show_kind else ""
             html = self._entity_link(href, cat.name_lang(iri) or "", cat.name(iri), kind)
-            if path is None or "#" not in path:
-                if len(self._links) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
-                    self._links.clear()
-                self._links[key] = html
+            if len(self._links) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                self._links.clear()
+            self._links[key] = html
         return html
 
     def term(self, t: Term, show_kind: bool = False) -> Markup:
@@ -456,6 +462,17 @@ class Renderer:
                 lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
+
+    def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
+        """The items of a list of incidents (links.html's incident_item for each: the link to it,
+        its start date, its parts named after it, linked at their anchors), one line each; the code
+        pages list thousands of them."""
+        get, part_link = self.cat.get, self._part_link
+        lines = []
+        for incident, parts in incidents:
+            links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
+            lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
+        return Markup("".join([line + "\n" for line in lines]))
 
     def compile(self) -> None:
         """Compile every template now rather than when a page first needs it."""

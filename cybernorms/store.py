@@ -9,11 +9,7 @@ unchanged inputs finds its store already current and does nothing.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +23,10 @@ PACKAGES = ("pyoxigraph", "rdflib", "owlready2", "pyrudof")
 
 def fingerprint(project: Project) -> str:
     """A hash of every input file, of the library code and of the versions of the libraries."""
-    from importlib import metadata  # here: the query commands, which never need it, start faster
+    # imported here, as in the functions below: a query, which only opens the store, starts faster
+    import contextlib
+    import hashlib
+    from importlib import metadata
 
     h = hashlib.sha256()
     package = Path(__file__).parent
@@ -53,6 +52,8 @@ def _stores(project: Project) -> Path:
 def _checksums(directory: Path) -> dict[str, str]:
     """The SHA-256 of each file of an on-disk store that a read-only open leaves as it is (all but
     the engine's own log and lock): what a later build checks before it trusts the store."""
+    import hashlib
+
     return {
         f.name: hashlib.sha256(f.read_bytes()).hexdigest()
         for f in sorted(directory.iterdir())
@@ -62,6 +63,8 @@ def _checksums(directory: Path) -> dict[str, str]:
 
 def current(project: Project) -> dict[str, Any] | None:
     """The description of the store build/store points to, or None if there is none."""
+    import json
+
     link = project.store
     if not link.is_symlink():
         return None
@@ -104,6 +107,9 @@ def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) 
     """Write the dataset into a new store and make it the current one. Returns its directory.
     The dataset goes over as N-Quads that Oxigraph writes and its bulk loader reads, never as
     one Python object per quad."""
+    import json
+    import shutil
+
     stores = _stores(project)
     stores.mkdir(parents=True, exist_ok=True)
     name = fp[:16]
@@ -151,6 +157,8 @@ def write(project: Project, dataset: ox.Store, fp: str, counts: dict[str, int]) 
 def _collect(project: Project, keep: set[Path | None]) -> None:
     """Remove stores other than the current and the previous one (a running server may still
     read the previous one), and the leftovers of interrupted builds."""
+    import shutil
+
     stores = _stores(project)
     for entry in stores.iterdir():
         if entry.suffix == ".json":

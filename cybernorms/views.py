@@ -244,27 +244,28 @@ class Catalogue:
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
         self._grouped = _Grouped() if descriptions else None
-        named, grouped, known = ox.NamedNode, self._grouped, self.known
+        named, grouped, known, sizes = ox.NamedNode, self._grouped, self.known, self.graph_sizes
         for q in store.quads_for_pattern(None, None, None, None):
-            s, predicate, o, graph = q
+            s, predicate, o, graph = q  # one read of each term (each read makes a new object)
             g = graph.value if type(graph) is named else ""
-            self.graph_sizes[g] += 1
+            sizes[g] += 1
             if grouped is not None and g:
-                grouped.add(q, g)
+                grouped.add(q, g, s, o)
             if type(o) is named and o.value.startswith(BASE):
                 known.add(o.value)
             if type(s) is not named:
                 continue
-            if s.value.startswith(BASE):
-                known.add(s.value)
+            subject = s.value
+            if subject.startswith(BASE):
+                known.add(subject)
             p = predicate.value
             if p == TYPE and type(o) is named:
-                self._summary(s.value).types.add(o.value)
+                self._summary(subject).types.add(o.value)
                 continue
             key = prop_key.get(p)
             if key is None or isinstance(o, ox.Triple):
                 continue
-            summary = self._summary(s.value)
+            summary = self._summary(subject)
             if o not in summary.values[key]:
                 summary.values[key].append(o)
             summary.graphs[(key, str(o))].add(g)
@@ -693,19 +694,21 @@ class _Grouped:
         self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
         self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
 
-    def add(self, q: ox.Quad, graph: str) -> None:
+    def add(self, q: ox.Quad, graph: str, s: Term, o: Term) -> None:
+        """Add the quad q of a named graph, of subject s and object o (read once by the caller)."""
         self.graphs[graph].append(q)
-        s, o = q.subject, q.object
-        if isinstance(s, ox.NamedNode):
-            self.out[s.value].append(q)
-            if isinstance(o, ox.NamedNode):
-                if o != s:
+        kind = type(s)
+        if kind is ox.NamedNode:
+            subject = s.value
+            self.out[subject].append(q)
+            if type(o) is ox.NamedNode:
+                if o.value != subject:
                     self.into[o.value].append(q)
-            elif isinstance(o, ox.BlankNode):
-                self.near[s.value].append(o.value)
-        elif isinstance(s, ox.BlankNode):
+            elif type(o) is ox.BlankNode:
+                self.near[subject].append(o.value)
+        elif kind is ox.BlankNode:
             self.blank[s.value].append(q)
-            if isinstance(o, ox.NamedNode):
+            if type(o) is ox.NamedNode:
                 self.into[o.value].append(q)
                 self.near[o.value].append(s.value)
 

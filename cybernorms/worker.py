@@ -18,22 +18,22 @@ SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import queue
-import resource
 import signal
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
 from .errors import ServiceError, UsageError
+
+if TYPE_CHECKING:
+    import subprocess
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 60.0  # seconds; `cybernorms query --timeout`, `cybernorms.query(..., timeout=)`
@@ -142,6 +142,8 @@ def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def _limit_memory() -> None:  # runs in the child, before exec
+    import resource
+
     resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
@@ -153,6 +155,9 @@ def in_child(
     where: str | None = None,
 ) -> Result:
     """Run the query on the store in a child process; its result, parsed back into pyoxigraph terms."""
+    import json  # here, as below: a library query, which runs in a thread, does not pay for them
+    import subprocess
+
     request = json.dumps(
         {
             "store": store,
@@ -221,6 +226,8 @@ def _failure(code: int, stderr: str, where: str | None) -> UsageError | ServiceE
 
 def _serve_one() -> int:
     """The child's side: read one request, run it, write the result."""
+    import json
+
     request = json.loads(sys.stdin.buffer.read())
     try:
         store = ox.Store.read_only(request["store"])

@@ -49,9 +49,19 @@ def test_checksums_cover_every_file(dist):
 
 
 def test_each_graph_turtle_has_the_store_triples(dist, store):
+    """Each graph's Turtle read back holds the store's triples (by Oxigraph, whose writer made it:
+    as a set where there are no blank nodes); rdflib, a second reader, finds as many in each graph
+    of fewer than 20,000 triples (the two larger ones took rdflib nearly all of this test's 30 s;
+    Oxigraph reads them in two)."""
     for spec in GRAPHS:
-        g = rdflib.Graph().parse(dist / "graphs" / f"{spec.name}.ttl", format="turtle")
-        assert len(g) == sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))), spec.name
+        path = dist / "graphs" / f"{spec.name}.ttl"
+        expected = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri))]
+        parsed = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+        assert len(parsed) == len(expected), spec.name
+        if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in expected):
+            assert set(parsed) == set(expected), spec.name
+        if len(expected) < 20_000:
+            assert len(rdflib.Graph().parse(path, format="turtle")) == len(expected), spec.name
 
 
 def test_dataset_dumps_have_every_quad(dist, store):
@@ -83,18 +93,15 @@ def test_void_counts_equal_the_store(dist, store):
 
 def test_same_store_gives_the_same_bytes(project, dist, tmp_path):
     """Two exports in separate processes, with different hash seeds, are byte-identical (the files
-    SHA256SUMS lists; the site's own test compares two sites)."""
-    sums = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"dist-{seed}"
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run(
-            cli_command(project, "export", "--no-site", "--dist-dir", str(out)),
-            check=True,
-            env=env,
-            capture_output=True,
-        )
-        sums.append((out / "SHA256SUMS").read_bytes())
-    assert sums[0] == sums[1]
-    assert sums[0] == (dist / "SHA256SUMS").read_bytes()  # and the same as with the site
+    SHA256SUMS lists; the site's own test compares two sites): the session's export, made in this
+    process, and one made by the command line with another seed."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    out = tmp_path / "dist-1"
+    subprocess.run(
+        cli_command(project, "export", "--no-site", "--dist-dir", str(out)),
+        check=True,
+        env=dict(os.environ, PYTHONHASHSEED=seed),
+        capture_output=True,
+    )
+    assert (out / "SHA256SUMS").read_bytes() == (dist / "SHA256SUMS").read_bytes()  # the site aside
     assert not (tmp_path / "dist-1" / "site").exists()
