@@ -322,12 +322,13 @@ def _release_metadata(dcat: Any, project: Project, ds: Any) -> None:
     dcat.bind("spdx", rdflib.Namespace(SPDX_NS))
     current = release.version()
     dcat.add((ds, DCTERMS.identifier, rdflib.Literal(DATASET)))
-    dcat.add((ds, DCAT.version, rdflib.Literal(current)))
+    dcat3 = rdflib.Namespace(str(DCAT))  # DCAT 3's version terms, which rdflib's DCAT 2 namespace lacks
+    dcat.add((ds, dcat3.version, rdflib.Literal(current)))
     dcat.add((ds, OWL.versionInfo, rdflib.Literal(current)))
     dcat.add((ds, OWL.versionIRI, rdflib.URIRef(f"{DATASET}/{current}")))
     prior = release.prior_version(project)
     if prior:
-        dcat.add((ds, DCAT.previousVersion, rdflib.URIRef(f"{DATASET}/{prior}")))
+        dcat.add((ds, dcat3.previousVersion, rdflib.URIRef(f"{DATASET}/{prior}")))
     issued = release.release_date(project)
     if issued:
         dcat.add((ds, DCTERMS.issued, rdflib.Literal(issued, datatype=XSD.date)))

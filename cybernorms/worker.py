@@ -109,6 +109,11 @@ def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = No
         try:
             box["value"] = fn()
         except BaseException as e:  # handed to the caller's thread below
+            # without the locals of its frames: a query's result held there (pyoxigraph's are
+            # bound to the thread that made them) is then freed here, not in the caller's thread
+            import traceback
+
+            traceback.clear_frames(e.__traceback__)
             box["error"] = e
         finally:
             done.set()
