@@ -51,7 +51,7 @@ lint: $(STAMP)
 
 SCALE  ?= 1 10
 
-# `make bench` measures x1 and x10; `make bench SCALE=100` (or SCALE="1 10 100") about a million triples
+# `make bench` measures x1 and x10; `make bench SCALE=5` (or SCALE="1 5") about a million triples
 bench: build
 	$(BIN)/python scripts/bench_scale.py --scale $(SCALE)
 	$(BIN)/python scripts/bench_queries.py

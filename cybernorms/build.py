@@ -91,7 +91,7 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
         validate.consistency(ds)
         step("hermit")
         log("reasoning: OWL 2 RL materialisation")
-        reason.materialise(ds)
+        reason.materialise(ds, checked=True)  # covered(ds) above
         step("reason")
         counts = ds.graph_counts()
         log("writing the store")

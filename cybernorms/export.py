@@ -12,8 +12,9 @@
     dist/dcat.ttl                  DCAT: the dataset, its distributions, licence and version
     dist/SHA256SUMS                checksums of all the files above
 
-Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; rdflib only what needs it: the JSON-LD
-compaction with the project's context and the ontology's pretty Turtle.
+Oxigraph writes Turtle, TriG, N-Quads and RDF/XML; the project's own writer (cybernorms/jsonld.py)
+the JSON-LD, in a forked copy of the process while it writes the rest (docs/performance.md); rdflib
+only the ontology's pretty Turtle and the small VoID and DCAT graphs.
 
 Reproducibility: blank nodes get canonical labels (RDF canonicalisation) before anything is
 written, triples are sorted, JSON arrays that carry no order are sorted, and nothing (no date,
@@ -23,11 +24,15 @@ and swapped in only when complete.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,7 +42,7 @@ import pyoxigraph as ox
 from . import jsonld
 from . import store as store_stage
 from .errors import CybernormsError, UsageError
-from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project
+from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project, cores
 
 DATASET = BASE + "dataset"
 DIST_BASE = BASE + "dist/"
@@ -82,15 +87,43 @@ def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 def canonical_labels(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads with canonical blank node labels, in no particular order."""
+    plain, blank = _plain_and_blank(quads)
+    return plain + _relabelled(blank)
+
+
+def _plain_and_blank(quads: Iterable[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The quads without a blank node, and those with one (whose labels canonicalisation sets)."""
     plain: list[ox.Quad] = []
     blank: list[ox.Quad] = []
     for q in quads:
         (blank if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) else plain).append(q)
+    return plain, blank
+
+
+def _relabelled(blank: list[ox.Quad]) -> list[ox.Quad]:
+    """Quads with blank nodes, labelled canonically together."""
+    if not blank:
+        return []
+    ds = ox.Dataset(blank)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return list(ds)
+
+
+def _keyed(quads: Iterable[ox.Quad]) -> list[tuple[str, ox.Quad]]:
+    return [(str(q), q) for q in quads]
+
+
+def _sorted(keyed: list[tuple[str, ox.Quad]], blank: list[ox.Quad]) -> list[tuple[str, ox.Quad]]:
+    """The quads without blank nodes (with their texts) and those with blank nodes, labelled
+    canonically together, sorted by their texts."""
     if blank:
-        ds = ox.Dataset(blank)
-        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        plain += ds
-    return plain
+        keyed = keyed + _keyed(_relabelled(blank))
+    keyed.sort(key=_first)
+    return keyed
+
+
+def _first(pair: tuple[str, ox.Quad]) -> str:
+    return pair[0]
 
 
 def rdflib_graph(triples: Iterable[tuple[Any, Any, Any]]) -> Any:
@@ -343,6 +376,66 @@ def _swap(new: Path, dist: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _ontology(tmp: Path, quads: list[ox.Quad], triples: list[ox.Triple], files: dict[str, Path]) -> None:
+    """The ontology graph as pretty Turtle (rdflib: lists as ( ... )) and as RDF/XML."""
+    graph = rdflib_graph(_triples(quads))
+    files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
+    files["ontology-rdfxml"] = _write(
+        tmp / "ontology" / "cybernorms.owl",
+        ox.serialize(
+            triples,
+            format=ox.RdfFormat.RDF_XML,
+            prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
+        )
+        or b"",
+    )
+
+
+def _jsonld_files(jobs: list[tuple[Path, list[ox.Triple]]], compacting: jsonld.Context) -> None:
+    for path, triples in jobs:
+        _write(path, jsonld.encoded(triples, compacting))
+
+
+# What the forked process inherits: set just before forking it, read by _forked.
+_FORKED: dict[str, tuple[Callable[..., None], tuple[Any, ...]]] = {}
+
+
+def _forked() -> None:
+    work, args = _FORKED["work"]  # inherited from the process that forked this one
+    work(*args)
+
+
+class _Beside:
+    """Runs work(*args) in a forked copy of this process while the block runs, and waits for it at
+    the end of the block (its error, if any, raised there); in this process, at the end of the
+    block, where there is one core or no fork."""
+
+    def __init__(self, work: Callable[..., None], *args: Any):
+        self.work, self.args = work, args
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: Future[None] | None = None
+
+    def __enter__(self) -> None:
+        if cores() > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _FORKED["work"] = (self.work, self.args)
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pending = self.pool.submit(_forked)
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if self.pending is not None:
+                assert self.pool is not None
+                if error is not None:
+                    self.pending.cancel()
+                self.pool.shutdown(wait=True)
+                if error is None:
+                    self.pending.result()
+            elif error is None:
+                self.work(*self.args)
+        finally:
+            _FORKED.clear()
+
+
 def export(project: Project, with_site: bool = True) -> list[Path]:
     """Write dist/ (and then, unless `with_site` is false, dist/site/); returns the files of dist/
     that are not the site's."""
@@ -358,42 +451,56 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
     tmp = project.dist.parent / f".{project.dist.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     files: dict[str, Path] = {}
-    all_quads: list[ox.Quad] = []  # as in the store: canonicalised together below
+    # the quads of every graph, as in the store: those without a blank node with their texts, those
+    # with one to be canonicalised together below (their labels may depend on the other graphs')
+    all_plain: list[tuple[str, ox.Quad]] = []
+    all_blank: list[ox.Quad] = []
     counts: dict[str, int] = {}
+    # A million quads, and as many objects made for them, would be walked again and again by the
+    # garbage collector (a sixth of the export's time at a million triples); nothing here makes
+    # cyclic garbage worth collecting before the end.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
+        graphs: list[tuple[str, list[ox.Quad], list[ox.Triple]]] = []
         for spec in project.graphs():
             stored = list(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
-            all_quads += stored
-            quads = canonical(stored)
+            plain, blank = _plain_and_blank(stored)
+            keyed = _keyed(plain)
+            keyed.sort(key=_first)
+            all_plain += keyed
+            all_blank += blank
+            # sorted by their N-Quads text; as they are all in one graph, that is also the order of
+            # their triples' texts (the graph's IRI comes last), each triple once
+            quads = [q for _, q in _sorted(keyed, blank)]
             counts[spec.name] = len(quads)
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-            files[f"graph-{spec.name}-turtle"] = _write(
-                tmp / "graphs" / f"{spec.name}.ttl",
-                ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
-            )
-            files[f"graph-{spec.name}-jsonld"] = _write(
-                tmp / "graphs" / f"{spec.name}.jsonld", jsonld.text(sorted(set(triples), key=str), compacting)
-            )
-            if spec.name == "ontology":
-                graph = rdflib_graph(_triples(quads))
-                files["ontology-turtle"] = _write(tmp / "ontology" / "cybernorms.ttl", graph.serialize(format="turtle"))
-                files["ontology-rdfxml"] = _write(
-                    tmp / "ontology" / "cybernorms.owl",
-                    ox.serialize(
-                        triples,
-                        format=ox.RdfFormat.RDF_XML,
-                        prefixes={k: v for k, v in PREFIXES.items() if k in ("cno", "rdfs", "owl", "skos", "xsd")},
-                    )
-                    or b"",
+            graphs.append((spec.name, quads, [q.triple for q in quads]))
+        # The JSON-LD of the graphs (written in Python: half of what is left to do) is written by
+        # a forked copy of this process, which inherits the triples, while this one writes the rest.
+        jobs = [(tmp / "graphs" / f"{name}.jsonld", triples) for name, _, triples in graphs]
+        for name, _, _ in graphs:
+            files[f"graph-{name}-jsonld"] = tmp / "graphs" / f"{name}.jsonld"
+        (tmp / "graphs").mkdir(parents=True)
+        with _Beside(_jsonld_files, jobs, compacting):
+            for name, quads, triples in graphs:
+                files[f"graph-{name}-turtle"] = _write(
+                    tmp / "graphs" / f"{name}.ttl",
+                    ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
                 )
-        files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
-        files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
-        all_quads = canonical(all_quads)
-        files["dataset-trig"] = _write(
-            tmp / "cybernorms.trig",
-            ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
-        )
-        files["dataset-nquads"] = _write(tmp / "cybernorms.nq", "".join(sorted(f"{q} .\n" for q in all_quads)))
+                if name == "ontology":
+                    _ontology(tmp, quads, triples, files)
+            files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
+            files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
+            # the graphs' sorted runs of quads without blank nodes are merged, not sorted from scratch
+            all_quads = [q for _, q in _sorted(all_plain, all_blank)]
+            files["dataset-trig"] = _write(
+                tmp / "cybernorms.trig",
+                ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
+            )
+            # sorted lines: the quads are sorted by their texts, which a line only ends (" .")
+            files["dataset-nquads"] = _write(
+                tmp / "cybernorms.nq", ox.serialize(all_quads, format=ox.RdfFormat.N_QUADS) or b""
+            )
         void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
         files["void"] = _write(tmp / "void.ttl", void)
         _write(tmp / "dcat.ttl", dcat)
@@ -403,6 +510,13 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
         )
         _write(tmp / "SHA256SUMS", sums)
         _swap(tmp, project.dist)
+    except BrokenProcessPool:  # the forked process was killed (out of memory, say)
+        raise CybernormsError(
+            project.rel(project.dist),
+            None,
+            "the process writing the JSON-LD of the exports stopped before it finished (killed, or out of memory)",
+            "export again; if it stops again, free some memory",
+        ) from None
     except OSError as e:
         raise UsageError(
             project.rel(project.dist),
@@ -412,6 +526,8 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if collecting:
+            gc.enable()
     if with_site:
         from . import site
 

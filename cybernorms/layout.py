@@ -344,3 +344,11 @@ class Project(NamedTuple):
                 "copy the file into the project: a build reads only the project's own files",
             )
         return real
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -167,9 +167,12 @@ def _size(store: ox.Store) -> int:
     return int(row["n"].value)
 
 
-def materialise(ds: Dataset) -> int:
-    """Add the inferred triples to the dataset's inferred graph; returns how many."""
-    covered(ds)
+def materialise(ds: Dataset, checked: bool = False) -> int:
+    """Add the inferred triples to the dataset's inferred graph; returns how many. `checked`: the
+    build has already run `covered` on this dataset (a full scan of it, a second or so at a
+    million triples), so it is not run again."""
+    if not checked:
+        covered(ds)
     store = ds.store
     size = -1
     seen: dict[str, int] = {}

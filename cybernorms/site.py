@@ -37,7 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
-from .layout import BASE, Project
+from .layout import BASE, Project, cores
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
 from .store import open_current
@@ -150,13 +150,6 @@ def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: 
     return Written(target, pages, files, dict(phases.seconds))
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 # What forked workers inherit: set just before forking them, read by _pages_forked.
 _FORKED: dict[str, tuple[Renderer, Path]] = {}
 
@@ -167,7 +160,7 @@ def _shared(
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
     in this process while the others write their pages; returns the pages and files written."""
-    share = min(_cores(), 4) if "fork" in multiprocessing.get_all_start_methods() else 1
+    share = min(cores(), 4) if "fork" in multiprocessing.get_all_start_methods() else 1
     if share == 1 or len(paths) < 100:
         files = _Files(tmp)
         pages = _pages(renderer, files, paths, phases)

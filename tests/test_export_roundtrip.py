@@ -176,3 +176,53 @@ def test_void_counts_and_linksets_are_the_stores(dist, store):
         assert (ls, ns.RDF.type, ns.VOID.Linkset) in void
         assert int(void.value(ls, ns.VOID.triples)) == actual[str(ls)]
         assert void.value(ls, ns.VOID.linkPredicate) is not None and void.value(ls, ns.DCTERMS.source) is not None
+
+
+def _ordered(value, keep=False):
+    """The value with its arrays (all but "@list") sorted by the JSON text of their items."""
+    if isinstance(value, dict):
+        return {k: _ordered(v, k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(x) for x in value]
+        return items if keep else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def test_jsonld_text_is_json_dumps_with_its_arrays_sorted():
+    """jsonld.dumps writes the text json.dumps(indent=2, sort_keys=True) writes once the arrays are
+    sorted, on random documents: arrays of nodes (ids that begin one another, quotes, backslashes,
+    accents, line breaks), nodes that share an id, keys sorted before "@id", nested arrays, numbers,
+    null, "@list" kept in its order. (The context, "@context", is written as it is.)"""
+    import random
+
+    rand = random.Random(10)
+    letters = ["a", "b", "ab", '"', "\\", "é", " ", "-", ">", "@", "1", "\n"]
+
+    def text():
+        return "".join(rand.choice(letters) for _ in range(rand.randint(0, 4)))
+
+    def value(depth):
+        r = rand.random()
+        if depth > 3 or r < 0.3:
+            return rand.choice([text(), rand.randint(-3, 3), True, None, 1.5])
+        if r < 0.55:
+            return [value(depth + 1) for _ in range(rand.randint(0, 4))]
+        if r < 0.75:
+            keys = ["@id", "@type", "@value", "@list", "k", text()]
+            return {rand.choice(keys): value(depth + 1) for _ in range(rand.randint(0, 4))}
+        return [node(depth + 1) for _ in range(rand.randint(0, 5))]
+
+    def node(depth):
+        found = {"@id": text()}
+        for _ in range(rand.randint(0, 4)):
+            found[rand.choice(["@type", "b", "z", "!x", text()])] = value(depth + 1)
+        return found
+
+    for _ in range(5000):
+        kind = rand.random()
+        if kind < 0.4:
+            doc = {"@context": {"a": "b"}, "@graph": [node(1) for _ in range(rand.randint(0, 6))]}
+        else:
+            doc = node(0) if kind < 0.7 else {"v": value(0)}
+        expected = json.dumps(_ordered(doc), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert jsonld.dumps(doc).decode("utf-8") == expected, doc  # (dumps sorts the document's arrays)

@@ -359,6 +359,26 @@ def test_b_a_failed_export_swap_keeps_the_exports_and_leaves_nothing(project, mo
     assert state(project) == before  # no .dist.tmp-PID or .dist.old-PID left beside dist/
 
 
+def test_b_a_killed_jsonld_process_keeps_the_exports_and_leaves_nothing(project, monkeypatch):
+    """The forked process that writes the JSON-LD of the exports is killed (by the kernel, out of
+    memory, say): one line, the old exports kept, nothing left beside them."""
+    import os
+    import signal
+
+    from cybernorms import export
+
+    monkeypatch.setattr(export, "cores", lambda: 2)  # the forked process, whatever the machine
+    monkeypatch.setattr(export, "_jsonld_files", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    before = state(project)
+    code, out, err = cli(project, "export", "--no-site")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "dist: the process writing the JSON-LD of the exports stopped before it finished (killed, or out of "
+        "memory); export again; if it stops again, free some memory"
+    )
+    assert state(project) == before
+
+
 # ------------------------------------------------------------ (l) SIGTERM while HermiT runs
 
 
