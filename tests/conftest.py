@@ -5,6 +5,7 @@ answers."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import sys
@@ -196,3 +197,14 @@ def built_copy(tmp_path_factory, name: str) -> Project:
     dest = tmp_path_factory.mktemp(name) / "project"
     shutil.copytree(home / "project", dest, symlinks=True)
     return Project.at(dest, dest / "build", dest / "dist")
+
+
+def ordered(value: object, keep: bool = False) -> object:
+    """A JSON value with its arrays sorted by their items' JSON text, but for @list (the order the
+    site's JSON-LD promises)."""
+    if isinstance(value, dict):
+        return {k: ordered(v, k == "@list") for k, v in value.items()}
+    if isinstance(value, list):
+        items = [ordered(x) for x in value]
+        return items if keep else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+    return value

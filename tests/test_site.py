@@ -28,7 +28,7 @@ from cybernorms.pages import rdf_of
 from cybernorms.render import Renderer
 from cybernorms.views import Catalogue, all_pages
 
-from conftest import ID, built_copy, cli_command
+from conftest import ID, built_copy, cli_command, ordered
 
 pytestmark = pytest.mark.slow  # the site written, validated and walked: minutes of CPU
 
@@ -272,36 +272,6 @@ def test_descriptions_read_in_one_pass_are_those_of_the_describe_query(project, 
             (f.subject, f.predicate, f.object, f.graphs) for f in bulk.describe(d.iri).facts
         ], d.iri
         assert sorted(map(str, d.quads)) == sorted(map(str, bulk.describe(d.iri).quads)), d.iri
-
-
-def ordered(value: object, keep: bool = False) -> object:
-    """A JSON value with its arrays sorted by their items' JSON text, but for @list (the order the
-    site's JSON-LD promises)."""
-    if isinstance(value, dict):
-        return {k: ordered(v, k == "@list") for k, v in value.items()}
-    if isinstance(value, list):
-        items = [ordered(x) for x in value]
-        return items if keep else sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def test_jsonld_text_is_jsons_text_of_awkward_values():
-    """The JSON-LD text (written by orjson) is json.dumps(indent=2, sort_keys=True,
-    ensure_ascii=False) of the document with its unordered arrays sorted by their items' JSON text:
-    escapes, characters beyond ASCII, numbers json writes its own way (1e+16, NaN, integers beyond
-    64 bits), arrays of strings and objects mixed, an @list kept in its order."""
-    awkward = ['a"b', "back\\slash", "line\nbreak", "\x01\x1f\x7f", "é", "\u2028", "😀", "", "a", "a "]
-    numbers = [1e16, 2.5, -0.0, float("nan"), float("inf"), 2**70, -(2**64), 2**63, 2**64 - 1, -(2**63), 0, True]
-    doc = {
-        "@graph": [
-            {"@id": "z", "é": awkward, "n": numbers, "m": [{"@id": "b"}, "b", {"@value": "b", "@language": "fr"}]},
-            {"@id": "a", "l": {"@list": ["z", 1e16, "a", {"@id": "a"}]}, "one": 1e-7, "big": 10**30},
-            {"@id": "\u00e9", "x": [[3, 1], [1, 3], ["a", 2.0]]},
-        ],
-        "@context": {"é": "http://example.org/é", "a": {"@id": "http://example.org/a", "@type": "@id"}},
-    }
-    expected = json.dumps(ordered(doc), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    assert jsonld.dumps(doc).decode("utf-8") == expected
 
 
 def test_jsonld_is_rdflibs_compaction_of_the_same_statements(project, store):
