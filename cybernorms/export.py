@@ -27,7 +27,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -42,7 +41,19 @@ import pyoxigraph as ox
 from . import jsonld
 from . import store as store_stage
 from .errors import CybernormsError, UsageError
-from .layout import BASE, CONTEXT, ID, LINKS, ONTOLOGY_IRI, PREFIXES, SHAPES, TURTLE_PREFIXES, Project, cores
+from .layout import (
+    BASE,
+    CONTEXT,
+    ID,
+    LINKS,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    SHAPES,
+    TURTLE_PREFIXES,
+    Project,
+    fork_cores,
+    fork_pool,
+)
 
 DATASET = BASE + "dataset"
 DIST_BASE = BASE + "dist/"
@@ -416,9 +427,9 @@ class _Beside:
         self.pending: Future[None] | None = None
 
     def __enter__(self) -> None:
-        if cores() > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if fork_cores() > 1:
             _FORKED["work"] = (self.work, self.args)
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = fork_pool(1)
             self.pending = self.pool.submit(_forked)
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:

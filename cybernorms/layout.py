@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 from .errors import CybernormsError, InputError, UsageError
 
@@ -346,9 +349,22 @@ class Project(NamedTuple):
         return real
 
 
-def cores() -> int:
-    """The cores this process may run on."""
+def fork_cores() -> int:
+    """How many processes may share a piece of work by forking copies of this one (which inherit
+    its state): the cores this process may run on, or 1 where there is no fork (not Unix)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` forked copies of this process (see fork_cores)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))

@@ -21,7 +21,6 @@ when complete.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import posixpath
 import re
@@ -29,7 +28,6 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
-from .layout import BASE, Project, cores
+from .layout import BASE, Project, fork_cores, fork_pool
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer
 from .store import open_current
@@ -160,7 +158,7 @@ def _shared(
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
     in this process while the others write their pages; returns the pages and files written."""
-    share = min(cores(), 4) if "fork" in multiprocessing.get_all_start_methods() else 1
+    share = min(fork_cores(), 4)
     if share == 1 or len(paths) < 100:
         files = _Files(tmp)
         pages = _pages(renderer, files, paths, phases)
@@ -169,7 +167,7 @@ def _shared(
         return pages + more, files.count + more_files
     _FORKED["state"] = (renderer, tmp)
     try:
-        with ProcessPoolExecutor(max_workers=share - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with fork_pool(share - 1) as pool:
             portions = _portions(renderer.cat, paths, share)
             others = [pool.submit(_pages_forked, portion) for portion in portions[1:]]
             files = _Files(tmp)

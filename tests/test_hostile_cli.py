@@ -367,7 +367,7 @@ def test_b_a_killed_jsonld_process_keeps_the_exports_and_leaves_nothing(project,
 
     from cybernorms import export
 
-    monkeypatch.setattr(export, "cores", lambda: 2)  # the forked process, whatever the machine
+    monkeypatch.setattr(export, "fork_cores", lambda: 2)  # the forked process, whatever the machine
     monkeypatch.setattr(export, "_jsonld_files", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
     before = state(project)
     code, out, err = cli(project, "export", "--no-site")
