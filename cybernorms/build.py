@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import store
 from .errors import CybernormsError, UsageError
-from .layout import Project
+from .layout import Project, no_collection
 
 
 @dataclass
@@ -73,31 +73,34 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
             timings[name] = now - t
             t = now
 
-        report = project.build / "validation-report.txt"
-        report.unlink(missing_ok=True)
-        log("parsing ontology, data and sources")
-        ds = parse(project)
-        reason.covered(ds)  # an OWL construct without a rule would leave entailments out, and the summary unsound
-        for line in ds.reports:
-            log(line)
-        step("parse")
-        log("validating: SHACL shapes")
-        validate.shacl(ds, report)
-        step("shacl")
-        log("validating: violation queries")
-        validate.checks(ds, report)
-        step("checks")
-        log("validating: OWL 2 DL consistency (HermiT)")
-        validate.consistency(ds)
-        step("hermit")
-        log("reasoning: OWL 2 RL materialisation")
-        reason.materialise(ds, checked=True)  # covered(ds) above
-        step("reason")
-        counts = ds.graph_counts()
-        log("writing the store")
-        store.write(project, ds.store, fp, counts)
-        step("store")
-        return BuildResult(fp, False, counts, timings)
+        # the stages make a Python object for each of many statements and keep them: the garbage
+        # collector would walk them again and again (see layout.no_collection)
+        with no_collection():
+            report = project.build / "validation-report.txt"
+            report.unlink(missing_ok=True)
+            log("parsing ontology, data and sources")
+            ds = parse(project)
+            reason.covered(ds)  # an OWL construct without a rule would leave entailments out, and the summary unsound
+            for line in ds.reports:
+                log(line)
+            step("parse")
+            log("validating: SHACL shapes")
+            validate.shacl(ds, report)
+            step("shacl")
+            log("validating: violation queries")
+            validate.checks(ds, report)
+            step("checks")
+            log("validating: OWL 2 DL consistency (HermiT)")
+            validate.consistency(ds)
+            step("hermit")
+            log("reasoning: OWL 2 RL materialisation")
+            reason.materialise(ds, checked=True)  # covered(ds) above
+            step("reason")
+            counts = ds.graph_counts()
+            log("writing the store")
+            store.write(project, ds.store, fp, counts)
+            step("store")
+            return BuildResult(fp, False, counts, timings)
 
 
 def summary(result: BuildResult, project: Project) -> str:
