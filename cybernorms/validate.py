@@ -477,33 +477,65 @@ def _java() -> str:
 def consistency(ds: Dataset) -> None:
     """OWL 2 DL consistency of the ontology with all asserted data, decided by HermiT on the
     summary of the data, unless the same summary was already found consistent."""
-    row = next(iter(select(ds.store, FUNCTIONAL_VALUES)), None)
-    if row is not None:
-        x, p = row["x"].value, row["p"].value
-        where, line = ds.locate(x, ds.files_stating(x, p), p)
-        raise InputError(
-            where,
-            line,
-            f"OWL inconsistency: <{x}> has two values of {_short(p)}, which the ontology declares functional "
-            f"(one value at most): {row['v1']} and {row['v2']}",
-            "keep one value, or correct the axioms in ontology/cybernorms.ttl",
-        )
-    classpath = _hermit()
-    ontology = construct(ds.store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
-    lines = summary(ds)
-    key = hashlib.sha256()
-    for spec, path in ds.project.graph_files():
-        if spec.iri == ONTOLOGY_GRAPH:
-            key.update(ds.project.rel(path).encode() + b"\0" + path.read_bytes())
-    key.update("".join(sorted(str(q) for q in ontology_version_quads(ds.project, ONTOLOGY_GRAPH))).encode())
-    key.update("".join(lines).encode())
-    key.update(Path(classpath[1]).read_bytes())
-    verdict = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"
-    if verdict.is_file():
-        return
-    java = _java()
-    with tempfile.TemporaryDirectory(prefix="cybernorms-hermit-") as tmp:
-        path = Path(tmp) / "summary.nt"
+    with Hermit(ds) as hermit:
+        hermit.verdict()
+
+
+class Hermit:
+    """HermiT deciding the consistency of the summary in a Java process of its own, which the
+    build lets run while it reasons (the JVM's start and HermiT's run take about a second of
+    wall time, spent waiting): opening it checks what the summary cannot show (FUNCTIONAL_VALUES),
+    computes the summary and starts Java unless the same summary was already found consistent;
+    `verdict` waits for HermiT and raises the error that explains an inconsistency. Leaving it
+    (after a verdict, an error or a signal) stops Java if it still runs and removes its folder."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.process: subprocess.Popen[bytes] | None = None
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        self.known = ds.project.build / "hermit" / "none"  # where the verdict is kept, once known
+
+    def __enter__(self) -> Hermit:
+        try:
+            self._start()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop()
+
+    def _start(self) -> None:
+        ds = self.ds
+        row = next(iter(select(ds.store, FUNCTIONAL_VALUES)), None)
+        if row is not None:
+            x, p = row["x"].value, row["p"].value
+            where, line = ds.locate(x, ds.files_stating(x, p), p)
+            raise InputError(
+                where,
+                line,
+                f"OWL inconsistency: <{x}> has two values of {_short(p)}, which the ontology declares functional "
+                f"(one value at most): {row['v1']} and {row['v2']}",
+                "keep one value, or correct the axioms in ontology/cybernorms.ttl",
+            )
+        classpath = _hermit()
+        ontology = construct(ds.store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+        lines = summary(ds)
+        key = hashlib.sha256()
+        for spec, path in ds.project.graph_files():
+            if spec.iri == ONTOLOGY_GRAPH:
+                key.update(ds.project.rel(path).encode() + b"\0" + path.read_bytes())
+        key.update("".join(sorted(str(q) for q in ontology_version_quads(ds.project, ONTOLOGY_GRAPH))).encode())
+        key.update("".join(lines).encode())
+        key.update(Path(classpath[1]).read_bytes())
+        self.known = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"
+        if self.known.is_file():
+            return
+        java = _java()
+        self.folder = tempfile.TemporaryDirectory(prefix="cybernorms-hermit-")
+        folder = Path(self.folder.name)
+        path = folder / "summary.nt"
         with open(path, "wb") as f:
             ontology.serialize(f, format=ox.RdfFormat.N_TRIPLES)
             f.write("".join(lines).encode("utf-8"))
@@ -513,15 +545,42 @@ def consistency(ds: Dataset) -> None:
         command.append("org.semanticweb.HermiT.cli.CommandLine")
         # -k: consistency only (no classification); xsd:date is outside the OWL 2 datatype map
         command += ["-k", "--ignoreUnsupportedDatatypes", path.as_uri()]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode == 0:
-        verdict.parent.mkdir(parents=True, exist_ok=True)
-        verdict.write_text("consistent\n", encoding="utf-8")
-        return
-    if "Inconsistent ontology" not in done.stdout + done.stderr:
-        first = (done.stderr or done.stdout).strip().splitlines()[:1]
-        raise ServiceError("java", None, f"HermiT failed to run: {''.join(first)[:200]}", "check the Java installation")
-    explain(ds)
+        # its output goes to files (a pipe nobody reads while the build reasons could fill and stop it)
+        with open(folder / "out", "wb") as out, open(folder / "err", "wb") as err:
+            self.process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+    def verdict(self, leave_out: str | None = None) -> None:
+        """Wait for HermiT; if it finds the summary inconsistent, raise the error that explains it,
+        found in the real data, after removing the graph `leave_out` (what was added since the
+        start: the inferred graph) so that the explanation rests on the asserted statements."""
+        if self.process is None or self.folder is None:
+            return
+        code = self.process.wait()
+        folder = Path(self.folder.name)
+        said = (folder / "out").read_text(errors="replace") + (folder / "err").read_text(errors="replace")
+        if code == 0:
+            self.known.parent.mkdir(parents=True, exist_ok=True)
+            self.known.write_text("consistent\n", encoding="utf-8")
+            return
+        if "Inconsistent ontology" not in said:
+            first = (folder / "err").read_text(errors="replace").strip() or said.strip()
+            raise ServiceError(
+                "java",
+                None,
+                f"HermiT failed to run: {(first.splitlines() or [''])[0][:200]}",
+                "check the Java installation",
+            )
+        if leave_out is not None:
+            self.ds.store.remove_graph(ox.NamedNode(leave_out))
+        explain(self.ds)
+
+    def _stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
 
 
 def explain(ds: Dataset) -> None:
