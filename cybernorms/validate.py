@@ -4,7 +4,9 @@ In order, cheapest first: SHACL shapes (ontology/shapes.ttl, validated by rudof,
 engine), the violation queries (queries/check-*.rq, any row is a failure), and OWL 2 DL
 consistency of ontology and data, decided by HermiT. The first failing step stops the build with
 one line naming the file, the line when it can be found, the problem and what to do; the full
-list goes to the report file.
+list goes to the report file. Two steps run beside others (see build.py), their verdicts still
+taken in this order: SHACL in a forked copy of the process (Shacl), and HermiT in its Java process
+(Hermit), which decides, on a summary of the asserted graphs made before, while the build reasons.
 
 HermiT does not see the data itself but a summary of it, and runs only when that summary or the
 ontology changes (its verdict is kept under build/hermit/, keyed by a hash of what it read):
@@ -41,9 +43,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import multiprocessing
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -118,10 +122,12 @@ class Shacl:
 
     def __init__(self, ds: Dataset, report: Path | None = None, fork: bool = True) -> None:
         self.ds, self.report = ds, report
-        self.fork = fork and fork_cores() > 1
+        # a daemonic process may not start one (a build run from a pool's worker): SHACL runs in it
+        self.fork = fork and fork_cores() > 1 and not multiprocessing.current_process().daemon
         self.process: BaseProcess | None = None
         self.answer: Connection | None = None
         self.problems: list[Problem] | None = None
+        self.shapes: tuple[str, dict[str, str]] = ("", {})  # the shapes' text and messages, once read
 
     def __enter__(self) -> Shacl:
         shapes_path = self.ds.project.root / SHAPES
@@ -132,9 +138,6 @@ class Shacl:
         if not self.fork:
             self.problems = self._problems()
             return self
-        import multiprocessing
-        import sys
-
         sys.stdout.flush()  # else what this process has yet to write would be written by the copy too
         sys.stderr.flush()
         self.answer, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
