@@ -1,11 +1,9 @@
 """The build: sources -> parse -> validate -> reason -> store, in that order, each stage once.
 
 A failing stage raises a CybernormsError before the store stage is reached, so the previous store
-and the exports are never touched by a failed build. Two steps overlap others: HermiT's Java
+and the exports are never touched by a failed build. One step overlaps the next: HermiT's Java
 process decides consistency while the build reasons, and its verdict is awaited (and an
-inconsistency explained, from the asserted graphs) before anything is written; SHACL validates
-in a forked copy of the process while the violation queries run and HermiT starts, and its verdict
-comes first.
+inconsistency explained, from the asserted graphs) before anything is written.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import store
@@ -89,25 +87,16 @@ def build(project: Project, force: bool = False, log: Callable[[str], object] = 
                 log(line)
             step("parse")
             log("validating: SHACL shapes")
-            # SHACL validates in a forked copy while the violation queries run and HermiT starts;
-            # its verdict is awaited before reasoning, and its violation is reported first, as when
-            # it ran alone. HermiT's Java process decides while the build reasons; its verdict is
-            # awaited before the store is written, an inconsistency explained from the asserted graphs.
-            with ExitStack() as running:
-                shapes = running.enter_context(validate.Shacl(ds, report))
-                step("shacl")
-                try:
-                    log("validating: violation queries")
-                    validate.checks(ds, report)
-                    step("checks")
-                    log("validating: OWL 2 DL consistency (HermiT)")
-                    hermit = running.enter_context(validate.Hermit(ds))
-                    step("hermit")
-                except CybernormsError:
-                    shapes.verdict()
-                    raise
-                shapes.verdict()
-                step("shacl")  # the wait for its verdict, if the copy still validates
+            validate.shacl(ds, report)
+            step("shacl")
+            log("validating: violation queries")
+            validate.checks(ds, report)
+            step("checks")
+            log("validating: OWL 2 DL consistency (HermiT)")
+            # HermiT's Java process decides while the build reasons; its verdict is awaited before
+            # the store is written, and an inconsistency is explained from the asserted graphs alone
+            with validate.Hermit(ds) as hermit:
+                step("hermit")
                 log("reasoning: OWL 2 RL materialisation")
                 reason.materialise(ds, checked=True)  # covered(ds) above
                 step("reason")

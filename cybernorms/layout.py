@@ -376,7 +376,9 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
 def no_collection() -> Iterator[None]:
     """Python's cyclic garbage collector kept off for a while, then as it was: a stage that makes a
     Python object for each of a million statements and keeps them (in sets, dictionaries) would
-    otherwise have them walked again and again, while it makes next to no cyclic garbage."""
+    otherwise have them walked again and again, while it makes next to no cyclic garbage. What it
+    makes is collected at the end, in this thread (a query's results must be freed in the thread
+    that made them, not in whichever thread the collector runs next)."""
     import gc
 
     collecting = gc.isenabled()
@@ -386,3 +388,4 @@ def no_collection() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+            gc.collect()

@@ -4,9 +4,8 @@ In order, cheapest first: SHACL shapes (ontology/shapes.ttl, validated by rudof,
 engine), the violation queries (queries/check-*.rq, any row is a failure), and OWL 2 DL
 consistency of ontology and data, decided by HermiT. The first failing step stops the build with
 one line naming the file, the line when it can be found, the problem and what to do; the full
-list goes to the report file. Two steps run beside others (see build.py), their verdicts still
-taken in this order: SHACL in a forked copy of the process (Shacl), and HermiT in its Java process
-(Hermit), which decides, on a summary of the asserted graphs made before, while the build reasons.
+list goes to the report file. HermiT runs in its Java process (Hermit), which decides, on a
+summary of the asserted graphs made before, while the build reasons (see build.py).
 
 HermiT does not see the data itself but a summary of it, and runs only when that summary or the
 ontology changes (its verdict is kept under build/hermit/, keyed by a hash of what it read):
@@ -43,21 +42,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import multiprocessing
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import InputError, ServiceError
-from .layout import ONTOLOGY, PREFIXES, SHAPES, curie, fork_cores
+from .layout import ONTOLOGY, PREFIXES, SHAPES, curie
 from .parse import Dataset, construct, parse_file, select
 from .queries import load_query
 from .release import ontology_version_quads
@@ -108,97 +103,19 @@ def _fail(ds: Dataset, step: str, problems: list[Problem], hint: str, report: Pa
 
 
 def shacl(ds: Dataset, report: Path | None = None) -> None:
-    """Validate the asserted graphs against the shapes; the first violation raises the error."""
-    with Shacl(ds, report, fork=False) as shapes:
-        shapes.verdict()
-
-
-class Shacl:
-    """SHACL validation of the asserted graphs, in a forked copy of the process when there is more
-    than one core, so that the build goes on meanwhile (the violation queries, HermiT's start: they
-    only read the dataset, so the copy shares its memory). Opening it reads the shapes (their
-    syntax errors are raised at once) and starts the validation; `verdict` waits for it and raises
-    the error of the first violation. Leaving it stops the copy if it still runs."""
-
-    def __init__(self, ds: Dataset, report: Path | None = None, fork: bool = True) -> None:
-        self.ds, self.report = ds, report
-        # a daemonic process may not start one (a build run from a pool's worker): SHACL runs in it
-        self.fork = fork and fork_cores() > 1 and not multiprocessing.current_process().daemon
-        self.process: BaseProcess | None = None
-        self.answer: Connection | None = None
-        self.problems: list[Problem] | None = None
-        self.shapes: tuple[str, dict[str, str]] = ("", {})  # the shapes' text and messages, once read
-
-    def __enter__(self) -> Shacl:
-        shapes_path = self.ds.project.root / SHAPES
-        if not shapes_path.is_file():
-            raise InputError(SHAPES, None, "the SHACL shapes file is missing", "restore it from version control")
-        shapes = parse_file(self.ds.project, shapes_path, ONTOLOGY_GRAPH)  # syntax errors with their position
-        self.shapes = shapes_path.read_text(encoding="utf-8"), shape_messages(shapes)
-        if not self.fork:
-            self.problems = self._problems()
-            return self
-        sys.stdout.flush()  # else what this process has yet to write would be written by the copy too
-        sys.stderr.flush()
-        self.answer, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-        self.process = multiprocessing.get_context("fork").Process(target=self._child, args=(sender,), daemon=True)
-        self.process.start()
-        sender.close()
-        return self
-
-    def _problems(self) -> list[Problem]:
-        return shacl_problems(asserted_ntriples(self.ds), *self.shapes)
-
-    def _child(self, sender: Connection) -> None:
-        """In the forked copy: the problems, or what stopped the validation, sent to the parent."""
-        try:
-            try:
-                answer: tuple[bool, object] = (True, self._problems())
-            except Exception as e:  # raised again in the parent
-                answer = (False, e)
-            try:
-                sender.send(answer)
-            except Exception:  # an exception that cannot be sent as it is
-                failed = ServiceError("SHACL", None, f"the validation failed: {answer[1]!r}"[:300], "report it")
-                sender.send((False, failed))
-        except BaseException:  # the parent is gone, or stops this copy: nothing to tell
-            pass
-
-    def verdict(self) -> None:
-        if self.problems is None and self.answer is not None and self.process is not None:
-            try:
-                ok, found = self.answer.recv()
-            except EOFError:  # the copy ended without an answer (killed: out of memory?)
-                raise ServiceError(
-                    "SHACL",
-                    None,
-                    f"the validation ended without a verdict (exit code {self.process.exitcode})",
-                    "run the build again; if it fails again, see the memory the build has",
-                ) from None
-            self.process.join()
-            if not ok:
-                assert isinstance(found, BaseException)
-                raise found
-            assert isinstance(found, list)
-            self.problems = found
-        if self.problems:
-            raise _fail(
-                self.ds,
-                "SHACL violation",
-                self.problems,
-                "correct the data or, if the data is right, the shape in ontology/shapes.ttl",
-                self.report,
-            )
-
-    def __exit__(self, *_: object) -> None:
-        if self.process is not None:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-            self.process = None
-        if self.answer is not None:
-            self.answer.close()
-            self.answer = None
+    shapes_path = ds.project.root / SHAPES
+    if not shapes_path.is_file():
+        raise InputError(SHAPES, None, "the SHACL shapes file is missing", "restore it from version control")
+    shapes = parse_file(ds.project, shapes_path, ONTOLOGY_GRAPH)  # syntax errors with their position
+    problems = shacl_problems(asserted_ntriples(ds), shapes_path.read_text(encoding="utf-8"), shape_messages(shapes))
+    if problems:
+        raise _fail(
+            ds,
+            "SHACL violation",
+            problems,
+            "correct the data or, if the data is right, the shape in ontology/shapes.ttl",
+            report,
+        )
 
 
 def shape_messages(shapes: list[ox.Quad]) -> dict[str, str]:

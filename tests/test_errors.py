@@ -89,8 +89,8 @@ def test_shacl_fail(built):
 
 
 def test_a_shacl_violation_is_reported_before_a_violation_query_row(built):
-    """SHACL validates in a forked copy while the violation queries run: when both find a problem,
-    the build still reports SHACL's, as when SHACL ran first."""
+    """When SHACL and a violation query both find a problem, the build reports SHACL's: the
+    cheapest step comes first."""
     before = snapshot(built)
     duplicate = '<norm/13a> <http://www.w3.org/2004/02/skos/core#notation> "13(a)" .\n'  # see test_checks.py
     (built.root / TARGET).write_text((FIXTURES / "shacl-fail.ttl").read_text() + duplicate, encoding="utf-8")
