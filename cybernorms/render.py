@@ -112,6 +112,14 @@ class Linker:
 
     static: bool = False
     here: str = ""  # the site path of the page being rendered ("id/norm/13f", "" for the home page)
+    # the folder the links of the page are relative to ("" for live pages: absolute links), and the
+    # page's own file; made with the linker, as every link reads them
+    folder: str = field(init=False, repr=False, compare=False)
+    own: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.own = self.file(self.here)
+        self.folder = posixpath.dirname(self.own) if self.static else ""
 
     def path(self, path: str) -> str:
         page, mark, anchor = path.partition("#")
@@ -125,17 +133,12 @@ class Linker:
     def at(self, path: str) -> bool:
         """Whether a link to the path (with or without its "#anchor") is on the page itself: a
         static page links to its own anchors as "#x"."""
-        return self.static and _file_of(path.partition("#")[0]) == self.file(self.here)
+        return self.static and _file_of(path.partition("#")[0]) == self.own
 
     @property
     def formats(self) -> tuple[Format, ...]:
         """The RDF formats of a page: all six live, Turtle and JSON-LD in the static site."""
         return SITE_FORMATS if self.static else RDF_FORMATS
-
-    @cached_property
-    def folder(self) -> str:
-        """The folder the links of the page are relative to ("" for live pages: absolute links)."""
-        return posixpath.dirname(self.file(self.here)) if self.static else ""
 
     @staticmethod
     def file(path: str) -> str:
@@ -172,8 +175,22 @@ def _linker() -> Linker:
     return _LINKER.get() or Linker()
 
 
-def _url(path: str) -> str:
-    return _linker().path(path)
+# The links to site paths the templates print (url()), escaped: the same from every page of a
+# folder, so made once for each (a link to an anchor, "#x" on its own page, is made at each use).
+_URLS: dict[tuple[str, bool, str], Markup] = {}
+
+
+def _url(path: str) -> Markup:
+    linker = _linker()
+    if "#" in path:
+        return escape(linker.path(path))
+    key = (path, linker.static, linker.folder)
+    found = _URLS.get(key)
+    if found is None:
+        if len(_URLS) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+            _URLS.clear()
+        found = _URLS[key] = escape(linker.path(path))
+    return found
 
 
 class _Fragment:
@@ -240,11 +257,14 @@ class FactView:
     sources: list[str] = field(default_factory=list)  # provisions that state it (text facts)
     notes: list[ox.Literal] = field(default_factory=list)
     linksets: list[str] = field(default_factory=list)
+    # what its provenance is made of (the key of its rendered provenance); made with the view (a
+    # cached_property takes a lock at each read on Python 3.11, and the key is read for every row)
+    key: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[ox.Literal, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
-    @cached_property
-    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[ox.Literal, ...]]:
-        """What its provenance is made of (the key of its rendered provenance)."""
-        return (tuple(self.roles), tuple(self.sources), tuple(self.linksets), tuple(self.notes))
+    def __post_init__(self) -> None:
+        self.key = (tuple(self.roles), tuple(self.sources), tuple(self.linksets), tuple(self.notes))
 
 
 @dataclass(frozen=True)
@@ -373,8 +393,9 @@ class Renderer:
         self._blank = _Slots(self.env, "blank")
         self._incident_item = _Slots(self.env, "incident_item")
         self._part_link = _Slots(self.env, "part_link")
-        self._links: dict[tuple[str, bool, bool, str, bool], Markup] = {}
+        self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
+        self._hrefs: dict[tuple[str, bool, str], Markup] = {}
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
@@ -396,11 +417,21 @@ class Renderer:
 
     # ------------------------------------------------------------------ helpers
 
-    def href(self, iri: str) -> str:
-        """The link of an IRI: the local page (or the anchor of a part on its entity's page) for
-        the project's IRIs, the IRI itself otherwise."""
-        path = self.cat.page_path(iri)
-        return iri if path is None else _linker().path(path)
+    def href(self, iri: str) -> Markup:
+        """The link of an IRI, escaped: the local page (or the anchor of a part on its entity's
+        page) for the project's IRIs, the IRI itself otherwise. The same from every page of a
+        folder, so made once for each, but for a link to an anchor ("#x" on its own page)."""
+        linker = _linker()
+        key = (iri, linker.static, linker.folder)
+        found = self._hrefs.get(key)
+        if found is None:
+            path = self.cat.page_path(iri)
+            found = escape(iri if path is None else linker.path(path))
+            if path is None or "#" not in path:
+                if len(self._hrefs) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                    self._hrefs.clear()
+                self._hrefs[key] = found
+        return found
 
     def entity_link(self, iri: str, show_kind: bool = False) -> Markup:
         """The link to an entity (links.html's entity_link), with its kind if asked; the same from
@@ -408,10 +439,18 @@ class Renderer:
         page, a term of the ontology) is "#x" on the page of the anchor itself, and made once more
         for it."""
         linker = _linker()
-        path = self.cat.page_path(iri)
-        anchored = path is not None and "#" in path and linker.at(path)
-        key = (iri, show_kind, linker.static, linker.folder, anchored)
-        html = self._links.get(key)
+        key: tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool] = (
+            iri,
+            show_kind,
+            linker.static,
+            linker.folder,
+        )
+        html = self._links.get(key)  # a link to a page (never kept under this key for an anchor)
+        if html is None:
+            path = self.cat.page_path(iri)
+            if path is not None and "#" in path:
+                key = (iri, show_kind, linker.static, linker.folder, linker.at(path))
+                html = self._links.get(key)
         if html is None:
             cat = self.cat
             href = iri if path is None else linker.path(path)
