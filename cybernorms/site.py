@@ -28,6 +28,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,32 +114,77 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     # off until the site is written.
     collecting = gc.isenabled()
     gc.disable()
+    tmp = project.dist / f".site.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        with phases("read the store, index it (catalogue, descriptions)"):
-            catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
-            renderer = Renderer(project, catalogue)
-            renderer.compile()  # once, before the processes that share the pages are forked
-            import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
-        gc.freeze()
-        return _write_site(project, renderer, publish_url, phases)
+        tmp.mkdir(parents=True)
+        # The RDF of the graphs' pages needs no index: a forked copy writes it from a handle of its
+        # own on the store while this process reads and indexes the store (the other core waited).
+        early = fork_pool(1) if store is None and fork_cores() > 1 else None
+        try:
+            graphs = early.submit(_graph_files, project, tmp) if early else None
+            with phases("read the store, index it (catalogue, descriptions)"):
+                catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
+                renderer = Renderer(project, catalogue)
+                renderer.compile()  # once, before the processes that share the pages are forked
+                import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
+            gc.freeze()
+            return _write_site(project, renderer, publish_url, phases, tmp, graphs)
+        finally:
+            if early:
+                early.shutdown(cancel_futures=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
 
 
-def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: Phases) -> Written:
+def _graph_files(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, float]]:
+    """Write the RDF of every named graph's page from a store handle of this (forked) process's
+    own; returns the paths of the pages whose RDF it wrote, the files and the CPU seconds per phase."""
+    phases = Phases()
+    files = _Files(tmp)
+    done = set()
+    with phases("graphs' RDF, beside the reading: read the store"):
+        store = open_current(project)
+        graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    for graph in graphs:
+        path = site_path(graph) or ""
+        if not path.startswith("graph/"):
+            continue
+        with phases("graphs' RDF, beside the reading: read the store"):
+            quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        if not quads:
+            continue
+        _write_rdf(project.root, files, path, quads, phases)
+        done.add(path)
+    return done, files.count, dict(phases.seconds)
+
+
+def _write_site(
+    project: Project,
+    renderer: Renderer,
+    publish_url: str,
+    phases: Phases,
+    tmp: Path,
+    graphs: Future[tuple[set[str], int, dict[str, float]]] | None,
+) -> Written:
+    """Write the pages into tmp, then swap it in for the site; `graphs` is the forked copy that
+    writes the RDF of the graphs' pages (_graph_files), if any."""
     target = project.dist / "site"
-    tmp = project.dist / f".site.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
-        paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-        pages, files = _shared(renderer, tmp, paths, phases, lambda: _rest(project, renderer, tmp, publish_url))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
+    paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
+    rest = lambda: _rest(project, renderer, tmp, publish_url)  # noqa: E731
+    pages, files = _shared(renderer, tmp, paths, phases, rest, graphs is not None)
+    if graphs is not None:
+        done, written, seconds = graphs.result()
+        phases.add(seconds)
+        files += written
+        missing = [p for p in paths if p.startswith("graph/") and p not in done]  # none: the same graphs
+        files += _graph_rdf(renderer, _Files(tmp), missing, phases)
     with phases("swap in, remove the old site"):
         old = project.dist / f".site.old-{os.getpid()}"
         if target.exists():
@@ -153,25 +199,31 @@ _FORKED: dict[str, tuple[Renderer, Path]] = {}
 
 
 def _shared(
-    renderer: Renderer, tmp: Path, paths: list[str], phases: Phases, rest: Callable[[], tuple[int, int]]
+    renderer: Renderer,
+    tmp: Path,
+    paths: list[str],
+    phases: Phases,
+    rest: Callable[[], tuple[int, int]],
+    graphs_apart: bool = False,
 ) -> tuple[int, int]:
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
-    in this process while the others write their pages; returns the pages and files written."""
+    in this process while the others write their pages; returns the pages and files written.
+    `graphs_apart`: the RDF of the graphs' pages is written apart (_graph_files), not here."""
     share = min(fork_cores(), 4)
     if share == 1 or len(paths) < 100:
         files = _Files(tmp)
-        pages = _pages(renderer, files, paths, phases)
+        pages = _pages(renderer, files, paths, phases, graphs_apart)
         with phases("other pages, static, dist"):
             more, more_files = rest()
         return pages + more, files.count + more_files
     _FORKED["state"] = (renderer, tmp)
     try:
         with fork_pool(share - 1) as pool:
-            portions = _portions(renderer.cat, paths, share)
-            others = [pool.submit(_pages_forked, portion) for portion in portions[1:]]
+            portions = _portions(renderer.cat, paths, share, graphs_apart)
+            others = [pool.submit(_pages_forked, portion, graphs_apart) for portion in portions[1:]]
             files = _Files(tmp)
-            pages = _pages(renderer, files, portions[0], phases)
+            pages = _pages(renderer, files, portions[0], phases, graphs_apart)
             with phases("other pages, static, dist"):
                 more, more_files = rest()
             pages, count = pages + more, files.count + more_files
@@ -186,16 +238,19 @@ def _shared(
 
 PAGE_COST = 30  # what making a page costs beyond its statements, in statements (measured: about 1 ms)
 GRAPH_SHARE = 2  # a statement of a graph's page costs half an entity's (its RDF only, no row of HTML)
+GRAPH_HTML_SHARE = 20  # and a twentieth without its RDF (counted by class and property: measured)
 REST_COST = 15_000  # the pages that are not an IRI's, the static files, the rules: 0.45 s, in statements
 
 
-def _portions(cat: Catalogue, paths: list[str], share: int) -> list[list[str]]:
+def _portions(cat: Catalogue, paths: list[str], share: int, graphs_apart: bool = False) -> list[list[str]]:
     """The paths dealt out to `share` processes so that each has about as many statements to write
     (a graph's page holds the whole graph, an incident's its parts'): the largest first, each to
     the process with the fewest so far; each portion then in the order of the paths (pages of a
-    folder together: their fragments are made once per folder)."""
+    folder together: their fragments are made once per folder). `graphs_apart`: the RDF of the
+    graphs' pages is written apart, their HTML only here."""
+    graph_share = GRAPH_HTML_SHARE if graphs_apart else GRAPH_SHARE
     cost = [
-        PAGE_COST + cat.statement_count(BASE + path) // (GRAPH_SHARE if path.startswith("graph/") else 1)
+        PAGE_COST + cat.statement_count(BASE + path) // (graph_share if path.startswith("graph/") else 1)
         for path in paths
     ]
     loads = [REST_COST] + [0] * (share - 1)  # the first process also writes the rest (_shared)
@@ -207,20 +262,22 @@ def _portions(cat: Catalogue, paths: list[str], share: int) -> list[list[str]]:
     return [[paths[i] for i in sorted(portion)] for portion in portions]
 
 
-def _pages_forked(paths: list[str]) -> tuple[int, int, dict[str, float]]:
+def _pages_forked(paths: list[str], graphs_apart: bool) -> tuple[int, int, dict[str, float]]:
     renderer, tmp = _FORKED["state"]  # inherited from the process that forked this one
     phases = Phases()
     files = _Files(tmp)
-    pages = _pages(renderer, files, paths, phases)
+    pages = _pages(renderer, files, paths, phases, graphs_apart)
     return pages, files.count, dict(phases.seconds)
 
 
-def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
-    """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
+def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases, graphs_apart: bool = False) -> int:
+    """Write the page of each path and, beside it, its RDF in every format (but for the graphs'
+    pages when their RDF is written apart); returns the pages written."""
     pages = 0
     for path in paths:
+        rdf = path != "" and not (graphs_apart and path.startswith("graph/"))
         with phases("describe"):
-            quads = rdf_of(renderer, path) if path else []
+            quads = rdf_of(renderer, path) if rdf else []
         with phases("html"):
             html = html_of(renderer, path, Linker(static=True, here=path))
         if html is None:
@@ -228,14 +285,28 @@ def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) 
         with phases("write"):
             files.write(Linker.file(path), html)
         pages += 1
-        if path == "":
-            continue
-        with phases("rdf"):
-            representations = serialize_all(quads or [], renderer.project.root, SITE_FORMATS)
-        with phases("write"):
-            for fmt, data in representations:
-                files.write(f"{path}.{fmt.suffix}", data)
+        if rdf:
+            _write_rdf(renderer.project.root, files, path, quads or [], phases)
     return pages
+
+
+def _graph_rdf(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
+    """Write the RDF of the graphs' pages of the paths; returns the files written."""
+    for path in paths:
+        with phases("describe"):
+            quads = rdf_of(renderer, path)
+        if quads is not None:
+            _write_rdf(renderer.project.root, files, path, quads, phases)
+    return files.count
+
+
+def _write_rdf(root: Path, files: _Files, path: str, quads: list[ox.Quad], phases: Phases) -> None:
+    """Write the RDF of a page, its quads, beside it in every format of the site."""
+    with phases("rdf"):
+        representations = serialize_all(quads, root, SITE_FORMATS)
+    with phases("write"):
+        for fmt, data in representations:
+            files.write(f"{path}.{fmt.suffix}", data)
 
 
 def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> tuple[int, int]:
