@@ -825,19 +825,8 @@ class Renderer:
         )
 
     def dist_files(self) -> dict[str, tuple[str, int]]:
-        """The files of dist/ with their SHA-256 and size, from dist/SHA256SUMS ({} before an export)."""
-        sums = self.project.dist / "SHA256SUMS"
-        if not sums.is_file():
-            return {}
-        files: dict[str, tuple[str, int]] = {}
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            path = self.project.dist / name
-            if path.is_file():
-                files[name] = (digest, path.stat().st_size)
-        if files:
-            files["SHA256SUMS"] = (hashlib.sha256(sums.read_bytes()).hexdigest(), sums.stat().st_size)
-        return files
+        """The files of dist/ with their SHA-256 and size (`dist_files`)."""
+        return dist_files(self.project)
 
     def dataset(self, linker: Linker) -> str:
         cat = self.cat
@@ -896,6 +885,22 @@ class Renderer:
         return self._render(
             "404.html", linker, path=path, results=self.index.search(guess)[:10] if guess else [], query=guess
         )
+
+
+def dist_files(project: Project) -> dict[str, tuple[str, int]]:
+    """The files of dist/ with their SHA-256 and size, from dist/SHA256SUMS ({} before an export)."""
+    sums = project.dist / "SHA256SUMS"
+    if not sums.is_file():
+        return {}
+    files: dict[str, tuple[str, int]] = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        path = project.dist / name
+        if path.is_file():
+            files[name] = (digest, path.stat().st_size)
+    if files:
+        files["SHA256SUMS"] = (hashlib.sha256(sums.read_bytes()).hexdigest(), sums.stat().st_size)
+    return files
 
 
 def _graph_description(graph: str) -> str:

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
 from .layout import BASE, Project, fork_cores, fork_pool
 from .pages import html_of, rdf_of
-from .render import STATIC, Linker, Renderer
+from .render import STATIC, Linker, Renderer, dist_files
 from .store import open_current
 from .views import Catalogue, all_pages, site_path
 
@@ -118,11 +118,12 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        # The RDF of the graphs' pages needs no index: a forked copy writes it from a handle of its
-        # own on the store while this process reads and indexes the store (the other core waited).
+        # The RDF of the graphs' pages, the static files and the copy of dist/ need no index: a
+        # forked copy writes them (the RDF from a handle of its own on the store) while this
+        # process reads and indexes the store (the other core waited).
         early = fork_pool(1) if store is None and fork_cores() > 1 else None
         try:
-            graphs = early.submit(_graph_files, project, tmp) if early else None
+            graphs = early.submit(_beside_reading, project, tmp) if early else None
             with phases("read the store, index it (catalogue, descriptions)"):
                 catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
                 renderer = Renderer(project, catalogue)
@@ -142,9 +143,11 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
             gc.enable()
 
 
-def _graph_files(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, float]]:
-    """Write the RDF of every named graph's page from a store handle of this (forked) process's
-    own; returns the paths of the pages whose RDF it wrote, the files and the CPU seconds per phase."""
+def _beside_reading(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, float]]:
+    """What needs no index of the store, written by a forked copy while the store is read: the RDF
+    of every named graph's page, from a store handle of this process's own, the static files and
+    the copy of dist/; returns the paths of the pages whose RDF it wrote, the files and the CPU
+    seconds per phase."""
     phases = Phases()
     files = _Files(tmp)
     done = set()
@@ -161,7 +164,9 @@ def _graph_files(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, 
             continue
         _write_rdf(project.root, files, path, quads, phases)
         done.add(path)
-    return done, files.count, dict(phases.seconds)
+    with phases("other pages, static, dist"):
+        count = _copies(project, tmp)
+    return done, files.count + count, dict(phases.seconds)
 
 
 def _write_site(
@@ -173,11 +178,11 @@ def _write_site(
     graphs: Future[tuple[set[str], int, dict[str, float]]] | None,
 ) -> Written:
     """Write the pages into tmp, then swap it in for the site; `graphs` is the forked copy that
-    writes the RDF of the graphs' pages (_graph_files), if any."""
+    writes the RDF of the graphs' pages (_beside_reading), if any."""
     target = project.dist / "site"
     paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
     paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-    rest = lambda: _rest(project, renderer, tmp, publish_url)  # noqa: E731
+    rest = lambda: _rest(project, renderer, tmp, publish_url, graphs is not None)  # noqa: E731
     pages, files = _shared(renderer, tmp, paths, phases, rest, graphs is not None)
     if graphs is not None:
         done, written, seconds = graphs.result()
@@ -209,7 +214,7 @@ def _shared(
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
     in this process while the others write their pages; returns the pages and files written.
-    `graphs_apart`: the RDF of the graphs' pages is written apart (_graph_files), not here."""
+    `graphs_apart`: the RDF of the graphs' pages is written apart (_beside_reading), not here."""
     share = min(fork_cores(), 4)
     if share == 1 or len(paths) < 100:
         files = _Files(tmp)
@@ -309,9 +314,10 @@ def _write_rdf(root: Path, files: _Files, path: str, quads: list[ox.Quad], phase
             files.write(f"{path}.{fmt.suffix}", data)
 
 
-def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> tuple[int, int]:
-    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
-    and the rewrite rules; returns the pages and files written."""
+def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str, copied: bool) -> tuple[int, int]:
+    """The pages that are not an IRI's (search, editor, 404), the static files and the copy of
+    dist/ (unless `copied` already, by _beside_reading) and the rewrite rules; returns the pages
+    and files written."""
     files = _Files(tmp)
     pages = 0
     for name, html in (
@@ -321,17 +327,23 @@ def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> 
     ):
         files.write(f"{name}.html", html)
         pages += 1
-    ignore = shutil.ignore_patterns("*.map", "__pycache__")
-    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
-    count = sum(len(names) for _, _, names in os.walk(copied))
-    for name in sorted(renderer.dist_files()):
-        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(project.dist / name, tmp / "dist" / name)
-        count += 1
+    count = 0 if copied else _copies(project, tmp)
     parts = part_rules(renderer.cat)
     files.write(".htaccess", htaccess(parts))
     files.write("w3id.htaccess", w3id_htaccess(publish_url, parts))
     return pages, files.count + count
+
+
+def _copies(project: Project, tmp: Path) -> int:
+    """Copy the static files and the files of dist/ into the site; returns the files copied."""
+    ignore = shutil.ignore_patterns("*.map", "__pycache__")
+    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
+    count = sum(len(names) for _, _, names in os.walk(copied))
+    for name in sorted(dist_files(project)):
+        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.dist / name, tmp / "dist" / name)
+        count += 1
+    return count
 
 
 @dataclass(frozen=True)
