@@ -31,6 +31,7 @@ from .views import (
     ROLE_NOTE,
     SCHEMA,
     SKOS,
+    TYPE,
     Catalogue,
     Description,
     Fact,
@@ -531,8 +532,8 @@ class Renderer:
         sources, notes = self._said_by(subject, tuple(fact.graphs))
         annotation = d.annotation(fact) if d.annotations else None
         if annotation:
-            return FactView(fact, fact.roles, list(sources), annotation.notes + notes, list(annotation.linksets))
-        return FactView(fact, fact.roles, list(sources), list(notes))
+            return FactView(fact, list(fact.kinds), list(sources), annotation.notes + notes, list(annotation.linksets))
+        return FactView(fact, list(fact.kinds), list(sources), list(notes))
 
     def _said_by(self, subject: str, graphs: tuple[str, ...]) -> tuple[list[str], list[ox.Literal]]:
         """What a statement of `subject` held by `graphs` comes from: the provisions that state it
@@ -613,21 +614,25 @@ class Renderer:
         """The statements of a description as a page shows them: names and notes, the others by
         property (those that point to it from other incidents' records folded, by incident and
         year), the external links, and what the reasoner adds."""
-        asserted = [f for f in d.facts if f.asserted]
-        inferred = [f for f in d.facts if not f.asserted]
-        main = [
-            f for f in asserted if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
-        ]
         own = self.cat.incident_of(d.iri)
-        from_incidents = [f for f in main if f.incoming and self._incident_of(f) not in (None, own)]
-        if from_incidents:
-            main = [f for f in main if not (f.incoming and self._incident_of(f) not in (None, own))]
-        external = [self.fact_view(d, f) for f in asserted if f.predicate in EXTERNAL]
-        names = [
-            self.fact_view(d, f)
-            for f in asserted
-            if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
-        ]
+        main: list[Fact] = []  # asserted, neither external nor shown apart nor from other incidents
+        from_incidents: list[Fact] = []
+        inferred: list[Fact] = []
+        external: list[FactView] = []
+        names: list[FactView] = []
+        for f in d.facts:  # one pass, each list in the order of the facts
+            predicate = f.predicate
+            if not f.asserted:
+                inferred.append(f)
+            elif predicate in EXTERNAL:
+                external.append(self.fact_view(d, f))
+            elif not f.incoming and predicate in SHOWN_APART:
+                if predicate != TYPE:
+                    names.append(self.fact_view(d, f))
+            elif f.incoming and self._incident_of(f) not in (None, own):
+                from_incidents.append(f)
+            else:
+                main.append(f)
         shown = self._grouped(d, inferred, limit=INFERRED_SHOWN)
         return {
             "names": names,

@@ -152,6 +152,8 @@ class Fact:
     object: Term
     graphs: list[str]
     incoming: bool  # the entity is the object
+    # the roles of its graphs (_roles), set once its graphs are all known (_description)
+    kinds: tuple[str, ...] = ()
 
     @property
     def other(self) -> Term:
@@ -159,11 +161,11 @@ class Fact:
 
     @property
     def roles(self) -> list[str]:
-        return list(_roles(tuple(self.graphs)))
+        return list(self.kinds)
 
     @property
     def asserted(self) -> bool:
-        return _roles(tuple(self.graphs)) != ("inferred",)
+        return self.kinds != ("inferred",)
 
 
 @cache
@@ -775,6 +777,8 @@ def _description(iri: str, quads: list[ox.Quad]) -> Description:
         )
         annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
     facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+    for f in facts:
+        f.kinds = _roles(tuple(f.graphs))
     return Description(iri, facts, [row[-1] for row in rows], annotations)
 
 
