@@ -514,10 +514,13 @@ class Renderer:
             lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
         return Markup("".join([line + "\n" for line in lines]))
 
-    def compile(self) -> None:
-        """Compile every template now rather than when a page first needs it."""
+    def compile(self, reload: bool = True) -> None:
+        """Compile every template now rather than when a page first needs it; without `reload`,
+        a template is not looked at again on disk each time a page uses it (the static site's
+        pages, written in one run)."""
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
+        self.env.auto_reload = reload
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)

@@ -127,7 +127,7 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
             with phases("read the store, index it (catalogue, descriptions)"):
                 catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
                 renderer = Renderer(project, catalogue)
-                renderer.compile()  # once, before the processes that share the pages are forked
+                renderer.compile(reload=False)  # once, before the processes that share the pages are forked
                 import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
             gc.freeze()
             return _write_site(project, renderer, publish_url, phases, tmp, graphs)

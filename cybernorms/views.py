@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -791,9 +791,18 @@ def _lang_order(term: Term) -> tuple[int, str, str]:
     return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term), str(term))
 
 
+@lru_cache(maxsize=100_000)
 def natural_key(text: str) -> str:
-    """A sort key that puts 2 before 10 and 13(b) before 13(k)."""
-    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+    """A sort key that puts 2 before 10 and 13(b) before 13(k) (kept: pages sort the same
+    notations and IRIs again and again)."""
+    return _DIGITS.sub(_padded, text)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _padded(m: re.Match[str]) -> str:
+    return m.group(0).zfill(6)
 
 
 def _describe_text(root: Path) -> str:
