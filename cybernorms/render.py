@@ -397,6 +397,9 @@ class Renderer:
         self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._hrefs: dict[tuple[str, bool, str], Markup] = {}
+        # links to anchors from static pages: the file of the anchor's page, the link from another
+        # page of the folder, and from that page itself ("#x")
+        self._anchored: dict[tuple[str, bool, str], tuple[str, Markup, Markup]] = {}
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
@@ -425,13 +428,24 @@ class Renderer:
         linker = _linker()
         key = (iri, linker.static, linker.folder)
         found = self._hrefs.get(key)
-        if found is None:
-            path = self.cat.page_path(iri)
-            found = escape(iri if path is None else linker.path(path))
-            if path is None or "#" not in path:
-                if len(self._hrefs) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
-                    self._hrefs.clear()
-                self._hrefs[key] = found
+        if found is not None:
+            return found
+        anchored = self._anchored.get(key)  # a link to an anchor of a static page
+        if anchored is not None:
+            return anchored[2] if anchored[0] == linker.own else anchored[1]
+        if len(self._hrefs) + len(self._anchored) >= FRAGMENTS_KEPT:  # a server up for long keeps no more
+            self._hrefs.clear()
+            self._anchored.clear()
+        path = self.cat.page_path(iri)
+        if path is not None and "#" in path and linker.static:
+            page, fragment = path.split("#", 1)
+            anchored = self._anchored[key] = (
+                _file_of(page),
+                escape(_relative(_file_of(page), linker.folder) + "#" + fragment),
+                escape("#" + fragment),
+            )
+            return anchored[2] if anchored[0] == linker.own else anchored[1]
+        found = self._hrefs[key] = escape(iri if path is None else linker.path(path))
         return found
 
     def entity_link(self, iri: str, show_kind: bool = False) -> Markup:

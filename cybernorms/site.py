@@ -32,6 +32,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -40,7 +41,10 @@ from .layout import BASE, Project, fork_cores, fork_pool
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer, dist_files
 from .store import open_current
-from .views import Catalogue, all_pages, site_path
+from .views import Catalogue, IncidentSeries, all_pages, incident_series, site_path
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
 
@@ -118,14 +122,20 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        # The RDF of the graphs' pages, the static files and the copy of dist/ need no index: a
-        # forked copy writes them (the RDF from a handle of its own on the store) while this
-        # process reads and indexes the store (the other core waited).
+        # The incidents by year (one query), the RDF of the graphs' pages, the static files and the
+        # copy of dist/ need no index: a forked copy asks and writes them (from a handle of its own
+        # on the store) while this process reads and indexes the store (the other core waited).
         early = fork_pool(1) if store is None and fork_cores() > 1 else None
         try:
+            series = early.submit(_incident_series, project) if early else None
             graphs = early.submit(_beside_reading, project, tmp) if early else None
             with phases("read the store, index it (catalogue, descriptions)"):
-                catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
+                catalogue = Catalogue(
+                    store or open_current(project),
+                    project.root,
+                    descriptions=True,
+                    series=series.result if series else None,
+                )
                 renderer = Renderer(project, catalogue)
                 renderer.compile(reload=False)  # once, before the processes that share the pages are forked
                 import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
@@ -141,6 +151,12 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
         gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _incident_series(project: Project) -> dict[str, dict[str, IncidentSeries]]:
+    """The incidents by year of every entity (views.incident_series), asked by a forked copy of
+    its own handle on the store while this process reads the store."""
+    return incident_series(open_current(project), project.root)
 
 
 def _beside_reading(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, float]]:
@@ -200,7 +216,7 @@ def _write_site(
 
 
 # What forked workers inherit: set just before forking them, read by _pages_forked.
-_FORKED: dict[str, tuple[Renderer, Path]] = {}
+_FORKED: dict[str, tuple[Renderer, Path, list[list[str]], Synchronized[int]]] = {}
 
 
 def _shared(
@@ -213,7 +229,8 @@ def _shared(
 ) -> tuple[int, int]:
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
-    in this process while the others write their pages; returns the pages and files written.
+    in this process before it takes pages; returns the pages and files written. Each process takes
+    the next batch of pages (_batches) when it is done with its own, so that all end together.
     `graphs_apart`: the RDF of the graphs' pages is written apart (_beside_reading), not here."""
     share = min(fork_cores(), 4)
     if share == 1 or len(paths) < 100:
@@ -222,15 +239,18 @@ def _shared(
         with phases("other pages, static, dist"):
             more, more_files = rest()
         return pages + more, files.count + more_files
-    _FORKED["state"] = (renderer, tmp)
+    import multiprocessing
+
+    batches = _batches(renderer.cat, paths, graphs_apart)
+    taken = multiprocessing.get_context("fork").Value("i", 0)  # the batches taken so far
+    _FORKED["state"] = (renderer, tmp, batches, taken)
     try:
         with fork_pool(share - 1) as pool:
-            portions = _portions(renderer.cat, paths, share, graphs_apart)
-            others = [pool.submit(_pages_forked, portion, graphs_apart) for portion in portions[1:]]
+            others = [pool.submit(_pages_forked, graphs_apart) for _ in range(share - 1)]
             files = _Files(tmp)
-            pages = _pages(renderer, files, portions[0], phases, graphs_apart)
             with phases("other pages, static, dist"):
                 more, more_files = rest()
+            pages = _taken(renderer, files, batches, taken, phases, graphs_apart)
             pages, count = pages + more, files.count + more_files
             for f in others:
                 done, written, seconds = f.result()
@@ -243,35 +263,56 @@ def _shared(
 
 PAGE_COST = 30  # what making a page costs beyond its statements, in statements (measured: about 1 ms)
 GRAPH_SHARE = 2  # a statement of a graph's page costs half an entity's (its RDF only, no row of HTML)
-GRAPH_HTML_SHARE = 20  # and a twentieth without its RDF (counted by class and property: measured)
-REST_COST = 15_000  # the pages that are not an IRI's, the static files, the rules: 0.45 s, in statements
+GRAPH_HTML_SHARE = 20  # and a twentieth without its RDF (counted by class and property)
+BATCH_COST = 5_000  # the statements of a batch of pages (about 0.1 s; the site has about 100 batches)
 
 
-def _portions(cat: Catalogue, paths: list[str], share: int, graphs_apart: bool = False) -> list[list[str]]:
-    """The paths dealt out to `share` processes so that each has about as many statements to write
-    (a graph's page holds the whole graph, an incident's its parts'): the largest first, each to
-    the process with the fewest so far; each portion then in the order of the paths (pages of a
-    folder together: their fragments are made once per folder). `graphs_apart`: the RDF of the
-    graphs' pages is written apart, their HTML only here."""
+def _batches(cat: Catalogue, paths: list[str], graphs_apart: bool = False) -> list[list[str]]:
+    """The paths in batches of about BATCH_COST statements to write (a graph's page holds the whole
+    graph, an incident's its parts'), pages of a folder together in the order of the paths (their
+    fragments are made once per folder and process), the costliest batches first: the processes
+    end within a small batch of each other, whatever the estimate misses. `graphs_apart`: the RDF
+    of the graphs' pages is written apart, their HTML only here."""
     graph_share = GRAPH_HTML_SHARE if graphs_apart else GRAPH_SHARE
-    cost = [
-        PAGE_COST + cat.statement_count(BASE + path) // (graph_share if path.startswith("graph/") else 1)
-        for path in paths
-    ]
-    loads = [REST_COST] + [0] * (share - 1)  # the first process also writes the rest (_shared)
-    portions: list[list[int]] = [[] for _ in range(share)]
-    for i in sorted(range(len(paths)), key=lambda i: (-cost[i], i)):
-        least = loads.index(min(loads))
-        portions[least].append(i)
-        loads[least] += cost[i]
-    return [[paths[i] for i in sorted(portion)] for portion in portions]
+    batches: list[tuple[int, list[str]]] = []
+    batch: list[str] = []
+    load = 0
+    for path in paths:
+        batch.append(path)
+        load += PAGE_COST + cat.statement_count(BASE + path) // (graph_share if path.startswith("graph/") else 1)
+        if load >= BATCH_COST:
+            batches.append((load, batch))
+            batch, load = [], 0
+    if batch:
+        batches.append((load, batch))
+    return [batch for _, batch in sorted(batches, key=lambda lb: -lb[0])]
 
 
-def _pages_forked(paths: list[str], graphs_apart: bool) -> tuple[int, int, dict[str, float]]:
-    renderer, tmp = _FORKED["state"]  # inherited from the process that forked this one
+def _taken(
+    renderer: Renderer,
+    files: _Files,
+    batches: list[list[str]],
+    taken: Synchronized[int],
+    phases: Phases,
+    graphs_apart: bool,
+) -> int:
+    """Write the pages of the batches that no other process has taken, one batch at a time;
+    returns the pages written."""
+    pages = 0
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value = i + 1
+        if i >= len(batches):
+            return pages
+        pages += _pages(renderer, files, batches[i], phases, graphs_apart)
+
+
+def _pages_forked(graphs_apart: bool) -> tuple[int, int, dict[str, float]]:
+    renderer, tmp, batches, taken = _FORKED["state"]  # inherited from the process that forked this one
     phases = Phases()
     files = _Files(tmp)
-    pages = _pages(renderer, files, paths, phases, graphs_apart)
+    pages = _taken(renderer, files, batches, taken, phases, graphs_apart)
     return pages, files.count, dict(phases.seconds)
 
 

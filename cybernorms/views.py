@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -228,11 +228,18 @@ class Catalogue:
     ontology's classes and properties, the named graphs and their sizes. Pages read it instead of
     asking the store again for every name they print."""
 
-    def __init__(self, store: ox.Store, root: Path, descriptions: bool = False):
+    def __init__(
+        self,
+        store: ox.Store,
+        root: Path,
+        descriptions: bool = False,
+        series: Callable[[], dict[str, dict[str, IncidentSeries]]] | None = None,
+    ):
         """With `descriptions`, the statements are also grouped by entity and by named graph as
         they are read, so that `describe` and `quads_of_graph` answer from memory rather than with
         a query each (the static site describes every entity and graph; the live pages describe
-        one at a time)."""
+        one at a time). `series` gives the incidents by year (`incident_series` of the same
+        store) when they are asked apart (the static site asks them in a forked copy meanwhile)."""
         self.store = store
         self.root = root
         self.describe_query = _describe_text(root)
@@ -290,7 +297,7 @@ class Catalogue:
         self.parts: dict[str, list[str]] = defaultdict(list)  # entity -> its parts, in reading order
         self._parts()
         self._incidents: dict[str, str | None] = {}
-        self.incident_series = self._incident_series()
+        self.incident_series = series() if series else incident_series(store, root)
 
     # ------------------------------------------------------------------ building the index
 
@@ -309,33 +316,6 @@ class Catalogue:
                     break
         for parts in self.parts.values():
             parts.sort(key=natural_key)
-
-    def _incident_series(self) -> dict[str, dict[str, IncidentSeries]]:
-        """Every entity's incidents by measure and year, asked of the store in one query
-        (queries/incidents-by-year.rq) for all the pages."""
-        from .queries import load_query
-
-        text = load_query(self.root / QUERIES_DIR / "incidents-by-year.rq").text
-        rows = self.store.query(text, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        years: dict[tuple[str, str], list[YearCount]] = defaultdict(list)
-        via: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in rows:
-            entity, measure, year, count = row["entity"], row["measure"], row["year"], row["incidents"]
-            incidents, through = row["list"], row["via"]
-            assert isinstance(entity, ox.NamedNode) and isinstance(measure, ox.Literal)
-            assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
-            key = (entity.value, measure.value)
-            when = int(year.value) if isinstance(year, ox.Literal) else None
-            listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
-            years[key].append(YearCount(when, int(count.value), listed))
-            if isinstance(through, ox.Literal):
-                via[key].update(through.value.split())
-        found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
-        for (entity, measure), counts in sorted(years.items()):
-            counts.sort(key=lambda c: (c.year is None, c.year or 0))
-            found[entity][measure] = IncidentSeries(measure, tuple(counts), tuple(sorted(via[(entity, measure)])))
-        return dict(found)
 
     def incident_of(self, iri: str) -> str | None:
         """The incident whose record an IRI is, or is a part of or derived from (a receiver, a
@@ -720,6 +700,34 @@ class _Grouped:
         if near:
             quads = list(dict.fromkeys(quads + [q for b in dict.fromkeys(near) for q in self.blank.get(b, [])]))
         return quads
+
+
+def incident_series(store: ox.Store, root: Path) -> dict[str, dict[str, IncidentSeries]]:
+    """Every entity's incidents by measure and year, asked of the store in one query
+    (queries/incidents-by-year.rq) for all the pages."""
+    from .queries import load_query
+
+    text = load_query(root / QUERIES_DIR / "incidents-by-year.rq").text
+    rows = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    years: dict[tuple[str, str], list[YearCount]] = defaultdict(list)
+    via: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        entity, measure, year, count = row["entity"], row["measure"], row["year"], row["incidents"]
+        incidents, through = row["list"], row["via"]
+        assert isinstance(entity, ox.NamedNode) and isinstance(measure, ox.Literal)
+        assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
+        key = (entity.value, measure.value)
+        when = int(year.value) if isinstance(year, ox.Literal) else None
+        listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
+        years[key].append(YearCount(when, int(count.value), listed))
+        if isinstance(through, ox.Literal):
+            via[key].update(through.value.split())
+    found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
+    for (entity, measure), counts in sorted(years.items()):
+        counts.sort(key=lambda c: (c.year is None, c.year or 0))
+        found[entity][measure] = IncidentSeries(measure, tuple(counts), tuple(sorted(via[(entity, measure)])))
+    return dict(found)
 
 
 def _row_key(
