@@ -253,31 +253,53 @@ class Catalogue:
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
         self._grouped = _Grouped() if descriptions else None
-        named, grouped, known, sizes = ox.NamedNode, self._grouped, self.known, self.graph_sizes
-        for q in store.quads_for_pattern(None, None, None, None):
-            s, predicate, o, graph = q  # one read of each term (each read makes a new object)
+        named, blank, known, sizes = ox.NamedNode, ox.BlankNode, self.known, self.graph_sizes
+        grouped = self._grouped
+        out, into, blanks, near = (grouped.out, grouped.into, grouped.blank, grouped.near) if grouped else ({},) * 4
+        # graph by graph: each graph's name read once, not with each of its statements
+        for graph in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]:
             g = graph.value if type(graph) is named else ""
-            sizes[g] += 1
-            if grouped is not None and g:
-                grouped.add(q, g, s, o)
-            if type(o) is named and o.value.startswith(BASE):
-                known.add(o.value)
-            if type(s) is not named:
-                continue
-            subject = s.value
-            if subject.startswith(BASE):
-                known.add(subject)
-            p = predicate.value
-            if p == TYPE and type(o) is named:
-                self._summary(subject).types.add(o.value)
-                continue
-            key = prop_key.get(p)
-            if key is None or isinstance(o, ox.Triple):
-                continue
-            summary = self._summary(subject)
-            if o not in summary.values[key]:
-                summary.values[key].append(o)
-            summary.graphs[(key, str(o))].add(g)
+            quads = grouped.graphs[g] if grouped is not None and g else None
+            count = 0
+            for q in store.quads_for_pattern(None, None, None, graph):
+                s, predicate, o, _ = q  # one read of each term (each read makes a new object)
+                count += 1
+                s_kind, o_kind = type(s), type(o)
+                subject = s.value if s_kind is named or s_kind is blank else ""
+                value = o.value if o_kind is named else ""
+                if quads is not None:  # grouped as queries/describe.rq gathers them (_Grouped)
+                    quads.append(q)
+                    if s_kind is named:
+                        out[subject].append(q)
+                        if o_kind is named:
+                            if value != subject:
+                                into[value].append(q)
+                        elif o_kind is blank:
+                            near[subject].append(o.value)
+                    elif s_kind is blank:
+                        blanks[subject].append(q)
+                        if o_kind is named:
+                            into[value].append(q)
+                            near[value].append(subject)
+                if o_kind is named and value.startswith(BASE):
+                    known.add(value)
+                if s_kind is not named:
+                    continue
+                if subject.startswith(BASE):
+                    known.add(subject)
+                p = predicate.value
+                if p == TYPE and o_kind is named:
+                    self._summary(subject).types.add(value)
+                    continue
+                key = prop_key.get(p)
+                if key is None or o_kind is ox.Triple:
+                    continue
+                summary = self._summary(subject)
+                if o not in summary.values[key]:
+                    summary.values[key].append(o)
+                summary.graphs[(key, str(o))].add(g)
+            if count:
+                sizes[g] += count
         # in an order of their own, not the store's: the same statements give the same pages
         self.summaries = dict(sorted(self.summaries.items()))
         for summary in self.summaries.values():
@@ -667,7 +689,7 @@ class Catalogue:
 class _Grouped:
     """The statements of the named graphs grouped as queries/describe.rq gathers them for each
     entity: those whose subject it is, those whose object it is, and those of the blank nodes next
-    to it (in any graph)."""
+    to it (in any graph); filled as the Catalogue reads the store."""
 
     def __init__(self) -> None:
         self.graphs: dict[str, list[ox.Quad]] = defaultdict(list)  # the statements of each named graph
@@ -675,24 +697,6 @@ class _Grouped:
         self.into: dict[str, list[ox.Quad]] = defaultdict(list)
         self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
         self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
-
-    def add(self, q: ox.Quad, graph: str, s: Term, o: Term) -> None:
-        """Add the quad q of a named graph, of subject s and object o (read once by the caller)."""
-        self.graphs[graph].append(q)
-        kind = type(s)
-        if kind is ox.NamedNode:
-            subject = s.value
-            self.out[subject].append(q)
-            if type(o) is ox.NamedNode:
-                if o.value != subject:
-                    self.into[o.value].append(q)
-            elif type(o) is ox.BlankNode:
-                self.near[subject].append(o.value)
-        elif kind is ox.BlankNode:
-            self.blank[s.value].append(q)
-            if type(o) is ox.NamedNode:
-                self.into[o.value].append(q)
-                self.near[o.value].append(s.value)
 
     def quads(self, iri: str) -> list[ox.Quad]:
         quads = self.out.get(iri, []) + self.into.get(iri, [])
