@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .errors import CybernormsError
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
 from .layout import BASE, Project, fork_cores, fork_pool
 from .pages import html_of, rdf_of
@@ -144,6 +146,14 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
         finally:
             if early:
                 early.shutdown(cancel_futures=True)
+    except BrokenProcessPool:  # a forked process was killed (out of memory, say)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise CybernormsError(
+            project.rel(project.dist),
+            None,
+            "a process writing the static site stopped before it finished (killed, or out of memory)",
+            "write the site again; if it stops again, free some memory",
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -167,14 +177,14 @@ def _beside_reading(project: Project, tmp: Path) -> tuple[set[str], int, dict[st
     phases = Phases()
     files = _Files(tmp)
     done = set()
-    with phases("graphs' RDF, beside the reading: read the store"):
+    with phases("read each graph (forked, beside the reading)"):
         store = open_current(project)
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     for graph in graphs:
         path = site_path(graph) or ""
         if not path.startswith("graph/"):
             continue
-        with phases("graphs' RDF, beside the reading: read the store"):
+        with phases("read each graph (forked, beside the reading)"):
             quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         if not quads:
             continue
