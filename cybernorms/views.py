@@ -307,7 +307,14 @@ class Catalogue:
                 if len(values) > 1:
                     values.sort(key=_lang_order if key in ("label", "alt", "definition", "text") else str)
         self._ontology()
-        self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
+        self.kinds: dict[str, str] = {}
+        by_types: dict[frozenset[str], str] = {}  # an entity's kind depends on its types alone
+        for iri, summary in self.summaries.items():
+            types = frozenset(summary.types)
+            kind = by_types.get(types)
+            if kind is None:
+                kind = by_types[types] = self._kind(summary)
+            self.kinds[iri] = kind
         fixed = [g.iri for g in FIXED_GRAPHS]  # the ontology first, the documents, then the others
         self.graphs = (
             [g for g in fixed[:1] if g in self.graph_sizes]
