@@ -32,6 +32,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,8 +110,9 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
 
     The store is read once, and every entity's description and every graph's statements are
     gathered in memory in that one pass (the same statements as queries/describe.rq gives for each
-    entity); the pages are then shared between this process and forked copies of it, one per
-    core."""
+    entity), while a forked copy writes what needs no such index (_beside_reading: with a handle
+    of its own on the store, so only when `store` is not given); the pages are then shared
+    between this process and forked copies of it, one per core."""
     phases = Phases()
     # Reading makes millions of objects that live to the end: the garbage collector is kept from
     # walking them again and again, while they are made and then (frozen) while the pages are
@@ -118,6 +120,7 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     # pages makes next to no cyclic garbage (80 objects for 2,700 pages, measured), but the
     # collector's rounds over what the caches of fragments keep took a tenth of the time: it stays
     # off until the site is written.
+    read = store or open_current(project)  # a store that cannot be read stops it here, before any file
     collecting = gc.isenabled()
     gc.disable()
     tmp = project.dist / f".site.tmp-{os.getpid()}"
@@ -133,7 +136,7 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
             graphs = early.submit(_beside_reading, project, tmp) if early else None
             with phases("read the store, index it (catalogue, descriptions)"):
                 catalogue = Catalogue(
-                    store or open_current(project),
+                    read,
                     project.root,
                     descriptions=True,
                     series=series.result if series else None,
@@ -208,7 +211,7 @@ def _write_site(
     target = project.dist / "site"
     paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
     paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-    rest = lambda: _rest(project, renderer, tmp, publish_url, graphs is not None)  # noqa: E731
+    rest = partial(_rest, project, renderer, tmp, publish_url, graphs is not None)
     pages, files = _shared(renderer, tmp, paths, phases, rest, graphs is not None)
     if graphs is not None:
         done, written, seconds = graphs.result()
