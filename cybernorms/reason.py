@@ -17,11 +17,14 @@ OWL axioms) or about built-in vocabulary.
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 import pyoxigraph as ox
 
 from .errors import InputError
 from .layout import INFERRED, PREFIXES
-from .parse import Dataset, ask, select
+from .parse import Dataset, ask, construct, select
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
@@ -46,84 +49,140 @@ COVERED = {
 # A statement that something is of an anonymous class (a union) is removed at the end, and only
 # worth making when a rule can use it: when the class has a superclass or is in a union itself.
 USED = "isIRI(?c) || EXISTS { ?c rdfs:subClassOf ?super } || EXISTS { ?list rdf:first ?c }"
+# What can make USED true of an anonymous class it was false of: its first superclass, its first list.
+USED_WHEN = ("?c rdfs:subClassOf ?super0 FILTER(!isIRI(?c))", "?list0 rdf:first ?c FILTER(!isIRI(?c))")
 
-# The rules, as "body => head": the body's triple patterns (separated by " . ", the first one the
-# schema premise) and a filter, the head what they entail. They run in this order, round after
-# round, until a round adds nothing (on this data, two rounds add and a third confirms; prp-spo1
-# runs twice a round, to generalise what the inverse and transitive rules add). The bodies read
-# all graphs, asserted and inferred so far; the heads go to graph/inferred.
-RULES: list[tuple[str, str]] = [
+
+class Rule(NamedTuple):
+    """An OWL 2 RL rule: the triple patterns of its body (the first one its schema premise; a
+    pattern's predicate may be a property path), the head they entail, a filter on the body's
+    bindings, and the patterns whose new statements can make the filter true of old bindings."""
+
+    name: str
+    body: tuple[str, ...]
+    head: str
+    test: str = ""
+    watch: tuple[str, ...] = ()
+
+
+# The rules, in the order they run, round after round, until none of them can add anything. Each
+# rule reads all graphs, asserted and inferred so far; its first run joins all of them, each later
+# run only what the rules added since its previous run (semi-naive evaluation). prp-spo1 runs twice
+# a round, to generalise what the inverse and transitive rules add.
+TRANSITIVE = Rule("prp-trp", ("?p a owl:TransitiveProperty", "?x ?p ?y", "?y ?p ?z"), "?x ?p ?z")
+SUBPROPERTY = Rule("prp-spo1", ("?p1 rdfs:subPropertyOf ?p2", "?x ?p1 ?y"), "?x ?p2 ?y")
+RULES: tuple[Rule, ...] = (
     # scm-sco: subclass is transitive
-    ("scm-sco", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3 => ?c1 rdfs:subClassOf ?c3"),
+    Rule("scm-sco", ("?c1 rdfs:subClassOf ?c2", "?c2 rdfs:subClassOf ?c3"), "?c1 rdfs:subClassOf ?c3"),
     # prp-spo1: a statement with a subproperty holds with its superproperty
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
+    SUBPROPERTY,
     # prp-inv1, prp-inv2: inverse properties
-    ("prp-inv1", "?p1 owl:inverseOf ?p2 . ?x ?p1 ?y => ?y ?p2 ?x"),
-    ("prp-inv2", "?p1 owl:inverseOf ?p2 . ?x ?p2 ?y => ?y ?p1 ?x"),
-    # prp-trp: transitive properties (one update for each, with a path: the closure at once; not
-    # again while the property has no new statement)
-    ("prp-trp", "?p a owl:TransitiveProperty => ?x ?p+ ?z => ?x ?p ?z"),
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
+    Rule("prp-inv1", ("?p1 owl:inverseOf ?p2", "?x ?p1 ?y"), "?y ?p2 ?x"),
+    Rule("prp-inv2", ("?p1 owl:inverseOf ?p2", "?x ?p2 ?y"), "?y ?p1 ?x"),
+    # prp-trp: transitive properties (for each, the closure at once with a path: see _closure)
+    TRANSITIVE,
+    SUBPROPERTY,
     # prp-symp: symmetric properties
-    ("prp-symp", "?p a owl:SymmetricProperty . ?x ?p ?y => ?y ?p ?x"),
+    Rule("prp-symp", ("?p a owl:SymmetricProperty", "?x ?p ?y"), "?y ?p ?x"),
     # prp-dom, prp-rng: domain and range
-    ("prp-dom", f"?p rdfs:domain ?c . ?x ?p ?y FILTER({USED}) => ?x a ?c"),
-    ("prp-rng", f"?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y) && {USED}) => ?y a ?c"),
+    Rule("prp-dom", ("?p rdfs:domain ?c", "?x ?p ?y"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
+    Rule("prp-rng", ("?p rdfs:range ?c", "?x ?p ?y"), "?y a ?c", f"FILTER(!isLiteral(?y) && {USED})", USED_WHEN),
     # cls-uni: a member of a union is in the union
-    ("cls-uni", f"?c owl:unionOf ?l . ?l rdf:rest*/rdf:first ?ci . ?x a ?ci FILTER({USED}) => ?x a ?c"),
+    Rule("cls-uni", ("?c owl:unionOf ?l", "?l rdf:rest*/rdf:first ?ci", "?x a ?ci"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
     # cax-sco: an instance of a subclass is an instance of its superclass
-    ("cax-sco", "?c1 rdfs:subClassOf ?c2 . ?x a ?c1 => ?x a ?c2"),
+    Rule("cax-sco", ("?c1 rdfs:subClassOf ?c2", "?x a ?c1"), "?x a ?c2"),
     # prp-fp: two values of a functional property are the same
-    (
+    Rule(
         "prp-fp",
-        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y2)) => ?y1 owl:sameAs ?y2",
+        ("?p a owl:FunctionalProperty", "?x ?p ?y1", "?x ?p ?y2"),
+        "?y1 owl:sameAs ?y2",
+        "FILTER(?y1 != ?y2 && !isLiteral(?y2))",
     ),
     # eq-sym, eq-trans, eq-rep-s, eq-rep-p, eq-rep-o: equality
-    ("eq-sym", "?x owl:sameAs ?y => ?y owl:sameAs ?x"),
-    ("eq-trans", "?x owl:sameAs ?y . ?y owl:sameAs ?z => ?x owl:sameAs ?z"),
-    ("eq-rep-s", "?s owl:sameAs ?s2 . ?s ?p ?o => ?s2 ?p ?o"),
-    ("eq-rep-p", "?p owl:sameAs ?p2 . ?s ?p ?o => ?s ?p2 ?o"),
-    ("eq-rep-o", "?o owl:sameAs ?o2 . ?s ?p ?o => ?s ?p ?o2"),
-]
+    Rule("eq-sym", ("?x owl:sameAs ?y",), "?y owl:sameAs ?x"),
+    Rule("eq-trans", ("?x owl:sameAs ?y", "?y owl:sameAs ?z"), "?x owl:sameAs ?z"),
+    Rule("eq-rep-s", ("?s owl:sameAs ?s2", "?s ?p ?o"), "?s2 ?p ?o"),
+    Rule("eq-rep-p", ("?p owl:sameAs ?p2", "?s ?p ?o"), "?s ?p2 ?o"),
+    Rule("eq-rep-o", ("?o owl:sameAs ?o2", "?s ?p ?o"), "?s ?p ?o2"),
+)  # fmt: skip
+
+# What each run of a rule adds is kept in a graph of its own (its part of "what is new") until
+# every rule has run once since: then it joins graph/inferred. The graphs are dropped at the end.
+PART = "urn:x-cybernorms:reason:new:"
 
 
-def _updates(store: ox.Store, rule: str, seen: dict[str, int], graphs: list[str]) -> list[str]:
-    """The rule as SPARQL updates whose WHERE reads the union of all graphs (USING each). A rule
-    "schema => body => head" is one update for each value of ?p that the schema query finds, written
-    in (a transitive property's path, which SPARQL cannot take from a variable)."""
-    parts = rule.split(" => ")
-    using = " ".join(f"USING <{g}>" for g in graphs)
-    if len(parts) == 2:
-        body, head = parts
-        return [f"{HEAD}INSERT {{ GRAPH {G} {{ {head} }} }} {using} WHERE {{ {body} }}"]
-    schema, body, head = parts
-    updates = []
-    for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True):
-        p = row["p"]
+def _triples(store: ox.Store, where: str, head: str) -> set[ox.Triple]:
+    """The statements of `head` for the bindings of `where` over all graphs that are not yet stated
+    in any graph."""
+    query = f"{HEAD}CONSTRUCT {{ {head} }} WHERE {{ {where} FILTER NOT EXISTS {{ {head} }} }}"
+    return set(construct(store, query, union=True))
+
+
+def _new(parts: list[str], pattern: str) -> str:
+    """The pattern, matched only in what is new (a union of GRAPH patterns: Oxigraph joins it
+    with the rest of the body in the order it is written, where a VALUES of the graphs is joined
+    first, across all of what is new)."""
+    return "{ " + " UNION ".join(f"{{ GRAPH <{part}> {{ {pattern} }} }}" for part in parts) + " }"
+
+
+def _path_predicates(pattern: str) -> list[str]:
+    """The properties of a pattern whose predicate is a property path (none for a plain pattern)."""
+    predicate = pattern.split()[1]
+    return re.findall(r"[a-z]+:\w+|<[^>]+>", predicate) if re.search(r"[*+/|^]", predicate) else []
+
+
+def _run(store: ox.Store, rule: Rule, parts: list[str] | None) -> set[ox.Triple]:
+    """What the rule adds: from all statements (parts is None: its first run), or from the bindings
+    of its body that use at least one statement of `parts` (what is new since its previous run)."""
+    if rule is TRANSITIVE:
+        return _closure(store, parts)
+    body = " . ".join(rule.body)
+    if parts is None:
+        return _triples(store, f"{body} {rule.test}", rule.head)
+    out: set[ox.Triple] = set()
+    for pattern in rule.body + rule.watch:
+        paths = _path_predicates(pattern)
+        if paths:  # a path is not joined by parts: when one of its properties is new, the whole rule
+            if any(ask(store, f"{HEAD}ASK {{ {_new(parts, f'?s {p} ?o')} }}") for p in paths):
+                return _triples(store, f"{body} {rule.test}", rule.head)
+            continue
+        if ask(store, f"{HEAD}ASK {{ {_new(parts, pattern)} }}"):
+            where = " . ".join(_new(parts, p) if p == pattern else p for p in rule.body)
+            if pattern in rule.watch:
+                where = f"{_new(parts, pattern)} {where}"
+            out |= _triples(store, f"{where} {rule.test}", rule.head)
+    return out
+
+
+def _closure(store: ox.Store, parts: list[str] | None) -> set[ox.Triple]:
+    """prp-trp, for each transitive property at once with a path: its whole closure the first time
+    (or when it was just declared transitive), later the paths through its new statements."""
+    schema = TRANSITIVE.body[0]
+    declared = [row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True)]
+    new = (
+        set()
+        if parts is None
+        else {row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {_new(parts, schema)} }}")}
+    )
+    out: set[ox.Triple] = set()
+    for p in declared:
         if not isinstance(p, ox.NamedNode):
             continue
-        # statements of p now; none new since the last time: the closure is still closed
-        count = int(
-            next(iter(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?x {p} ?y }} }}")))["n"].value
-        )
-        if seen.get(p.value) == count:
-            continue
-        seen[p.value] = count
-        updates.append(
-            f"{HEAD}INSERT {{ GRAPH {G} {{ {head.replace('?p', str(p))} }} }} {using} WHERE {{ {body.replace('?p', str(p))} }}"
-        )
-    return updates
+        if parts is None or p in new:
+            out |= _triples(store, f"?x {p}+ ?z", f"?x {p} ?z")
+        elif ask(store, f"ASK {{ {_new(parts, f'?a {p} ?b')} }}"):
+            out |= _triples(store, f"{_new(parts, f'?a {p} ?b')} ?x {p}* ?a . ?b {p}* ?z", f"?x {p} ?z")
+    return out
 
 
-def _premise(rule: str) -> str:
+def _premise(rule: Rule) -> str:
     """Whether the first pattern of a rule (its schema premise) matches anywhere: a rule whose
     premise does not (no owl:sameAs, say) is not run."""
-    first = rule.split(" => ", maxsplit=1)[0].split(" . ", maxsplit=1)[0].split(" FILTER", maxsplit=1)[0]
-    return f"{HEAD}ASK {{ {first} }}"
+    return f"{HEAD}ASK {{ {rule.body[0]} }}"
 
 
-# The tautologies and the triples about blank nodes or built-in vocabulary, removed at the end,
-# and what is also asserted.
+# The tautologies and the triples about blank nodes or built-in vocabulary, removed at the end.
+# (What is asserted is never added: a rule adds only what no graph states.)
 CLEANUP = f"""{HEAD}
 DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }}
   FILTER(isBlank(?s) || isBlank(?o)
@@ -131,8 +190,7 @@ DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }}
     || STRSTARTS(STR(?s), "{PREFIXES["xsd"]}")
     || (?p = rdf:type && ?o IN (owl:Thing, rdfs:Resource))
     || (?s = ?o && ?p IN (rdfs:subClassOf, rdfs:subPropertyOf, owl:equivalentClass, owl:equivalentProperty, owl:sameAs)))
-}};
-DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {G}) }}
+}}
 """
 
 CONSTRUCTS = f"""{HEAD}
@@ -174,17 +232,25 @@ def materialise(ds: Dataset, checked: bool = False) -> int:
     if not checked:
         covered(ds)
     store = ds.store
-    size = -1
-    seen: dict[str, int] = {}
-    graphs = sorted({g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)} | {INFERRED.iri})
-    while True:  # rounds until one adds nothing
-        for _, rule in RULES:
+    parts = [ox.NamedNode(f"{PART}{i}") for i in range(len(RULES))]
+    # how many statements the i-th rule added at its latest run (in parts[i]); None before its first
+    added: list[int | None] = [None] * len(RULES)
+    try:
+        i = 0
+        while added[i] is None or any(added):  # until every rule has run and none can add anything
+            new = [part.value for part, n in zip(parts, added, strict=True) if n]
+            rule = RULES[i]
+            triples = set()
             if ask(store, _premise(rule), union=True):
-                for update in _updates(store, rule, seen, graphs):
-                    store.update(update)
-        now = _size(store)
-        if now == size:
-            break
-        size = now
+                triples = _run(store, rule, None if added[i] is None else new)
+            # every rule has run since the rule's previous part was added: it joins graph/inferred
+            store.update(f"ADD SILENT <{parts[i].value}> TO {G}; DROP SILENT GRAPH <{parts[i].value}>")
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, parts[i]) for t in triples)
+            added[i] = len(triples)
+            i = (i + 1) % len(RULES)
+        for part in parts:  # what the last runs added
+            store.update(f"ADD SILENT <{part.value}> TO {G}")
+    finally:
+        store.update("; ".join(f"DROP SILENT GRAPH <{part.value}>" for part in parts))
     store.update(CLEANUP)
     return _size(store)
