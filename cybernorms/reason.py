@@ -69,11 +69,12 @@ class Rule(NamedTuple):
 # rule reads all graphs, asserted and inferred so far; its first run joins all of them, each later
 # run only what the rules added since its previous run (semi-naive evaluation). prp-spo1 runs twice
 # a round, to generalise what the inverse and transitive rules add.
+SUBCLASS = Rule("scm-sco", ("?c1 rdfs:subClassOf ?c2", "?c2 rdfs:subClassOf ?c3"), "?c1 rdfs:subClassOf ?c3")
 TRANSITIVE = Rule("prp-trp", ("?p a owl:TransitiveProperty", "?x ?p ?y", "?y ?p ?z"), "?x ?p ?z")
 SUBPROPERTY = Rule("prp-spo1", ("?p1 rdfs:subPropertyOf ?p2", "?x ?p1 ?y"), "?x ?p2 ?y")
 RULES: tuple[Rule, ...] = (
-    # scm-sco: subclass is transitive
-    Rule("scm-sco", ("?c1 rdfs:subClassOf ?c2", "?c2 rdfs:subClassOf ?c3"), "?c1 rdfs:subClassOf ?c3"),
+    # scm-sco: subclass is transitive (the closure at once with a path, as prp-trp's: see _closure)
+    SUBCLASS,
     # prp-spo1: a statement with a subproperty holds with its superproperty
     SUBPROPERTY,
     # prp-inv1, prp-inv2: inverse properties
@@ -106,22 +107,24 @@ RULES: tuple[Rule, ...] = (
     Rule("eq-rep-o", ("?o owl:sameAs ?o2", "?s ?p ?o"), "?s ?p ?o2"),
 )  # fmt: skip
 
-# What each run of a rule adds is kept in a graph of its own (its part of "what is new") until
-# every rule has run once since: then it joins graph/inferred. The graphs are dropped at the end.
-PART = "urn:x-cybernorms:reason:new:"
+# What each run of a rule adds goes to a graph of its own (PART + the run's number): the rule's
+# later runs read "what is new since my previous run" as the graphs of the runs since; all of them
+# are read as everything known so far, and they make graph/inferred at the end.
+PART = "urn:x-cybernorms:reason:run:"
 
 
-def _triples(store: ox.Store, where: str, head: str) -> set[ox.Triple]:
-    """The statements of `head` for the bindings of `where` over all graphs that are not yet stated
-    in any graph."""
+def _add(store: ox.Store, part: ox.NamedNode, where: str, head: str) -> bool:
+    """Add to `part` the statements of `head` for the bindings of `where` over all graphs that no
+    graph states yet; whether there were any."""
     query = f"{HEAD}CONSTRUCT {{ {head} }} WHERE {{ {where} FILTER NOT EXISTS {{ {head} }} }}"
-    return set(construct(store, query, union=True))
+    triples = list(construct(store, query, union=True))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, part) for t in triples)
+    return bool(triples)
 
 
 def _new(parts: list[str], pattern: str) -> str:
-    """The pattern, matched only in what is new (a union of GRAPH patterns: Oxigraph joins it
-    with the rest of the body in the order it is written, where a VALUES of the graphs is joined
-    first, across all of what is new)."""
+    """The pattern, matched only in what is new (a union of GRAPH patterns, which Oxigraph joins
+    where it is written; a VALUES of the graphs was joined first, across all of what is new)."""
     return "{ " + " UNION ".join(f"{{ GRAPH <{part}> {{ {pattern} }} }}" for part in parts) + " }"
 
 
@@ -131,48 +134,62 @@ def _path_predicates(pattern: str) -> list[str]:
     return re.findall(r"[a-z]+:\w+|<[^>]+>", predicate) if re.search(r"[*+/|^]", predicate) else []
 
 
-def _run(store: ox.Store, rule: Rule, parts: list[str] | None) -> set[ox.Triple]:
-    """What the rule adds: from all statements (parts is None: its first run), or from the bindings
-    of its body that use at least one statement of `parts` (what is new since its previous run)."""
+def _run(store: ox.Store, rule: Rule, new: list[str] | None, part: ox.NamedNode) -> bool:
+    """Add to `part` what the rule entails: from all statements (`new` is None: its first run), or
+    from the bindings of its body that use at least one statement of the graphs `new` (what was
+    added since its previous run). Whether it added anything."""
     if rule is TRANSITIVE:
-        return _closure(store, parts)
+        return _transitive(store, new, part)
+    if rule is SUBCLASS:
+        return _closure(store, new, part, "rdfs:subClassOf")
     body = " . ".join(rule.body)
-    if parts is None:
-        return _triples(store, f"{body} {rule.test}", rule.head)
-    out: set[ox.Triple] = set()
+    if new is None:
+        return _add(store, part, f"{body} {rule.test}", rule.head)
+    added = False
     for pattern in rule.body + rule.watch:
         paths = _path_predicates(pattern)
-        if paths:  # a path is not joined by parts: when one of its properties is new, the whole rule
-            if any(ask(store, f"{HEAD}ASK {{ {_new(parts, f'?s {p} ?o')} }}") for p in paths):
-                return _triples(store, f"{body} {rule.test}", rule.head)
+        if paths:  # a path is not joined with what is new: when one of its properties is, the whole rule
+            if any(ask(store, f"{HEAD}ASK {{ {_new(new, f'?s {p} ?o')} }}") for p in paths):
+                return _add(store, part, f"{body} {rule.test}", rule.head) or added
             continue
-        if ask(store, f"{HEAD}ASK {{ {_new(parts, pattern)} }}"):
-            where = " . ".join(_new(parts, p) if p == pattern else p for p in rule.body)
-            if pattern in rule.watch:
-                where = f"{_new(parts, pattern)} {where}"
-            out |= _triples(store, f"{where} {rule.test}", rule.head)
-    return out
+        if not ask(store, f"{HEAD}ASK {{ {_new(new, pattern)} }}"):
+            continue  # nothing new matches this pattern
+        # the schema premise first (a few statements), then the new ones, then the rest
+        rest = [p for p in rule.body if p != pattern]
+        order = (
+            [_new(new, pattern), *rest]
+            if pattern in (rule.body[0], *rule.watch)
+            else [rest[0], _new(new, pattern), *rest[1:]]
+        )
+        added = _add(store, part, f"{' . '.join(order)} {rule.test}", rule.head) or added
+    return added
 
 
-def _closure(store: ox.Store, parts: list[str] | None) -> set[ox.Triple]:
-    """prp-trp, for each transitive property at once with a path: its whole closure the first time
-    (or when it was just declared transitive), later the paths through its new statements."""
+def _transitive(store: ox.Store, new: list[str] | None, part: ox.NamedNode) -> bool:
+    """prp-trp, for each transitive property: its closure (the whole of it the first time or when
+    the property was just declared transitive)."""
     schema = TRANSITIVE.body[0]
     declared = [row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True)]
-    new = (
+    just = (
         set()
-        if parts is None
-        else {row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {_new(parts, schema)} }}")}
+        if new is None
+        else {row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {_new(new, schema)} }}")}
     )
-    out: set[ox.Triple] = set()
+    added = False
     for p in declared:
-        if not isinstance(p, ox.NamedNode):
-            continue
-        if parts is None or p in new:
-            out |= _triples(store, f"?x {p}+ ?z", f"?x {p} ?z")
-        elif ask(store, f"ASK {{ {_new(parts, f'?a {p} ?b')} }}"):
-            out |= _triples(store, f"{_new(parts, f'?a {p} ?b')} ?x {p}* ?a . ?b {p}* ?z", f"?x {p} ?z")
-    return out
+        if isinstance(p, ox.NamedNode):
+            added = _closure(store, None if p in just else new, part, str(p)) or added
+    return added
+
+
+def _closure(store: ox.Store, new: list[str] | None, part: ox.NamedNode, p: str) -> bool:
+    """Add the transitive closure of the property p at once, with a path: the whole of it (`new`
+    is None), or the paths through its new statements."""
+    if new is None:
+        return _add(store, part, f"?x {p}+ ?z", f"?x {p} ?z")
+    if not ask(store, f"{HEAD}ASK {{ {_new(new, f'?a {p} ?b')} }}"):
+        return False
+    return _add(store, part, f"{_new(new, f'?a {p} ?b')} ?x {p}* ?a . ?b {p}* ?z", f"?x {p} ?z")
 
 
 def _premise(rule: Rule) -> str:
@@ -181,17 +198,14 @@ def _premise(rule: Rule) -> str:
     return f"{HEAD}ASK {{ {rule.body[0]} }}"
 
 
-# The tautologies and the triples about blank nodes or built-in vocabulary, removed at the end.
-# (What is asserted is never added: a rule adds only what no graph states.)
-CLEANUP = f"""{HEAD}
-DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }}
-  FILTER(isBlank(?s) || isBlank(?o)
-    || STRSTARTS(STR(?s), "{RDF}") || STRSTARTS(STR(?s), "{RDFS}") || STRSTARTS(STR(?s), "{OWL}")
-    || STRSTARTS(STR(?s), "{PREFIXES["xsd"]}")
+# The tautologies and the triples about blank nodes or built-in vocabulary: not kept in graph/inferred.
+BUILT_IN = (RDF, RDFS, OWL, PREFIXES["xsd"])
+W3C = "http://www.w3.org/"  # what the built-in namespaces begin with: one test for most subjects
+assert all(ns.startswith(W3C) for ns in BUILT_IN)
+NOT_KEPT = f"""isBlank(?s) || isBlank(?o)
+    || STRSTARTS(STR(?s), "{W3C}") && ({" || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILT_IN)})
     || (?p = rdf:type && ?o IN (owl:Thing, rdfs:Resource))
-    || (?s = ?o && ?p IN (rdfs:subClassOf, rdfs:subPropertyOf, owl:equivalentClass, owl:equivalentProperty, owl:sameAs)))
-}}
-"""
+    || (?s = ?o && ?p IN (rdfs:subClassOf, rdfs:subPropertyOf, owl:equivalentClass, owl:equivalentProperty, owl:sameAs))"""
 
 CONSTRUCTS = f"""{HEAD}
 SELECT DISTINCT ?term ?g WHERE {{
@@ -232,25 +246,27 @@ def materialise(ds: Dataset, checked: bool = False) -> int:
     if not checked:
         covered(ds)
     store = ds.store
-    parts = [ox.NamedNode(f"{PART}{i}") for i in range(len(RULES))]
-    # how many statements the i-th rule added at its latest run (in parts[i]); None before its first
-    added: list[int | None] = [None] * len(RULES)
+    latest: list[int | None] = [None] * len(RULES)  # the number of each rule's latest run
+    parts: list[tuple[int, ox.NamedNode]] = []  # the runs that added something, and their graphs
     try:
-        i = 0
-        while added[i] is None or any(added):  # until every rule has run and none can add anything
-            new = [part.value for part, n in zip(parts, added, strict=True) if n]
-            rule = RULES[i]
-            triples = set()
-            if ask(store, _premise(rule), union=True):
-                triples = _run(store, rule, None if added[i] is None else new)
-            # every rule has run since the rule's previous part was added: it joins graph/inferred
-            store.update(f"ADD SILENT <{parts[i].value}> TO {G}; DROP SILENT GRAPH <{parts[i].value}>")
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, parts[i]) for t in triples)
-            added[i] = len(triples)
-            i = (i + 1) % len(RULES)
-        for part in parts:  # what the last runs added
-            store.update(f"ADD SILENT <{part.value}> TO {G}")
+        run = 0
+        while True:
+            i = run % len(RULES)
+            since = latest[i]
+            new = None if since is None else [part.value for n, part in parts if n >= since]
+            if new == []:  # nothing added since the rule's previous run, so since every rule's latest
+                break
+            latest[i] = run
+            part = ox.NamedNode(f"{PART}{run}")
+            if ask(store, _premise(RULES[i]), union=True) and _run(store, RULES[i], new, part):
+                parts.append((run, part))
+            run += 1
+        for _, part in parts:
+            store.update(
+                f"{HEAD}INSERT {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{part.value}> {{ ?s ?p ?o }} FILTER(!({NOT_KEPT})) }}"
+            )
     finally:
-        store.update("; ".join(f"DROP SILENT GRAPH <{part.value}>" for part in parts))
-    store.update(CLEANUP)
+        for graph in list(store.named_graphs()):
+            if graph.value.startswith(PART):
+                store.remove_graph(graph)
     return _size(store)
