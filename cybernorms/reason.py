@@ -2,18 +2,20 @@
 
 The entailments are computed inside Oxigraph, where the data already is: each OWL 2 RL rule
 (https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules) that the
-constructs of this ontology call for is one SPARQL update, and the updates run in rounds until a
-round adds nothing (the fixpoint). The rules are those `reasonable` (the Rust OWL 2 RL engine the
-build used before) applies to these constructs, so the inferred graph is the same: a test proves
-it on the real data. They cover only the constructs the project uses; `covered` refuses, with one
-line naming the construct and the file, an ontology that uses an OWL construct no rule handles
-(it would otherwise be silently left unreasoned).
+constructs of this ontology call for is a SPARQL CONSTRUCT over all graphs, whose new statements go
+to a graph of that run of the rule. The rules run in turn, round after round, until none can add
+anything (the fixpoint); after its first run, a rule joins only the statements added since its
+previous run (semi-naive evaluation: the graphs of the runs since), so a round that confirms the
+fixpoint costs little. The rules are those `reasonable` (the Rust OWL 2 RL engine the build used
+before) applies to these constructs, so the inferred graph is the same: a test proves it on the
+real data. They cover only the constructs the project uses; `covered` refuses, with one line
+naming the construct and the file, an ontology that uses an OWL construct no rule handles (it
+would otherwise be silently left unreasoned).
 
 graph/inferred holds what the rules entail and is not already asserted, minus the tautologies that
 every OWL 2 RL closure adds and that carry no information: `x rdf:type owl:Thing`, `x owl:sameAs x`,
 reflexive subclass and subproperty axioms, and triples about blank nodes (the anonymous parts of
-OWL axioms) or about built-in vocabulary.
-"""
+OWL axioms) or about built-in vocabulary."""
 
 from __future__ import annotations
 
@@ -131,7 +133,8 @@ def _new(parts: list[str], pattern: str) -> str:
 def _path_predicates(pattern: str) -> list[str]:
     """The properties of a pattern whose predicate is a property path (none for a plain pattern)."""
     predicate = pattern.split()[1]
-    return re.findall(r"[a-z]+:\w+|<[^>]+>", predicate) if re.search(r"[*+/|^]", predicate) else []
+    operators = re.sub(r"<[^>]*>", "", predicate)  # (an IRI has slashes of its own)
+    return re.findall(r"[a-z]+:\w+|<[^>]+>", predicate) if re.search(r"[*+/|^]", operators) else []
 
 
 def _run(store: ox.Store, rule: Rule, new: list[str] | None, part: ox.NamedNode) -> bool:
