@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     Rule("prp-symp", ("?p a owl:SymmetricProperty", "?x ?p ?y"), "?y ?p ?x"),
     # prp-dom, prp-rng: domain and range
     Rule("prp-dom", ("?p rdfs:domain ?c", "?x ?p ?y"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
-    Rule("prp-rng", ("?p rdfs:range ?c", "?x ?p ?y"), "?y a ?c", f"FILTER(!isLiteral(?y) && {USED})", USED_WHEN),
+    Rule("prp-rng", ("?p rdfs:range ?c", "?x ?p ?y"), "?y a ?c", f"FILTER(!isLiteral(?y) && ({USED}))", USED_WHEN),
     # cls-uni: a member of a union is in the union
     Rule("cls-uni", ("?c owl:unionOf ?l", "?l rdf:rest*/rdf:first ?ci", "?x a ?ci"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
     # cax-sco: an instance of a subclass is an instance of its superclass
