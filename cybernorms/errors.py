@@ -27,6 +27,11 @@ class CybernormsError(Exception):
         self.hint = hint
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[type[CybernormsError], tuple[str | None, int | None, str, str | None, int | None]]:
+        """Pickled with its parts, so that an error raised in a forked worker reaches the process
+        that waits for it as it is (the default pickling gives the message alone to __init__)."""
+        return (type(self), (self.where, self.line, self.problem, self.hint, self.column))
+
     @property
     def message(self) -> str:
         place = self.where or "cybernorms"

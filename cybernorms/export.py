@@ -542,5 +542,5 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
     if with_site:
         from . import site
 
-        site.write(project, store=st)  # dist/site/: the pages, from the same store (cybernorms/site.py)
+        site.write(project)  # dist/site/: the pages, from the current store, as `st` (cybernorms/site.py)
     return sorted(p for p in project.dist.rglob("*") if p.is_file() and "site" not in p.relative_to(project.dist).parts)

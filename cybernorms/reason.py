@@ -2,26 +2,31 @@
 
 The entailments are computed inside Oxigraph, where the data already is: each OWL 2 RL rule
 (https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules) that the
-constructs of this ontology call for is one SPARQL update, and the updates run in rounds until a
-round adds nothing (the fixpoint). The rules are those `reasonable` (the Rust OWL 2 RL engine the
-build used before) applies to these constructs, so the inferred graph is the same: a test proves
-it on the real data. They cover only the constructs the project uses; `covered` refuses, with one
-line naming the construct and the file, an ontology that uses an OWL construct no rule handles
-(it would otherwise be silently left unreasoned).
+constructs of this ontology call for is a SPARQL CONSTRUCT over all graphs, whose new statements go
+to a graph of that run of the rule. The rules run in turn, round after round, until none can add
+anything (the fixpoint); after its first run, a rule joins only the statements added since its
+previous run (semi-naive evaluation: the graphs of the runs since), so a round that confirms the
+fixpoint costs little. The rules are those `reasonable` (the Rust OWL 2 RL engine the build used
+before) applies to these constructs, so the inferred graph is the same: a test proves it on the
+real data. They cover only the constructs the project uses; `covered` refuses, with one line
+naming the construct and the file, an ontology that uses an OWL construct no rule handles (it
+would otherwise be silently left unreasoned).
 
 graph/inferred holds what the rules entail and is not already asserted, minus the tautologies that
 every OWL 2 RL closure adds and that carry no information: `x rdf:type owl:Thing`, `x owl:sameAs x`,
 reflexive subclass and subproperty axioms, and triples about blank nodes (the anonymous parts of
-OWL axioms) or about built-in vocabulary.
-"""
+OWL axioms) or about built-in vocabulary."""
 
 from __future__ import annotations
+
+import re
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from .errors import InputError
 from .layout import INFERRED, PREFIXES
-from .parse import Dataset, ask, select
+from .parse import Dataset, ask, construct, select
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
@@ -46,94 +51,164 @@ COVERED = {
 # A statement that something is of an anonymous class (a union) is removed at the end, and only
 # worth making when a rule can use it: when the class has a superclass or is in a union itself.
 USED = "isIRI(?c) || EXISTS { ?c rdfs:subClassOf ?super } || EXISTS { ?list rdf:first ?c }"
+# What can make USED true of an anonymous class it was false of: its first superclass, its first list.
+USED_WHEN = ("?c rdfs:subClassOf ?super0 FILTER(!isIRI(?c))", "?list0 rdf:first ?c FILTER(!isIRI(?c))")
 
-# The rules, as "body => head": the body's triple patterns (separated by " . ", the first one the
-# schema premise) and a filter, the head what they entail. They run in this order, round after
-# round, until a round adds nothing (on this data, two rounds add and a third confirms; prp-spo1
-# runs twice a round, to generalise what the inverse and transitive rules add). The bodies read
-# all graphs, asserted and inferred so far; the heads go to graph/inferred.
-RULES: list[tuple[str, str]] = [
-    # scm-sco: subclass is transitive
-    ("scm-sco", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3 => ?c1 rdfs:subClassOf ?c3"),
+
+class Rule(NamedTuple):
+    """An OWL 2 RL rule: the triple patterns of its body (the first one its schema premise; a
+    pattern's predicate may be a property path), the head they entail, a filter on the body's
+    bindings, and the patterns whose new statements can make the filter true of old bindings."""
+
+    name: str
+    body: tuple[str, ...]
+    head: str
+    test: str = ""
+    watch: tuple[str, ...] = ()
+
+
+# The rules, in the order they run, round after round, until none of them can add anything. Each
+# rule reads all graphs, asserted and inferred so far; its first run joins all of them, each later
+# run only what the rules added since its previous run (semi-naive evaluation). prp-spo1 runs twice
+# a round, to generalise what the inverse and transitive rules add.
+SUBCLASS = Rule("scm-sco", ("?c1 rdfs:subClassOf ?c2", "?c2 rdfs:subClassOf ?c3"), "?c1 rdfs:subClassOf ?c3")
+TRANSITIVE = Rule("prp-trp", ("?p a owl:TransitiveProperty", "?x ?p ?y", "?y ?p ?z"), "?x ?p ?z")
+SUBPROPERTY = Rule("prp-spo1", ("?p1 rdfs:subPropertyOf ?p2", "?x ?p1 ?y"), "?x ?p2 ?y")
+RULES: tuple[Rule, ...] = (
+    # scm-sco: subclass is transitive (the closure at once with a path, as prp-trp's: see _closure)
+    SUBCLASS,
     # prp-spo1: a statement with a subproperty holds with its superproperty
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
+    SUBPROPERTY,
     # prp-inv1, prp-inv2: inverse properties
-    ("prp-inv1", "?p1 owl:inverseOf ?p2 . ?x ?p1 ?y => ?y ?p2 ?x"),
-    ("prp-inv2", "?p1 owl:inverseOf ?p2 . ?x ?p2 ?y => ?y ?p1 ?x"),
-    # prp-trp: transitive properties (one update for each, with a path: the closure at once; not
-    # again while the property has no new statement)
-    ("prp-trp", "?p a owl:TransitiveProperty => ?x ?p+ ?z => ?x ?p ?z"),
-    ("prp-spo1", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y => ?x ?p2 ?y"),
+    Rule("prp-inv1", ("?p1 owl:inverseOf ?p2", "?x ?p1 ?y"), "?y ?p2 ?x"),
+    Rule("prp-inv2", ("?p1 owl:inverseOf ?p2", "?x ?p2 ?y"), "?y ?p1 ?x"),
+    # prp-trp: transitive properties (for each, the closure at once with a path: see _closure)
+    TRANSITIVE,
+    SUBPROPERTY,
     # prp-symp: symmetric properties
-    ("prp-symp", "?p a owl:SymmetricProperty . ?x ?p ?y => ?y ?p ?x"),
+    Rule("prp-symp", ("?p a owl:SymmetricProperty", "?x ?p ?y"), "?y ?p ?x"),
     # prp-dom, prp-rng: domain and range
-    ("prp-dom", f"?p rdfs:domain ?c . ?x ?p ?y FILTER({USED}) => ?x a ?c"),
-    ("prp-rng", f"?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y) && {USED}) => ?y a ?c"),
+    Rule("prp-dom", ("?p rdfs:domain ?c", "?x ?p ?y"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
+    Rule("prp-rng", ("?p rdfs:range ?c", "?x ?p ?y"), "?y a ?c", f"FILTER(!isLiteral(?y) && ({USED}))", USED_WHEN),
     # cls-uni: a member of a union is in the union
-    ("cls-uni", f"?c owl:unionOf ?l . ?l rdf:rest*/rdf:first ?ci . ?x a ?ci FILTER({USED}) => ?x a ?c"),
+    Rule("cls-uni", ("?c owl:unionOf ?l", "?l rdf:rest*/rdf:first ?ci", "?x a ?ci"), "?x a ?c", f"FILTER({USED})", USED_WHEN),
     # cax-sco: an instance of a subclass is an instance of its superclass
-    ("cax-sco", "?c1 rdfs:subClassOf ?c2 . ?x a ?c1 => ?x a ?c2"),
+    Rule("cax-sco", ("?c1 rdfs:subClassOf ?c2", "?x a ?c1"), "?x a ?c2"),
     # prp-fp: two values of a functional property are the same
-    (
+    Rule(
         "prp-fp",
-        "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 FILTER(?y1 != ?y2 && !isLiteral(?y2)) => ?y1 owl:sameAs ?y2",
+        ("?p a owl:FunctionalProperty", "?x ?p ?y1", "?x ?p ?y2"),
+        "?y1 owl:sameAs ?y2",
+        "FILTER(?y1 != ?y2 && !isLiteral(?y2))",
     ),
     # eq-sym, eq-trans, eq-rep-s, eq-rep-p, eq-rep-o: equality
-    ("eq-sym", "?x owl:sameAs ?y => ?y owl:sameAs ?x"),
-    ("eq-trans", "?x owl:sameAs ?y . ?y owl:sameAs ?z => ?x owl:sameAs ?z"),
-    ("eq-rep-s", "?s owl:sameAs ?s2 . ?s ?p ?o => ?s2 ?p ?o"),
-    ("eq-rep-p", "?p owl:sameAs ?p2 . ?s ?p ?o => ?s ?p2 ?o"),
-    ("eq-rep-o", "?o owl:sameAs ?o2 . ?s ?p ?o => ?s ?p ?o2"),
-]
+    Rule("eq-sym", ("?x owl:sameAs ?y",), "?y owl:sameAs ?x"),
+    Rule("eq-trans", ("?x owl:sameAs ?y", "?y owl:sameAs ?z"), "?x owl:sameAs ?z"),
+    Rule("eq-rep-s", ("?s owl:sameAs ?s2", "?s ?p ?o"), "?s2 ?p ?o"),
+    Rule("eq-rep-p", ("?p owl:sameAs ?p2", "?s ?p ?o"), "?s ?p2 ?o"),
+    Rule("eq-rep-o", ("?o owl:sameAs ?o2", "?s ?p ?o"), "?s ?p ?o2"),
+)  # fmt: skip
+
+# What each run of a rule adds goes to a graph of its own (PART + the run's number): the rule's
+# later runs read "what is new since my previous run" as the graphs of the runs since; all of them
+# are read as everything known so far, and they make graph/inferred at the end.
+PART = "urn:x-cybernorms:reason:run:"
 
 
-def _updates(store: ox.Store, rule: str, seen: dict[str, int], graphs: list[str]) -> list[str]:
-    """The rule as SPARQL updates whose WHERE reads the union of all graphs (USING each). A rule
-    "schema => body => head" is one update for each value of ?p that the schema query finds, written
-    in (a transitive property's path, which SPARQL cannot take from a variable)."""
-    parts = rule.split(" => ")
-    using = " ".join(f"USING <{g}>" for g in graphs)
-    if len(parts) == 2:
-        body, head = parts
-        return [f"{HEAD}INSERT {{ GRAPH {G} {{ {head} }} }} {using} WHERE {{ {body} }}"]
-    schema, body, head = parts
-    updates = []
-    for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True):
-        p = row["p"]
-        if not isinstance(p, ox.NamedNode):
+def _add(store: ox.Store, part: ox.NamedNode, where: str, head: str) -> bool:
+    """Add to `part` the statements of `head` for the bindings of `where` over all graphs that no
+    graph states yet; whether there were any."""
+    query = f"{HEAD}CONSTRUCT {{ {head} }} WHERE {{ {where} FILTER NOT EXISTS {{ {head} }} }}"
+    triples = list(construct(store, query, union=True))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, part) for t in triples)
+    return bool(triples)
+
+
+def _new(parts: list[str], pattern: str) -> str:
+    """The pattern, matched only in what is new (a union of GRAPH patterns, which Oxigraph joins
+    where it is written; a VALUES of the graphs was joined first, across all of what is new)."""
+    return "{ " + " UNION ".join(f"{{ GRAPH <{part}> {{ {pattern} }} }}" for part in parts) + " }"
+
+
+def _path_predicates(pattern: str) -> list[str]:
+    """The properties of a pattern whose predicate is a property path (none for a plain pattern)."""
+    predicate = pattern.split()[1]
+    operators = re.sub(r"<[^>]*>", "", predicate)  # (an IRI has slashes of its own)
+    return re.findall(r"[a-z]+:\w+|<[^>]+>", predicate) if re.search(r"[*+/|^]", operators) else []
+
+
+def _run(store: ox.Store, rule: Rule, new: list[str] | None, part: ox.NamedNode) -> bool:
+    """Add to `part` what the rule entails: from all statements (`new` is None: its first run), or
+    from the bindings of its body that use at least one statement of the graphs `new` (what was
+    added since its previous run). Whether it added anything."""
+    if rule is TRANSITIVE:
+        return _transitive(store, new, part)
+    if rule is SUBCLASS:
+        return _closure(store, new, part, "rdfs:subClassOf")
+    body = " . ".join(rule.body)
+    if new is None:
+        return _add(store, part, f"{body} {rule.test}", rule.head)
+    added = False
+    for pattern in rule.body + rule.watch:
+        paths = _path_predicates(pattern)
+        if paths:  # a path is not joined with what is new: when one of its properties is, the whole rule
+            if any(ask(store, f"{HEAD}ASK {{ {_new(new, f'?s {p} ?o')} }}") for p in paths):
+                return _add(store, part, f"{body} {rule.test}", rule.head) or added
             continue
-        # statements of p now; none new since the last time: the closure is still closed
-        count = int(
-            next(iter(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?x {p} ?y }} }}")))["n"].value
+        if not ask(store, f"{HEAD}ASK {{ {_new(new, pattern)} }}"):
+            continue  # nothing new matches this pattern
+        # the schema premise first (a few statements), then the new ones, then the rest
+        rest = [p for p in rule.body if p != pattern]
+        order = (
+            [_new(new, pattern), *rest]
+            if pattern in (rule.body[0], *rule.watch)
+            else [rest[0], _new(new, pattern), *rest[1:]]
         )
-        if seen.get(p.value) == count:
-            continue
-        seen[p.value] = count
-        updates.append(
-            f"{HEAD}INSERT {{ GRAPH {G} {{ {head.replace('?p', str(p))} }} }} {using} WHERE {{ {body.replace('?p', str(p))} }}"
-        )
-    return updates
+        added = _add(store, part, f"{' . '.join(order)} {rule.test}", rule.head) or added
+    return added
 
 
-def _premise(rule: str) -> str:
+def _transitive(store: ox.Store, new: list[str] | None, part: ox.NamedNode) -> bool:
+    """prp-trp, for each transitive property: its closure (the whole of it the first time or when
+    the property was just declared transitive)."""
+    schema = TRANSITIVE.body[0]
+    declared = [row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {schema} }}", union=True)]
+    just = (
+        set()
+        if new is None
+        else {row["p"] for row in select(store, f"{HEAD}SELECT DISTINCT ?p WHERE {{ {_new(new, schema)} }}")}
+    )
+    added = False
+    for p in declared:
+        if isinstance(p, ox.NamedNode):
+            added = _closure(store, None if p in just else new, part, str(p)) or added
+    return added
+
+
+def _closure(store: ox.Store, new: list[str] | None, part: ox.NamedNode, p: str) -> bool:
+    """Add the transitive closure of the property p at once, with a path: the whole of it (`new`
+    is None), or the paths through its new statements."""
+    if new is None:
+        return _add(store, part, f"?x {p}+ ?z", f"?x {p} ?z")
+    if not ask(store, f"{HEAD}ASK {{ {_new(new, f'?a {p} ?b')} }}"):
+        return False
+    return _add(store, part, f"{_new(new, f'?a {p} ?b')} ?x {p}* ?a . ?b {p}* ?z", f"?x {p} ?z")
+
+
+def _premise(rule: Rule) -> str:
     """Whether the first pattern of a rule (its schema premise) matches anywhere: a rule whose
     premise does not (no owl:sameAs, say) is not run."""
-    first = rule.split(" => ", maxsplit=1)[0].split(" . ", maxsplit=1)[0].split(" FILTER", maxsplit=1)[0]
-    return f"{HEAD}ASK {{ {first} }}"
+    return f"{HEAD}ASK {{ {rule.body[0]} }}"
 
 
-# The tautologies and the triples about blank nodes or built-in vocabulary, removed at the end,
-# and what is also asserted.
-CLEANUP = f"""{HEAD}
-DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }}
-  FILTER(isBlank(?s) || isBlank(?o)
-    || STRSTARTS(STR(?s), "{RDF}") || STRSTARTS(STR(?s), "{RDFS}") || STRSTARTS(STR(?s), "{OWL}")
-    || STRSTARTS(STR(?s), "{PREFIXES["xsd"]}")
+# The tautologies and the triples about blank nodes or built-in vocabulary: not kept in graph/inferred.
+BUILT_IN = (RDF, RDFS, OWL, PREFIXES["xsd"])
+W3C = "http://www.w3.org/"  # what the built-in namespaces begin with: one test for most subjects
+assert all(ns.startswith(W3C) for ns in BUILT_IN)
+NOT_KEPT = f"""isBlank(?s) || isBlank(?o)
+    || STRSTARTS(STR(?s), "{W3C}") && ({" || ".join(f'STRSTARTS(STR(?s), "{ns}")' for ns in BUILT_IN)})
     || (?p = rdf:type && ?o IN (owl:Thing, rdfs:Resource))
-    || (?s = ?o && ?p IN (rdfs:subClassOf, rdfs:subPropertyOf, owl:equivalentClass, owl:equivalentProperty, owl:sameAs)))
-}};
-DELETE {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {G} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {G}) }}
-"""
+    || (?s = ?o && ?p IN (rdfs:subClassOf, rdfs:subPropertyOf, owl:equivalentClass, owl:equivalentProperty, owl:sameAs))"""
 
 CONSTRUCTS = f"""{HEAD}
 SELECT DISTINCT ?term ?g WHERE {{
@@ -174,17 +249,27 @@ def materialise(ds: Dataset, checked: bool = False) -> int:
     if not checked:
         covered(ds)
     store = ds.store
-    size = -1
-    seen: dict[str, int] = {}
-    graphs = sorted({g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)} | {INFERRED.iri})
-    while True:  # rounds until one adds nothing
-        for _, rule in RULES:
-            if ask(store, _premise(rule), union=True):
-                for update in _updates(store, rule, seen, graphs):
-                    store.update(update)
-        now = _size(store)
-        if now == size:
-            break
-        size = now
-    store.update(CLEANUP)
+    latest: list[int | None] = [None] * len(RULES)  # the number of each rule's latest run
+    parts: list[tuple[int, ox.NamedNode]] = []  # the runs that added something, and their graphs
+    try:
+        run = 0
+        while True:
+            i = run % len(RULES)
+            since = latest[i]
+            new = None if since is None else [part.value for n, part in parts if n >= since]
+            if new == []:  # nothing added since the rule's previous run, so since every rule's latest
+                break
+            latest[i] = run
+            part = ox.NamedNode(f"{PART}{run}")
+            if ask(store, _premise(RULES[i]), union=True) and _run(store, RULES[i], new, part):
+                parts.append((run, part))
+            run += 1
+        for _, part in parts:
+            store.update(
+                f"{HEAD}INSERT {{ GRAPH {G} {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{part.value}> {{ ?s ?p ?o }} FILTER(!({NOT_KEPT})) }}"
+            )
+    finally:
+        for graph in list(store.named_graphs()):
+            if graph.value.startswith(PART):
+                store.remove_graph(graph)
     return _size(store)

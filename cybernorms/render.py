@@ -31,6 +31,7 @@ from .views import (
     ROLE_NOTE,
     SCHEMA,
     SKOS,
+    TYPE,
     Catalogue,
     Description,
     Fact,
@@ -112,6 +113,14 @@ class Linker:
 
     static: bool = False
     here: str = ""  # the site path of the page being rendered ("id/norm/13f", "" for the home page)
+    # the folder the links of the page are relative to ("" for live pages: absolute links), and the
+    # page's own file; made with the linker, as every link reads them
+    folder: str = field(init=False, repr=False, compare=False)
+    own: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.own = self.file(self.here)
+        self.folder = posixpath.dirname(self.own) if self.static else ""
 
     def path(self, path: str) -> str:
         page, mark, anchor = path.partition("#")
@@ -125,17 +134,12 @@ class Linker:
     def at(self, path: str) -> bool:
         """Whether a link to the path (with or without its "#anchor") is on the page itself: a
         static page links to its own anchors as "#x"."""
-        return self.static and _file_of(path.partition("#")[0]) == self.file(self.here)
+        return self.static and _file_of(path.partition("#")[0]) == self.own
 
     @property
     def formats(self) -> tuple[Format, ...]:
         """The RDF formats of a page: all six live, Turtle and JSON-LD in the static site."""
         return SITE_FORMATS if self.static else RDF_FORMATS
-
-    @cached_property
-    def folder(self) -> str:
-        """The folder the links of the page are relative to ("" for live pages: absolute links)."""
-        return posixpath.dirname(self.file(self.here)) if self.static else ""
 
     @staticmethod
     def file(path: str) -> str:
@@ -172,8 +176,22 @@ def _linker() -> Linker:
     return _LINKER.get() or Linker()
 
 
-def _url(path: str) -> str:
-    return _linker().path(path)
+# The links to site paths the templates print (url()), escaped: the same from every page of a
+# folder, so made once for each (a link to an anchor, "#x" on its own page, is made at each use).
+_URLS: dict[tuple[str, bool, str], Markup] = {}
+
+
+def _url(path: str) -> Markup:
+    linker = _linker()
+    if "#" in path:
+        return escape(linker.path(path))
+    key = (path, linker.static, linker.folder)
+    found = _URLS.get(key)
+    if found is None:
+        if len(_URLS) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+            _URLS.clear()
+        found = _URLS[key] = escape(linker.path(path))
+    return found
 
 
 class _Fragment:
@@ -240,11 +258,14 @@ class FactView:
     sources: list[str] = field(default_factory=list)  # provisions that state it (text facts)
     notes: list[ox.Literal] = field(default_factory=list)
     linksets: list[str] = field(default_factory=list)
+    # what its provenance is made of (the key of its rendered provenance); made with the view (a
+    # cached_property takes a lock at each read on Python 3.11, and the key is read for every row)
+    key: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[ox.Literal, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
-    @cached_property
-    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[ox.Literal, ...]]:
-        """What its provenance is made of (the key of its rendered provenance)."""
-        return (tuple(self.roles), tuple(self.sources), tuple(self.linksets), tuple(self.notes))
+    def __post_init__(self) -> None:
+        self.key = (tuple(self.roles), tuple(self.sources), tuple(self.linksets), tuple(self.notes))
 
 
 @dataclass(frozen=True)
@@ -373,8 +394,12 @@ class Renderer:
         self._blank = _Slots(self.env, "blank")
         self._incident_item = _Slots(self.env, "incident_item")
         self._part_link = _Slots(self.env, "part_link")
-        self._links: dict[tuple[str, bool, bool, str, bool], Markup] = {}
+        self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
+        self._hrefs: dict[tuple[str, bool, str], Markup] = {}
+        # links to anchors from static pages: the file of the anchor's page, the link from another
+        # page of the folder, and from that page itself ("#x")
+        self._anchored: dict[tuple[str, bool, str], tuple[str, Markup, Markup]] = {}
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
@@ -396,11 +421,32 @@ class Renderer:
 
     # ------------------------------------------------------------------ helpers
 
-    def href(self, iri: str) -> str:
-        """The link of an IRI: the local page (or the anchor of a part on its entity's page) for
-        the project's IRIs, the IRI itself otherwise."""
+    def href(self, iri: str) -> Markup:
+        """The link of an IRI, escaped: the local page (or the anchor of a part on its entity's
+        page) for the project's IRIs, the IRI itself otherwise. The same from every page of a
+        folder, so made once for each, but for a link to an anchor ("#x" on its own page)."""
+        linker = _linker()
+        key = (iri, linker.static, linker.folder)
+        found = self._hrefs.get(key)
+        if found is not None:
+            return found
+        anchored = self._anchored.get(key)  # a link to an anchor of a static page
+        if anchored is not None:
+            return anchored[2] if anchored[0] == linker.own else anchored[1]
+        if len(self._hrefs) + len(self._anchored) >= FRAGMENTS_KEPT:  # a server up for long keeps no more
+            self._hrefs.clear()
+            self._anchored.clear()
         path = self.cat.page_path(iri)
-        return iri if path is None else _linker().path(path)
+        if path is not None and "#" in path and linker.static:
+            page, fragment = path.split("#", 1)
+            anchored = self._anchored[key] = (
+                _file_of(page),
+                escape(_relative(_file_of(page), linker.folder) + "#" + fragment),
+                escape("#" + fragment),
+            )
+            return anchored[2] if anchored[0] == linker.own else anchored[1]
+        found = self._hrefs[key] = escape(iri if path is None else linker.path(path))
+        return found
 
     def entity_link(self, iri: str, show_kind: bool = False) -> Markup:
         """The link to an entity (links.html's entity_link), with its kind if asked; the same from
@@ -408,10 +454,18 @@ class Renderer:
         page, a term of the ontology) is "#x" on the page of the anchor itself, and made once more
         for it."""
         linker = _linker()
-        path = self.cat.page_path(iri)
-        anchored = path is not None and "#" in path and linker.at(path)
-        key = (iri, show_kind, linker.static, linker.folder, anchored)
-        html = self._links.get(key)
+        key: tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool] = (
+            iri,
+            show_kind,
+            linker.static,
+            linker.folder,
+        )
+        html = self._links.get(key)  # a link to a page (never kept under this key for an anchor)
+        if html is None:
+            path = self.cat.page_path(iri)
+            if path is not None and "#" in path:
+                key = (iri, show_kind, linker.static, linker.folder, linker.at(path))
+                html = self._links.get(key)
         if html is None:
             cat = self.cat
             href = iri if path is None else linker.path(path)
@@ -474,10 +528,13 @@ class Renderer:
             lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
         return Markup("".join([line + "\n" for line in lines]))
 
-    def compile(self) -> None:
-        """Compile every template now rather than when a page first needs it."""
+    def compile(self, reload: bool = True) -> None:
+        """Compile every template now rather than when a page first needs it; without `reload`,
+        a template is not looked at again on disk each time a page uses it (the static site's
+        pages, written in one run)."""
         for name in self.env.list_templates(extensions=["html"]):
             self.env.get_template(name)
+        self.env.auto_reload = reload
 
     def _render(self, template: str, linker: Linker, **context: Any) -> str:
         token = _LINKER.set(linker)
@@ -492,8 +549,8 @@ class Renderer:
         sources, notes = self._said_by(subject, tuple(fact.graphs))
         annotation = d.annotation(fact) if d.annotations else None
         if annotation:
-            return FactView(fact, fact.roles, list(sources), annotation.notes + notes, list(annotation.linksets))
-        return FactView(fact, fact.roles, list(sources), list(notes))
+            return FactView(fact, list(fact.kinds), list(sources), annotation.notes + notes, list(annotation.linksets))
+        return FactView(fact, list(fact.kinds), list(sources), list(notes))
 
     def _said_by(self, subject: str, graphs: tuple[str, ...]) -> tuple[list[str], list[ox.Literal]]:
         """What a statement of `subject` held by `graphs` comes from: the provisions that state it
@@ -574,21 +631,25 @@ class Renderer:
         """The statements of a description as a page shows them: names and notes, the others by
         property (those that point to it from other incidents' records folded, by incident and
         year), the external links, and what the reasoner adds."""
-        asserted = [f for f in d.facts if f.asserted]
-        inferred = [f for f in d.facts if not f.asserted]
-        main = [
-            f for f in asserted if f.predicate not in EXTERNAL and not (not f.incoming and f.predicate in SHOWN_APART)
-        ]
         own = self.cat.incident_of(d.iri)
-        from_incidents = [f for f in main if f.incoming and self._incident_of(f) not in (None, own)]
-        if from_incidents:
-            main = [f for f in main if not (f.incoming and self._incident_of(f) not in (None, own))]
-        external = [self.fact_view(d, f) for f in asserted if f.predicate in EXTERNAL]
-        names = [
-            self.fact_view(d, f)
-            for f in asserted
-            if not f.incoming and f.predicate in SHOWN_APART and f.predicate != PREFIXES["rdf"] + "type"
-        ]
+        main: list[Fact] = []  # asserted, neither external nor shown apart nor from other incidents
+        from_incidents: list[Fact] = []
+        inferred: list[Fact] = []
+        external: list[FactView] = []
+        names: list[FactView] = []
+        for f in d.facts:  # one pass, each list in the order of the facts
+            predicate = f.predicate
+            if not f.asserted:
+                inferred.append(f)
+            elif predicate in EXTERNAL:
+                external.append(self.fact_view(d, f))
+            elif not f.incoming and predicate in SHOWN_APART:
+                if predicate != TYPE:
+                    names.append(self.fact_view(d, f))
+            elif f.incoming and self._incident_of(f) not in (None, own):
+                from_incidents.append(f)
+            else:
+                main.append(f)
         shown = self._grouped(d, inferred, limit=INFERRED_SHOWN)
         return {
             "names": names,
@@ -786,19 +847,8 @@ class Renderer:
         )
 
     def dist_files(self) -> dict[str, tuple[str, int]]:
-        """The files of dist/ with their SHA-256 and size, from dist/SHA256SUMS ({} before an export)."""
-        sums = self.project.dist / "SHA256SUMS"
-        if not sums.is_file():
-            return {}
-        files: dict[str, tuple[str, int]] = {}
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            path = self.project.dist / name
-            if path.is_file():
-                files[name] = (digest, path.stat().st_size)
-        if files:
-            files["SHA256SUMS"] = (hashlib.sha256(sums.read_bytes()).hexdigest(), sums.stat().st_size)
-        return files
+        """The files of dist/ with their SHA-256 and size (`dist_files`)."""
+        return dist_files(self.project)
 
     def dataset(self, linker: Linker) -> str:
         cat = self.cat
@@ -857,6 +907,22 @@ class Renderer:
         return self._render(
             "404.html", linker, path=path, results=self.index.search(guess)[:10] if guess else [], query=guess
         )
+
+
+def dist_files(project: Project) -> dict[str, tuple[str, int]]:
+    """The files of dist/ with their SHA-256 and size, from dist/SHA256SUMS ({} before an export)."""
+    sums = project.dist / "SHA256SUMS"
+    if not sums.is_file():
+        return {}
+    files: dict[str, tuple[str, int]] = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        path = project.dist / name
+        if path.is_file():
+            files[name] = (digest, path.stat().st_size)
+    if files:
+        files["SHA256SUMS"] = (hashlib.sha256(sums.read_bytes()).hexdigest(), sums.stat().st_size)
+    return files
 
 
 def _graph_description(graph: str) -> str:

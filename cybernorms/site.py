@@ -28,18 +28,26 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .errors import CybernormsError
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
 from .layout import BASE, Project, fork_cores, fork_pool
 from .pages import html_of, rdf_of
-from .render import STATIC, Linker, Renderer
+from .render import STATIC, Linker, Renderer, dist_files
 from .store import open_current
-from .views import Catalogue, all_pages, site_path
+from .views import Catalogue, IncidentSeries, all_pages, incident_series, site_path
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 DEFAULT_PUBLISH_URL = "https://cybernorms.example.org/"  # where the static site is hosted: give --publish-url
 
@@ -102,8 +110,9 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
 
     The store is read once, and every entity's description and every graph's statements are
     gathered in memory in that one pass (the same statements as queries/describe.rq gives for each
-    entity); the pages are then shared between this process and forked copies of it, one per
-    core."""
+    entity), while a forked copy writes what needs no such index (_beside_reading: with a handle
+    of its own on the store, so only when `store` is not given); the pages are then shared
+    between this process and forked copies of it, one per core."""
     phases = Phases()
     # Reading makes millions of objects that live to the end: the garbage collector is kept from
     # walking them again and again, while they are made and then (frozen) while the pages are
@@ -111,34 +120,105 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     # pages makes next to no cyclic garbage (80 objects for 2,700 pages, measured), but the
     # collector's rounds over what the caches of fragments keep took a tenth of the time: it stays
     # off until the site is written.
+    read = store or open_current(project)  # a store that cannot be read stops it here, before any file
     collecting = gc.isenabled()
     gc.disable()
+    tmp = project.dist / f".site.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        with phases("read the store, index it (catalogue, descriptions)"):
-            catalogue = Catalogue(store or open_current(project), project.root, descriptions=True)
-            renderer = Renderer(project, catalogue)
-            renderer.compile()  # once, before the processes that share the pages are forked
-            import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
-        gc.freeze()
-        return _write_site(project, renderer, publish_url, phases)
+        tmp.mkdir(parents=True)
+        # The incidents by year (one query), the RDF of the graphs' pages, the static files and the
+        # copy of dist/ need no index: a forked copy asks and writes them (from a handle of its own
+        # on the store) while this process reads and indexes the store (the other core waited).
+        early = fork_pool(1) if store is None and fork_cores() > 1 else None
+        try:
+            series = early.submit(_incident_series, project) if early else None
+            graphs = early.submit(_beside_reading, project, tmp) if early else None
+            with phases("read the store, index it (catalogue, descriptions)"):
+                catalogue = Catalogue(
+                    read,
+                    project.root,
+                    descriptions=True,
+                    series=series.result if series else None,
+                )
+                renderer = Renderer(project, catalogue)
+                renderer.compile(reload=False)  # once, before the processes that share the pages are forked
+                import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
+            gc.freeze()
+            return _write_site(project, renderer, publish_url, phases, tmp, graphs)
+        finally:
+            if early:
+                early.shutdown(cancel_futures=True)
+    except BrokenProcessPool:  # a forked process was killed (out of memory, say)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise CybernormsError(
+            project.rel(project.dist),
+            None,
+            "a process writing the static site stopped before it finished (killed, or out of memory)",
+            "write the site again; if it stops again, free some memory",
+        ) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
 
 
-def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: Phases) -> Written:
+def _incident_series(project: Project) -> dict[str, dict[str, IncidentSeries]]:
+    """The incidents by year of every entity (views.incident_series), asked by a forked copy of
+    its own handle on the store while this process reads the store."""
+    return incident_series(open_current(project), project.root)
+
+
+def _beside_reading(project: Project, tmp: Path) -> tuple[set[str], int, dict[str, float]]:
+    """What needs no index of the store, written by a forked copy while the store is read: the RDF
+    of every named graph's page, from a store handle of this process's own, the static files and
+    the copy of dist/; returns the paths of the pages whose RDF it wrote, the files and the CPU
+    seconds per phase."""
+    phases = Phases()
+    files = _Files(tmp)
+    done = set()
+    with phases("read each graph (forked, beside the reading)"):
+        store = open_current(project)
+        graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    for graph in graphs:
+        path = site_path(graph) or ""
+        if not path.startswith("graph/"):
+            continue
+        with phases("read each graph (forked, beside the reading)"):
+            quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        if not quads:
+            continue
+        _write_rdf(project.root, files, path, quads, phases)
+        done.add(path)
+    with phases("other pages, static, dist"):
+        count = _copies(project, tmp)
+    return done, files.count + count, dict(phases.seconds)
+
+
+def _write_site(
+    project: Project,
+    renderer: Renderer,
+    publish_url: str,
+    phases: Phases,
+    tmp: Path,
+    graphs: Future[tuple[set[str], int, dict[str, float]]] | None,
+) -> Written:
+    """Write the pages into tmp, then swap it in for the site; `graphs` is the forked copy that
+    writes the RDF of the graphs' pages (_beside_reading), if any."""
     target = project.dist / "site"
-    tmp = project.dist / f".site.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
-        paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
-        pages, files = _shared(renderer, tmp, paths, phases, lambda: _rest(project, renderer, tmp, publish_url))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    paths = ["", "ontology", "dataset"] + [site_path(g) or "" for g in renderer.cat.graphs]
+    paths += [site_path(iri) or "" for iri in all_pages(renderer.cat)]
+    rest = partial(_rest, project, renderer, tmp, publish_url, graphs is not None)
+    pages, files = _shared(renderer, tmp, paths, phases, rest, graphs is not None)
+    if graphs is not None:
+        done, written, seconds = graphs.result()
+        phases.add(seconds)
+        files += written
+        missing = [p for p in paths if p.startswith("graph/") and p not in done]  # none: the same graphs
+        files += _graph_rdf(renderer, _Files(tmp), missing, phases)
     with phases("swap in, remove the old site"):
         old = project.dist / f".site.old-{os.getpid()}"
         if target.exists():
@@ -149,31 +229,41 @@ def _write_site(project: Project, renderer: Renderer, publish_url: str, phases: 
 
 
 # What forked workers inherit: set just before forking them, read by _pages_forked.
-_FORKED: dict[str, tuple[Renderer, Path]] = {}
+_FORKED: dict[str, tuple[Renderer, Path, list[list[str]], Synchronized[int]]] = {}
 
 
 def _shared(
-    renderer: Renderer, tmp: Path, paths: list[str], phases: Phases, rest: Callable[[], tuple[int, int]]
+    renderer: Renderer,
+    tmp: Path,
+    paths: list[str],
+    phases: Phases,
+    rest: Callable[[], tuple[int, int]],
+    graphs_apart: bool = False,
 ) -> tuple[int, int]:
     """Write the pages of the paths, shared between this process and forked copies of it (one per
     core: each inherits the renderer and its index, nothing is read twice), and what `rest` writes,
-    in this process while the others write their pages; returns the pages and files written."""
+    in this process before it takes pages; returns the pages and files written. Each process takes
+    the next batch of pages (_batches) when it is done with its own, so that all end together.
+    `graphs_apart`: the RDF of the graphs' pages is written apart (_beside_reading), not here."""
     share = min(fork_cores(), 4)
     if share == 1 or len(paths) < 100:
         files = _Files(tmp)
-        pages = _pages(renderer, files, paths, phases)
+        pages = _pages(renderer, files, paths, phases, graphs_apart)
         with phases("other pages, static, dist"):
             more, more_files = rest()
         return pages + more, files.count + more_files
-    _FORKED["state"] = (renderer, tmp)
+    import multiprocessing
+
+    batches = _batches(renderer.cat, paths, graphs_apart)
+    taken = multiprocessing.get_context("fork").Value("i", 0)  # the batches taken so far
+    _FORKED["state"] = (renderer, tmp, batches, taken)
     try:
         with fork_pool(share - 1) as pool:
-            portions = _portions(renderer.cat, paths, share)
-            others = [pool.submit(_pages_forked, portion) for portion in portions[1:]]
+            others = [pool.submit(_pages_forked, graphs_apart) for _ in range(share - 1)]
             files = _Files(tmp)
-            pages = _pages(renderer, files, portions[0], phases)
             with phases("other pages, static, dist"):
                 more, more_files = rest()
+            pages = _taken(renderer, files, batches, taken, phases, graphs_apart)
             pages, count = pages + more, files.count + more_files
             for f in others:
                 done, written, seconds = f.result()
@@ -186,41 +276,67 @@ def _shared(
 
 PAGE_COST = 30  # what making a page costs beyond its statements, in statements (measured: about 1 ms)
 GRAPH_SHARE = 2  # a statement of a graph's page costs half an entity's (its RDF only, no row of HTML)
-REST_COST = 15_000  # the pages that are not an IRI's, the static files, the rules: 0.45 s, in statements
+GRAPH_HTML_SHARE = 20  # and a twentieth without its RDF (counted by class and property)
+BATCH_COST = 5_000  # the statements of a batch of pages (about 0.1 s; the site has about 100 batches)
 
 
-def _portions(cat: Catalogue, paths: list[str], share: int) -> list[list[str]]:
-    """The paths dealt out to `share` processes so that each has about as many statements to write
-    (a graph's page holds the whole graph, an incident's its parts'): the largest first, each to
-    the process with the fewest so far; each portion then in the order of the paths (pages of a
-    folder together: their fragments are made once per folder)."""
-    cost = [
-        PAGE_COST + cat.statement_count(BASE + path) // (GRAPH_SHARE if path.startswith("graph/") else 1)
-        for path in paths
-    ]
-    loads = [REST_COST] + [0] * (share - 1)  # the first process also writes the rest (_shared)
-    portions: list[list[int]] = [[] for _ in range(share)]
-    for i in sorted(range(len(paths)), key=lambda i: (-cost[i], i)):
-        least = loads.index(min(loads))
-        portions[least].append(i)
-        loads[least] += cost[i]
-    return [[paths[i] for i in sorted(portion)] for portion in portions]
+def _batches(cat: Catalogue, paths: list[str], graphs_apart: bool = False) -> list[list[str]]:
+    """The paths in batches of about BATCH_COST statements to write (a graph's page holds the whole
+    graph, an incident's its parts'), pages of a folder together in the order of the paths (their
+    fragments are made once per folder and process), the costliest batches first: the processes
+    end within a small batch of each other, whatever the estimate misses. `graphs_apart`: the RDF
+    of the graphs' pages is written apart, their HTML only here."""
+    graph_share = GRAPH_HTML_SHARE if graphs_apart else GRAPH_SHARE
+    batches: list[tuple[int, list[str]]] = []
+    batch: list[str] = []
+    load = 0
+    for path in paths:
+        batch.append(path)
+        load += PAGE_COST + cat.statement_count(BASE + path) // (graph_share if path.startswith("graph/") else 1)
+        if load >= BATCH_COST:
+            batches.append((load, batch))
+            batch, load = [], 0
+    if batch:
+        batches.append((load, batch))
+    return [batch for _, batch in sorted(batches, key=lambda lb: -lb[0])]
 
 
-def _pages_forked(paths: list[str]) -> tuple[int, int, dict[str, float]]:
-    renderer, tmp = _FORKED["state"]  # inherited from the process that forked this one
+def _taken(
+    renderer: Renderer,
+    files: _Files,
+    batches: list[list[str]],
+    taken: Synchronized[int],
+    phases: Phases,
+    graphs_apart: bool,
+) -> int:
+    """Write the pages of the batches that no other process has taken, one batch at a time;
+    returns the pages written."""
+    pages = 0
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value = i + 1
+        if i >= len(batches):
+            return pages
+        pages += _pages(renderer, files, batches[i], phases, graphs_apart)
+
+
+def _pages_forked(graphs_apart: bool) -> tuple[int, int, dict[str, float]]:
+    renderer, tmp, batches, taken = _FORKED["state"]  # inherited from the process that forked this one
     phases = Phases()
     files = _Files(tmp)
-    pages = _pages(renderer, files, paths, phases)
+    pages = _taken(renderer, files, batches, taken, phases, graphs_apart)
     return pages, files.count, dict(phases.seconds)
 
 
-def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
-    """Write the page of each path and, beside it, its RDF in every format; returns the pages written."""
+def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases, graphs_apart: bool = False) -> int:
+    """Write the page of each path and, beside it, its RDF in every format (but for the graphs'
+    pages when their RDF is written apart); returns the pages written."""
     pages = 0
     for path in paths:
+        rdf = path != "" and not (graphs_apart and path.startswith("graph/"))
         with phases("describe"):
-            quads = rdf_of(renderer, path) if path else []
+            quads = rdf_of(renderer, path) if rdf else []
         with phases("html"):
             html = html_of(renderer, path, Linker(static=True, here=path))
         if html is None:
@@ -228,19 +344,34 @@ def _pages(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) 
         with phases("write"):
             files.write(Linker.file(path), html)
         pages += 1
-        if path == "":
-            continue
-        with phases("rdf"):
-            representations = serialize_all(quads or [], renderer.project.root, SITE_FORMATS)
-        with phases("write"):
-            for fmt, data in representations:
-                files.write(f"{path}.{fmt.suffix}", data)
+        if rdf:
+            _write_rdf(renderer.project.root, files, path, quads or [], phases)
     return pages
 
 
-def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> tuple[int, int]:
-    """The pages that are not an IRI's (search, editor, 404), the static files, the copy of dist/
-    and the rewrite rules; returns the pages and files written."""
+def _graph_rdf(renderer: Renderer, files: _Files, paths: list[str], phases: Phases) -> int:
+    """Write the RDF of the graphs' pages of the paths; returns the files written."""
+    for path in paths:
+        with phases("describe"):
+            quads = rdf_of(renderer, path)
+        if quads is not None:
+            _write_rdf(renderer.project.root, files, path, quads, phases)
+    return files.count
+
+
+def _write_rdf(root: Path, files: _Files, path: str, quads: list[ox.Quad], phases: Phases) -> None:
+    """Write the RDF of a page, its quads, beside it in every format of the site."""
+    with phases("rdf"):
+        representations = serialize_all(quads, root, SITE_FORMATS)
+    with phases("write"):
+        for fmt, data in representations:
+            files.write(f"{path}.{fmt.suffix}", data)
+
+
+def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str, copied: bool) -> tuple[int, int]:
+    """The pages that are not an IRI's (search, editor, 404), the static files and the copy of
+    dist/ (unless `copied` already, by _beside_reading) and the rewrite rules; returns the pages
+    and files written."""
     files = _Files(tmp)
     pages = 0
     for name, html in (
@@ -250,17 +381,23 @@ def _rest(project: Project, renderer: Renderer, tmp: Path, publish_url: str) -> 
     ):
         files.write(f"{name}.html", html)
         pages += 1
-    ignore = shutil.ignore_patterns("*.map", "__pycache__")
-    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
-    count = sum(len(names) for _, _, names in os.walk(copied))
-    for name in sorted(renderer.dist_files()):
-        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(project.dist / name, tmp / "dist" / name)
-        count += 1
+    count = 0 if copied else _copies(project, tmp)
     parts = part_rules(renderer.cat)
     files.write(".htaccess", htaccess(parts))
     files.write("w3id.htaccess", w3id_htaccess(publish_url, parts))
     return pages, files.count + count
+
+
+def _copies(project: Project, tmp: Path) -> int:
+    """Copy the static files and the files of dist/ into the site; returns the files copied."""
+    ignore = shutil.ignore_patterns("*.map", "__pycache__")
+    copied = shutil.copytree(STATIC, tmp / "static", ignore=ignore)
+    count = sum(len(names) for _, _, names in os.walk(copied))
+    for name in sorted(dist_files(project)):
+        (tmp / "dist" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.dist / name, tmp / "dist" / name)
+        count += 1
+    return count
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,8 @@ class Fact:
     object: Term
     graphs: list[str]
     incoming: bool  # the entity is the object
+    # the roles of its graphs (_roles), set once its graphs are all known (_description)
+    kinds: tuple[str, ...] = ()
 
     @property
     def other(self) -> Term:
@@ -159,11 +161,11 @@ class Fact:
 
     @property
     def roles(self) -> list[str]:
-        return list(_roles(tuple(self.graphs)))
+        return list(self.kinds)
 
     @property
     def asserted(self) -> bool:
-        return _roles(tuple(self.graphs)) != ("inferred",)
+        return self.kinds != ("inferred",)
 
 
 @cache
@@ -226,11 +228,18 @@ class Catalogue:
     ontology's classes and properties, the named graphs and their sizes. Pages read it instead of
     asking the store again for every name they print."""
 
-    def __init__(self, store: ox.Store, root: Path, descriptions: bool = False):
+    def __init__(
+        self,
+        store: ox.Store,
+        root: Path,
+        descriptions: bool = False,
+        series: Callable[[], dict[str, dict[str, IncidentSeries]]] | None = None,
+    ):
         """With `descriptions`, the statements are also grouped by entity and by named graph as
         they are read, so that `describe` and `quads_of_graph` answer from memory rather than with
         a query each (the static site describes every entity and graph; the live pages describe
-        one at a time)."""
+        one at a time). `series` gives the incidents by year (`incident_series` of the same
+        store) when they are asked apart (the static site asks them in a forked copy meanwhile)."""
         self.store = store
         self.root = root
         self.describe_query = _describe_text(root)
@@ -244,31 +253,53 @@ class Catalogue:
         self.graph_sizes: dict[str, int] = defaultdict(int)
         self.known: set[str] = set()
         self._grouped = _Grouped() if descriptions else None
-        named, grouped, known, sizes = ox.NamedNode, self._grouped, self.known, self.graph_sizes
-        for q in store.quads_for_pattern(None, None, None, None):
-            s, predicate, o, graph = q  # one read of each term (each read makes a new object)
+        named, blank, known, sizes = ox.NamedNode, ox.BlankNode, self.known, self.graph_sizes
+        grouped = self._grouped
+        out, into, blanks, near = (grouped.out, grouped.into, grouped.blank, grouped.near) if grouped else ({},) * 4
+        # graph by graph: each graph's name read once, not with each of its statements
+        for graph in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]:
             g = graph.value if type(graph) is named else ""
-            sizes[g] += 1
-            if grouped is not None and g:
-                grouped.add(q, g, s, o)
-            if type(o) is named and o.value.startswith(BASE):
-                known.add(o.value)
-            if type(s) is not named:
-                continue
-            subject = s.value
-            if subject.startswith(BASE):
-                known.add(subject)
-            p = predicate.value
-            if p == TYPE and type(o) is named:
-                self._summary(subject).types.add(o.value)
-                continue
-            key = prop_key.get(p)
-            if key is None or isinstance(o, ox.Triple):
-                continue
-            summary = self._summary(subject)
-            if o not in summary.values[key]:
-                summary.values[key].append(o)
-            summary.graphs[(key, str(o))].add(g)
+            quads = grouped.graphs[g] if grouped is not None and g else None
+            count = 0
+            for q in store.quads_for_pattern(None, None, None, graph):
+                s, predicate, o, _ = q  # one read of each term (each read makes a new object)
+                count += 1
+                s_kind, o_kind = type(s), type(o)
+                subject = s.value if s_kind is named or s_kind is blank else ""
+                value = o.value if o_kind is named else ""
+                if quads is not None:  # grouped as queries/describe.rq gathers them (_Grouped)
+                    quads.append(q)
+                    if s_kind is named:
+                        out[subject].append(q)
+                        if o_kind is named:
+                            if value != subject:
+                                into[value].append(q)
+                        elif o_kind is blank:
+                            near[subject].append(o.value)
+                    elif s_kind is blank:
+                        blanks[subject].append(q)
+                        if o_kind is named:
+                            into[value].append(q)
+                            near[value].append(subject)
+                if o_kind is named and value.startswith(BASE):
+                    known.add(value)
+                if s_kind is not named:
+                    continue
+                if subject.startswith(BASE):
+                    known.add(subject)
+                p = predicate.value
+                if p == TYPE and o_kind is named:
+                    self._summary(subject).types.add(value)
+                    continue
+                key = prop_key.get(p)
+                if key is None or o_kind is ox.Triple:
+                    continue
+                summary = self._summary(subject)
+                if o not in summary.values[key]:
+                    summary.values[key].append(o)
+                summary.graphs[(key, str(o))].add(g)
+            if count:
+                sizes[g] += count
         # in an order of their own, not the store's: the same statements give the same pages
         self.summaries = dict(sorted(self.summaries.items()))
         for summary in self.summaries.values():
@@ -276,7 +307,14 @@ class Catalogue:
                 if len(values) > 1:
                     values.sort(key=_lang_order if key in ("label", "alt", "definition", "text") else str)
         self._ontology()
-        self.kinds: dict[str, str] = {iri: self._kind(s) for iri, s in self.summaries.items()}
+        self.kinds: dict[str, str] = {}
+        by_types: dict[frozenset[str], str] = {}  # an entity's kind depends on its types alone
+        for iri, summary in self.summaries.items():
+            types = frozenset(summary.types)
+            kind = by_types.get(types)
+            if kind is None:
+                kind = by_types[types] = self._kind(summary)
+            self.kinds[iri] = kind
         fixed = [g.iri for g in FIXED_GRAPHS]  # the ontology first, the documents, then the others
         self.graphs = (
             [g for g in fixed[:1] if g in self.graph_sizes]
@@ -288,7 +326,7 @@ class Catalogue:
         self.parts: dict[str, list[str]] = defaultdict(list)  # entity -> its parts, in reading order
         self._parts()
         self._incidents: dict[str, str | None] = {}
-        self.incident_series = self._incident_series()
+        self.incident_series = series() if series else incident_series(store, root)
 
     # ------------------------------------------------------------------ building the index
 
@@ -307,33 +345,6 @@ class Catalogue:
                     break
         for parts in self.parts.values():
             parts.sort(key=natural_key)
-
-    def _incident_series(self) -> dict[str, dict[str, IncidentSeries]]:
-        """Every entity's incidents by measure and year, asked of the store in one query
-        (queries/incidents-by-year.rq) for all the pages."""
-        from .queries import load_query
-
-        text = load_query(self.root / QUERIES_DIR / "incidents-by-year.rq").text
-        rows = self.store.query(text, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        years: dict[tuple[str, str], list[YearCount]] = defaultdict(list)
-        via: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for row in rows:
-            entity, measure, year, count = row["entity"], row["measure"], row["year"], row["incidents"]
-            incidents, through = row["list"], row["via"]
-            assert isinstance(entity, ox.NamedNode) and isinstance(measure, ox.Literal)
-            assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
-            key = (entity.value, measure.value)
-            when = int(year.value) if isinstance(year, ox.Literal) else None
-            listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
-            years[key].append(YearCount(when, int(count.value), listed))
-            if isinstance(through, ox.Literal):
-                via[key].update(through.value.split())
-        found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
-        for (entity, measure), counts in sorted(years.items()):
-            counts.sort(key=lambda c: (c.year is None, c.year or 0))
-            found[entity][measure] = IncidentSeries(measure, tuple(counts), tuple(sorted(via[(entity, measure)])))
-        return dict(found)
 
     def incident_of(self, iri: str) -> str | None:
         """The incident whose record an IRI is, or is a part of or derived from (a receiver, a
@@ -685,7 +696,7 @@ class Catalogue:
 class _Grouped:
     """The statements of the named graphs grouped as queries/describe.rq gathers them for each
     entity: those whose subject it is, those whose object it is, and those of the blank nodes next
-    to it (in any graph)."""
+    to it (in any graph); filled as the Catalogue reads the store."""
 
     def __init__(self) -> None:
         self.graphs: dict[str, list[ox.Quad]] = defaultdict(list)  # the statements of each named graph
@@ -694,30 +705,40 @@ class _Grouped:
         self.blank: dict[str, list[ox.Quad]] = defaultdict(list)
         self.near: dict[str, list[str]] = defaultdict(list)  # entity -> the blank nodes next to it
 
-    def add(self, q: ox.Quad, graph: str, s: Term, o: Term) -> None:
-        """Add the quad q of a named graph, of subject s and object o (read once by the caller)."""
-        self.graphs[graph].append(q)
-        kind = type(s)
-        if kind is ox.NamedNode:
-            subject = s.value
-            self.out[subject].append(q)
-            if type(o) is ox.NamedNode:
-                if o.value != subject:
-                    self.into[o.value].append(q)
-            elif type(o) is ox.BlankNode:
-                self.near[subject].append(o.value)
-        elif kind is ox.BlankNode:
-            self.blank[s.value].append(q)
-            if type(o) is ox.NamedNode:
-                self.into[o.value].append(q)
-                self.near[o.value].append(s.value)
-
     def quads(self, iri: str) -> list[ox.Quad]:
         quads = self.out.get(iri, []) + self.into.get(iri, [])
         near = self.near.get(iri)
         if near:
             quads = list(dict.fromkeys(quads + [q for b in dict.fromkeys(near) for q in self.blank.get(b, [])]))
         return quads
+
+
+def incident_series(store: ox.Store, root: Path) -> dict[str, dict[str, IncidentSeries]]:
+    """Every entity's incidents by measure and year, asked of the store in one query
+    (queries/incidents-by-year.rq) for all the pages."""
+    from .queries import load_query
+
+    text = load_query(root / QUERIES_DIR / "incidents-by-year.rq").text
+    rows = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    years: dict[tuple[str, str], list[YearCount]] = defaultdict(list)
+    via: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        entity, measure, year, count = row["entity"], row["measure"], row["year"], row["incidents"]
+        incidents, through = row["list"], row["via"]
+        assert isinstance(entity, ox.NamedNode) and isinstance(measure, ox.Literal)
+        assert isinstance(count, ox.Literal) and isinstance(incidents, ox.Literal)
+        key = (entity.value, measure.value)
+        when = int(year.value) if isinstance(year, ox.Literal) else None
+        listed = tuple(sorted(ID + i for i in incidents.value.split()))  # without the namespace
+        years[key].append(YearCount(when, int(count.value), listed))
+        if isinstance(through, ox.Literal):
+            via[key].update(through.value.split())
+    found: dict[str, dict[str, IncidentSeries]] = defaultdict(dict)
+    for (entity, measure), counts in sorted(years.items()):
+        counts.sort(key=lambda c: (c.year is None, c.year or 0))
+        found[entity][measure] = IncidentSeries(measure, tuple(counts), tuple(sorted(via[(entity, measure)])))
+    return dict(found)
 
 
 def _row_key(
@@ -775,6 +796,8 @@ def _description(iri: str, quads: list[ox.Quad]) -> Description:
         )
         annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
     facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+    for f in facts:
+        f.kinds = _roles(tuple(f.graphs))
     return Description(iri, facts, [row[-1] for row in rows], annotations)
 
 
@@ -787,9 +810,18 @@ def _lang_order(term: Term) -> tuple[int, str, str]:
     return ({"en": 0, "fr": 1}.get(lang or "", 2), term.value if hasattr(term, "value") else str(term), str(term))
 
 
+@lru_cache(maxsize=100_000)
 def natural_key(text: str) -> str:
-    """A sort key that puts 2 before 10 and 13(b) before 13(k)."""
-    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+    """A sort key that puts 2 before 10 and 13(b) before 13(k) (kept: pages sort the same
+    notations and IRIs again and again)."""
+    return _DIGITS.sub(_padded, text)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _padded(m: re.Match[str]) -> str:
+    return m.group(0).zfill(6)
 
 
 def _describe_text(root: Path) -> str:

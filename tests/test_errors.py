@@ -207,3 +207,25 @@ def test_a_failed_export_leaves_the_previous_exports(built):
     assert one_line_error(err).startswith("ontology/context.jsonld: cannot read the JSON-LD context: ")
     assert snapshot(built) == before
     assert not list(built.root.glob(".dist.tmp-*"))
+
+
+def test_an_error_raised_in_a_forked_worker_reaches_its_parent_whole():
+    """The static site asks the incidents by year and writes the graphs' RDF in a forked copy
+    (site._beside_reading): an error it raises is pickled back to the process that waits for it,
+    which must print the same one line (the default pickling of an exception gave __init__ the
+    message alone, and the pool broke on it)."""
+    import pickle
+
+    from cybernorms.errors import InputError
+
+    error = InputError("queries/incidents-by-year.rq", 3, "not a query", "restore it", column=7)
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is InputError
+    assert (back.where, back.line, back.column, back.problem, back.hint) == (
+        "queries/incidents-by-year.rq",
+        3,
+        7,
+        "not a query",
+        "restore it",
+    )
+    assert str(back) == "queries/incidents-by-year.rq:3:7: not a query; restore it"
