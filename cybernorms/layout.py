@@ -7,6 +7,8 @@ fill them. Every other stage asks it; none hard-codes a path or a graph IRI.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -368,3 +370,22 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector kept off for a while, then as it was: a stage that makes a
+    Python object for each of a million statements and keeps them (in sets, dictionaries) would
+    otherwise have them walked again and again, while it makes next to no cyclic garbage. What it
+    makes is collected at the end, in this thread (a query's results must be freed in the thread
+    that made them, not in whichever thread the collector runs next)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect()

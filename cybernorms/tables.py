@@ -70,9 +70,12 @@ ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 INTEGER = "^^<" + PREFIXES["xsd"] + "integer>"
 
 
+ESCAPED = re.compile(r'["\\\n\r]')  # a character ESCAPES rewrites: most values have none
+
+
 def _text(value: str) -> str:
     """A string as an N-Triples literal."""
-    return '"' + value.translate(ESCAPES) + '"'
+    return '"' + (value.translate(ESCAPES) if ESCAPED.search(value) else value) + '"'
 
 
 def _items(cell: str, form: str) -> list[tuple[int | None, str]] | None:

@@ -4,7 +4,8 @@ In order, cheapest first: SHACL shapes (ontology/shapes.ttl, validated by rudof,
 engine), the violation queries (queries/check-*.rq, any row is a failure), and OWL 2 DL
 consistency of ontology and data, decided by HermiT. The first failing step stops the build with
 one line naming the file, the line when it can be found, the problem and what to do; the full
-list goes to the report file.
+list goes to the report file. HermiT runs in its Java process (Hermit), which decides, on a
+summary of the asserted graphs made before, while the build reasons (see build.py).
 
 HermiT does not see the data itself but a summary of it, and runs only when that summary or the
 ontology changes (its verdict is kept under build/hermit/, keyed by a hash of what it read):
@@ -45,7 +46,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -314,42 +314,12 @@ def _reason(ds: Dataset, x: str, why: str, side: str, other: str) -> tuple[str, 
     return how, where, line
 
 
-# The kind of each individual of the data graphs: its types, the properties it is the subject of
-# (with the datatype and language of a literal value) and those it is the object of. The reified
-# axioms that carry the curation notes (owl:Axiom) are annotations, which have no bearing on
-# consistency in OWL 2: they stay out of the summary (merged into kinds they would be malformed).
-KINDS = f"""PREFIX rdf: <{PREFIXES["rdf"]}>
-SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator="\\n") AS ?kind) WHERE {{
-  {{ GRAPH ?g {{ ?x rdf:type ?t }} BIND(CONCAT("a ", STR(?t)) AS ?k) }}
-  UNION {{ GRAPH ?g {{ ?x ?p ?o }} FILTER(?p != rdf:type)
-           BIND(CONCAT("> ", STR(?p), IF(isLiteral(?o), CONCAT(" ^", STR(DATATYPE(?o)), "@", LANG(?o)), "")) AS ?k) }}
-  UNION {{ GRAPH ?g {{ ?s ?p ?x }} FILTER(?p != rdf:type && !isLiteral(?x)) BIND(CONCAT("< ", STR(?p)) AS ?k) }}
-  FILTER(?g != <{ONTOLOGY_GRAPH}>)
-  FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?x ?anyp ?anyo }} }}
-  FILTER NOT EXISTS {{ GRAPH ?ga {{ ?x rdf:type <{PREFIXES["owl"]}Axiom> }} }}
-}} GROUP BY ?x"""
-
 # Statements through a functional property (or a subproperty of one) between data individuals.
 FUNCTIONAL_EDGES = f"""PREFIX rdf: <{PREFIXES["rdf"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}> PREFIX owl: <{PREFIXES["owl"]}>
 SELECT ?x ?p ?y WHERE {{
   {{ SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf* ?f . ?f a owl:FunctionalProperty }} }} }}
   GRAPH ?g {{ ?x ?p ?y }} FILTER(?g != <{ONTOLOGY_GRAPH}> && !isLiteral(?y))
 }}"""
-
-KIND_OF = "urn:x-cybernorms:kind-of"
-KIND = "urn:x-cybernorms:kind/"
-SUMMARY_GRAPH = "urn:x-cybernorms:summary"
-
-# Each statement between data individuals, as a statement between their kinds; one literal per
-# kind, property, datatype and language.
-EDGES = f"""SELECT DISTINCT ?kx ?p ?ky WHERE {{
-  GRAPH ?g {{ ?x ?p ?y }} FILTER(?g != <{ONTOLOGY_GRAPH}> && !isLiteral(?y))
-  GRAPH <{SUMMARY_GRAPH}> {{ ?x <{KIND_OF}> ?kx . ?y <{KIND_OF}> ?ky }}
-}}"""
-LITERALS = f"""SELECT ?kx ?p (MIN(?o) AS ?v) WHERE {{
-  GRAPH ?g {{ ?x ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && isLiteral(?o))
-  GRAPH <{SUMMARY_GRAPH}> {{ ?x <{KIND_OF}> ?kx }}
-}} GROUP BY ?kx ?p (DATATYPE(?o)) (LANG(?o))"""
 
 # Two different values of a functional data property on one individual (the summary keeps one).
 FUNCTIONAL_VALUES = f"""PREFIX rdf: <{PREFIXES["rdf"]}> PREFIX owl: <{PREFIXES["owl"]}>
@@ -359,55 +329,123 @@ SELECT ?x ?p ?v1 ?v2 WHERE {{
   FILTER(isLiteral(?v1) && isLiteral(?v2) && STR(?v1) < STR(?v2) && !(?v1 = ?v2))
 }} ORDER BY ?x ?p LIMIT 1"""
 
+KIND = "urn:x-cybernorms:kind/"
+OWL_AXIOM = ox.NamedNode(PREFIXES["owl"] + "Axiom")
+# The literals whose order is that of their text (code points, as Oxigraph compares strings); the
+# least of several values of another datatype (numbers, dates) is asked of Oxigraph (LEAST).
+TEXTUAL = (ox.NamedNode(PREFIXES["xsd"] + "string"), ox.NamedNode(PREFIXES["rdf"] + "langString"))
+LEAST = "SELECT ?k (MIN(?v) AS ?least) WHERE { VALUES (?k ?v) { %s } } GROUP BY ?k"
+Node = ox.NamedNode | ox.BlankNode
+# What makes a kind, as read: ("a", type, None, ""), (">", property, None, ""), ("<", property, None,
+# "") and, for a literal value, ("^", property, datatype, language).
+Feature = tuple[str, Term, ox.NamedNode | None, str]
 
-# Individuals the ontology graph describes (vocabulary concepts, the ontology) that the data
-# graphs mention: they stay themselves in the summary.
-TBOX_INDIVIDUALS = f"""SELECT DISTINCT ?t WHERE {{
-  {{ GRAPH ?g {{ ?t ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p ?t }} FILTER(?p != <{PREFIXES["rdf"]}type>) }}
-  FILTER(?g != <{ONTOLOGY_GRAPH}> && !isLiteral(?t))
-  FILTER EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t ?a ?b }} }}
-}}"""
+
+@dataclass
+class _Data:
+    """The data graphs (all but the ontology graph), read in one pass: the features of each node
+    that is the subject of a statement or the object of one other than rdf:type, the statements
+    between nodes (rdf:type included) and those with a literal value."""
+
+    features: dict[Node, set[Feature]]
+    edges: set[tuple[Node, ox.NamedNode, Node]]
+    literals: set[tuple[Node, ox.NamedNode, ox.Literal]]
+
+
+def _read(store: ox.Store) -> _Data:
+    data = _Data({}, set(), set())
+    features = data.features
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    for graph in store.named_graphs():
+        if graph == ontology:
+            continue
+        for q in store.quads_for_pattern(None, None, None, graph):
+            s, p, o = q.subject, q.predicate, q.object
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                continue
+            mine = features.get(s)
+            if mine is None:
+                mine = features[s] = set()
+            if isinstance(o, ox.Literal):
+                mine.add(("^", p, o.datatype, o.language or ""))
+                data.literals.add((s, p, o))
+                continue
+            data.edges.add((s, p, o))
+            if p == RDF_TYPE:
+                mine.add(("a", o, None, ""))
+                continue
+            mine.add((">", p, None, ""))
+            theirs = features.get(o)
+            if theirs is None:
+                theirs = features[o] = set()
+            theirs.add(("<", p, None, ""))
+    return data
+
+
+def _kind(features: set[Feature]) -> str:
+    """A kind as the text its name is made from: one line per feature, sorted. A type is "a T", a
+    property used as subject "> P" ("> P ^D@L" with a literal of datatype D and language L, or
+    none), a property used as object "< P"."""
+    lines = set()
+    for tag, term, datatype, language in features:
+        value = term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
+        if datatype is not None:
+            lines.add(f"> {value} ^{datatype.value}@{language}")
+        else:
+            lines.add(f"{tag} {value}")
+    return "\n".join(sorted(lines))
 
 
 def summary(ds: Dataset) -> list[str]:
     """The data graphs summarised (see the module's docstring), as sorted N-Triples lines."""
-    base = {str(row["x"]): "\n".join(sorted(str(row["kind"].value).split("\n"))) for row in select(ds.store, KINDS)}
-    functional = [(str(r["x"]), str(r["p"].value), str(r["y"])) for r in select(ds.store, FUNCTIONAL_EDGES)]
+    store = ds.store
+    data = _read(store)
+    # individuals the ontology graph describes (vocabulary concepts, the ontology) stay themselves;
+    # the reified axioms that carry the curation notes (owl:Axiom) are annotations, which have no
+    # bearing on consistency in OWL 2: they stay out of the summary (merged into kinds they would
+    # be malformed)
+    described = {q.subject for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))}
+    axioms = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, OWL_AXIOM, None)}
+    base = {x: _kind(f) for x, f in data.features.items() if x not in described and x not in axioms}
+    functional = [(r["x"], r["p"].value, r["y"]) for r in select(store, FUNCTIONAL_EDGES)]
     # refine: a kind also says, for each functional property, the kind of its value (until stable)
     kinds = base
     while functional:
-        extra: dict[str, list[str]] = {}
+        extra: dict[Term, list[str]] = {}
         for x, p, y in functional:
             if x in base:
-                extra.setdefault(x, []).append(f"= {p} {_digest(kinds.get(y, y))}")
+                extra.setdefault(x, []).append(f"= {p} {_digest(kinds.get(y) or str(y))}")
         refined = {x: kind + "".join(f"\n{e}" for e in sorted(extra.get(x, []))) for x, kind in base.items()}
         stable = len(set(refined.values())) == len(set(kinds.values()))
         kinds = refined
         if stable:
             break
     names = {kind: ox.NamedNode(KIND + _digest(kind)) for kind in set(kinds.values())}
-    g = ox.NamedNode(SUMMARY_GRAPH)
-    of = ox.NamedNode(KIND_OF)
-    ds.store.extend(ox.Quad(_node(x), of, names[k], g) for x, k in kinds.items())
-    ds.store.extend(ox.Quad(r["t"], of, r["t"], g) for r in select(ds.store, TBOX_INDIVIDUALS))
-    try:
-        lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in _rows(select(ds.store, EDGES), "kx", "p", "ky")}
-        lines |= {f"{kx} {p} {v} .\n" for kx, p, v in _rows(select(ds.store, LITERALS), "kx", "p", "v")}
-    finally:
-        ds.store.remove_graph(g)
+    of: dict[Node, Node] = {x: names[kind] for x, kind in kinds.items()}
+    of.update((x, x) for x in data.features if x in described)
+    # each statement between two individuals as the statement between their kinds
+    edges = {(of[x], p, of[y]) for x, p, y in data.edges if x in of and y in of}
+    lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in edges}
+    # one literal per kind, property, datatype and language: the least
+    values: dict[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]] = {}
+    for x, p, v in data.literals:
+        if (kx := of.get(x)) is not None:
+            values.setdefault((kx, p, v.datatype, v.language or ""), set()).add(v)
+    ordered: list[tuple[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]]] = []
+    for group, found in values.items():
+        if len(found) == 1 or group[2] in TEXTUAL:
+            lines.add(f"{group[0]} {group[1]} {min(found, key=lambda v: v.value)} .\n")
+        else:
+            ordered.append((group, found))
+    if ordered:
+        rows = " ".join(f"({i} {v})" for i, (_, found) in enumerate(ordered) for v in found)
+        for row in select(store, LEAST % rows):
+            group = ordered[int(row["k"].value)][0]
+            lines.add(f"{group[0]} {group[1]} {row['least']} .\n")
     rdf_type = f"<{PREFIXES['rdf']}type>"
     for kind, name in names.items():
         lines |= {f"{name} {rdf_type} <{entry[2:]}> .\n" for entry in kind.split("\n") if entry.startswith("a ")}
     return sorted(lines)
-
-
-def _rows(result: ox.QuerySolutions, *names: str) -> Iterator[tuple[str, ...]]:
-    for row in result:
-        yield tuple(str(row[n]) for n in names)
-
-
-def _node(text: str) -> ox.NamedNode | ox.BlankNode:
-    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text[1:-1])
 
 
 def _digest(text: str) -> str:
@@ -440,33 +478,65 @@ def _java() -> str:
 def consistency(ds: Dataset) -> None:
     """OWL 2 DL consistency of the ontology with all asserted data, decided by HermiT on the
     summary of the data, unless the same summary was already found consistent."""
-    row = next(iter(select(ds.store, FUNCTIONAL_VALUES)), None)
-    if row is not None:
-        x, p = row["x"].value, row["p"].value
-        where, line = ds.locate(x, ds.files_stating(x, p), p)
-        raise InputError(
-            where,
-            line,
-            f"OWL inconsistency: <{x}> has two values of {_short(p)}, which the ontology declares functional "
-            f"(one value at most): {row['v1']} and {row['v2']}",
-            "keep one value, or correct the axioms in ontology/cybernorms.ttl",
-        )
-    classpath = _hermit()
-    ontology = construct(ds.store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
-    lines = summary(ds)
-    key = hashlib.sha256()
-    for spec, path in ds.project.graph_files():
-        if spec.iri == ONTOLOGY_GRAPH:
-            key.update(ds.project.rel(path).encode() + b"\0" + path.read_bytes())
-    key.update("".join(sorted(str(q) for q in ontology_version_quads(ds.project, ONTOLOGY_GRAPH))).encode())
-    key.update("".join(lines).encode())
-    key.update(Path(classpath[1]).read_bytes())
-    verdict = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"
-    if verdict.is_file():
-        return
-    java = _java()
-    with tempfile.TemporaryDirectory(prefix="cybernorms-hermit-") as tmp:
-        path = Path(tmp) / "summary.nt"
+    with Hermit(ds) as hermit:
+        hermit.verdict()
+
+
+class Hermit:
+    """HermiT deciding the consistency of the summary in a Java process of its own, which the
+    build lets run while it reasons (the JVM's start and HermiT's run take about a second of
+    wall time, spent waiting): opening it checks what the summary cannot show (FUNCTIONAL_VALUES),
+    computes the summary and starts Java unless the same summary was already found consistent;
+    `verdict` waits for HermiT and raises the error that explains an inconsistency. Leaving it
+    (after a verdict, an error or a signal) stops Java if it still runs and removes its folder."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.process: subprocess.Popen[bytes] | None = None
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+        self.known = ds.project.build / "hermit" / "none"  # where the verdict is kept, once known
+
+    def __enter__(self) -> Hermit:
+        try:
+            self._start()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop()
+
+    def _start(self) -> None:
+        ds = self.ds
+        row = next(iter(select(ds.store, FUNCTIONAL_VALUES)), None)
+        if row is not None:
+            x, p = row["x"].value, row["p"].value
+            where, line = ds.locate(x, ds.files_stating(x, p), p)
+            raise InputError(
+                where,
+                line,
+                f"OWL inconsistency: <{x}> has two values of {_short(p)}, which the ontology declares functional "
+                f"(one value at most): {row['v1']} and {row['v2']}",
+                "keep one value, or correct the axioms in ontology/cybernorms.ttl",
+            )
+        classpath = _hermit()
+        ontology = construct(ds.store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")
+        lines = summary(ds)
+        key = hashlib.sha256()
+        for spec, path in ds.project.graph_files():
+            if spec.iri == ONTOLOGY_GRAPH:
+                key.update(ds.project.rel(path).encode() + b"\0" + path.read_bytes())
+        key.update("".join(sorted(str(q) for q in ontology_version_quads(ds.project, ONTOLOGY_GRAPH))).encode())
+        key.update("".join(lines).encode())
+        key.update(Path(classpath[1]).read_bytes())
+        self.known = ds.project.build / "hermit" / f"{key.hexdigest()[:32]}.consistent"
+        if self.known.is_file():
+            return
+        java = _java()
+        self.folder = tempfile.TemporaryDirectory(prefix="cybernorms-hermit-")
+        folder = Path(self.folder.name)
+        path = folder / "summary.nt"
         with open(path, "wb") as f:
             ontology.serialize(f, format=ox.RdfFormat.N_TRIPLES)
             f.write("".join(lines).encode("utf-8"))
@@ -476,15 +546,42 @@ def consistency(ds: Dataset) -> None:
         command.append("org.semanticweb.HermiT.cli.CommandLine")
         # -k: consistency only (no classification); xsd:date is outside the OWL 2 datatype map
         command += ["-k", "--ignoreUnsupportedDatatypes", path.as_uri()]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode == 0:
-        verdict.parent.mkdir(parents=True, exist_ok=True)
-        verdict.write_text("consistent\n", encoding="utf-8")
-        return
-    if "Inconsistent ontology" not in done.stdout + done.stderr:
-        first = (done.stderr or done.stdout).strip().splitlines()[:1]
-        raise ServiceError("java", None, f"HermiT failed to run: {''.join(first)[:200]}", "check the Java installation")
-    explain(ds)
+        # its output goes to files (a pipe nobody reads while the build reasons could fill and stop it)
+        with open(folder / "out", "wb") as out, open(folder / "err", "wb") as err:
+            self.process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+    def verdict(self, leave_out: str | None = None) -> None:
+        """Wait for HermiT; if it finds the summary inconsistent, raise the error that explains it,
+        found in the real data, after removing the graph `leave_out` (what was added since the
+        start: the inferred graph) so that the explanation rests on the asserted statements."""
+        if self.process is None or self.folder is None:
+            return
+        code = self.process.wait()
+        folder = Path(self.folder.name)
+        said = (folder / "out").read_text(errors="replace") + (folder / "err").read_text(errors="replace")
+        if code == 0:
+            self.known.parent.mkdir(parents=True, exist_ok=True)
+            self.known.write_text("consistent\n", encoding="utf-8")
+            return
+        if "Inconsistent ontology" not in said:
+            first = (folder / "err").read_text(errors="replace").strip() or said.strip()
+            raise ServiceError(
+                "java",
+                None,
+                f"HermiT failed to run: {(first.splitlines() or [''])[0][:200]}",
+                "check the Java installation",
+            )
+        if leave_out is not None:
+            self.ds.store.remove_graph(ox.NamedNode(leave_out))
+        explain(self.ds)
+
+    def _stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
 
 
 def explain(ds: Dataset) -> None:

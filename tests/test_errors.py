@@ -88,6 +88,24 @@ def test_shacl_fail(built):
     assert snapshot(built) == before
 
 
+def test_a_shacl_violation_is_reported_before_a_violation_query_row(built):
+    """When SHACL and a violation query both find a problem, the build reports SHACL's: the
+    cheapest step comes first."""
+    before = snapshot(built)
+    duplicate = '<norm/13a> <http://www.w3.org/2004/02/skos/core#notation> "13(a)" .\n'  # see test_checks.py
+    (built.root / TARGET).write_text((FIXTURES / "shacl-fail.ttl").read_text() + duplicate, encoding="utf-8")
+    code, _, err = cli(built, "build", "--quiet")
+    assert code == 2
+    assert one_line_error(err).startswith("data/curation/fixture.ttl:7: SHACL violation: ")
+    (built.root / TARGET).write_text(
+        (FIXTURES / "shacl-pass.ttl").read_text() + duplicate, encoding="utf-8"
+    )  # the same row alone: the violation query reports it
+    code, _, err = cli(built, "build", "--quiet")
+    assert code == 2
+    assert ": check check-duplicate-triple: " in one_line_error(err)
+    assert snapshot(built) == before
+
+
 # ----------------------------------------------------------------------- OWL inconsistency
 
 

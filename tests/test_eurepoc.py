@@ -112,3 +112,53 @@ def test_a_mapping_that_loses_a_receiver_stops_the_build_with_the_incident_row(t
         table_quads(entry, entry.tables[0])
     assert e.value.where == "data/eurepoc/EuRepoC_Global_Database_1.1.csv"
     assert "receivers in the files" in e.value.problem and "in the graph" in e.value.problem
+
+
+# A value the checks (data/eurepoc/check.rq) must refuse, put in the first row of a file (line 2):
+# an unknown code in a multi-valued cell and in a plain cell, an unknown country in each form.
+UNKNOWN = [
+    (
+        "EuRepoC_Global_Database_1.1.csv",
+        "incident_type",
+        "Disruption; Espionage",
+        "incident_type: the code Espionage is not in codes.csv (scheme incident-type)",
+    ),
+    (
+        "EuRepoC_Receiver_dataset_1.1.csv",
+        "receiver_category",
+        "Satellites",
+        "receiver_category: the code Satellites is not in codes.csv (scheme receiver-category)",
+    ),
+    (
+        "EuRepoC_Global_Database_1.1.csv",
+        "initiator_country",
+        "['Azerbaijan', 'Atlantis']",
+        "initiator_country: the country Atlantis is neither an ISO 3166-1 name nor read in country-readings.csv",
+    ),
+    (
+        "EuRepoC_Attribution_dataset_1.1.csv",
+        "attributing_country",
+        "Atlantis",
+        "attributing_country: the country Atlantis is neither an ISO 3166-1 name nor read in country-readings.csv",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "column", "value", "problem"), UNKNOWN)
+def test_an_unknown_code_or_country_stops_the_build_with_its_row(tmp_path, name, column, value, problem):
+    dest = tmp_path / "data/eurepoc"
+    shutil.copytree(DATA, dest)
+    shutil.copytree(ROOT / "data/reference/tables", tmp_path / "data/reference/tables")
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology/cybernorms.ttl").write_text("")
+    table = rows(name)
+    table[0][column] = value
+    with open(dest / name, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    project = Project.at(tmp_path)
+    entry = registry.load(project, dest)
+    with pytest.raises(InputError) as e:
+        table_quads(entry, entry.tables[0])
+    assert (e.value.where, e.value.line, e.value.problem) == (f"data/eurepoc/{name}", 2, problem)
