@@ -24,7 +24,6 @@ and swapped in only when complete.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -53,6 +52,7 @@ from .layout import (
     Project,
     fork_cores,
     fork_pool,
+    no_collection,
 )
 
 DATASET = BASE + "dataset"
@@ -470,75 +470,73 @@ def export(project: Project, with_site: bool = True) -> list[Path]:
     # A million quads, and as many objects made for them, would be walked again and again by the
     # garbage collector (a sixth of the export's time at a million triples); nothing here makes
     # cyclic garbage worth collecting before the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        graphs: list[tuple[str, list[ox.Quad], list[ox.Triple]]] = []
-        for spec in project.graphs():
-            stored = list(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
-            plain, blank = _plain_and_blank(stored)
-            keyed = _keyed(plain)
-            keyed.sort(key=_first)
-            all_plain += keyed
-            all_blank += blank
-            # sorted by their N-Quads text; as they are all in one graph, that is also the order of
-            # their triples' texts (the graph's IRI comes last), each triple once
-            quads = [q for _, q in _sorted(keyed, blank)]
-            counts[spec.name] = len(quads)
-            graphs.append((spec.name, quads, [q.triple for q in quads]))
-        # The JSON-LD of the graphs (written in Python: half of what is left to do) is written by
-        # a forked copy of this process, which inherits the triples, while this one writes the rest.
-        jobs = [(tmp / "graphs" / f"{name}.jsonld", triples) for name, _, triples in graphs]
-        for name, _, _ in graphs:
-            files[f"graph-{name}-jsonld"] = tmp / "graphs" / f"{name}.jsonld"
-        (tmp / "graphs").mkdir(parents=True)
-        with _Beside(_jsonld_files, jobs, compacting):
-            for name, quads, triples in graphs:
-                files[f"graph-{name}-turtle"] = _write(
-                    tmp / "graphs" / f"{name}.ttl",
-                    ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
+    with no_collection():
+        try:
+            graphs: list[tuple[str, list[ox.Quad], list[ox.Triple]]] = []
+            for spec in project.graphs():
+                stored = list(st.quads_for_pattern(None, None, None, ox.NamedNode(spec.iri)))
+                plain, blank = _plain_and_blank(stored)
+                keyed = _keyed(plain)
+                keyed.sort(key=_first)
+                all_plain += keyed
+                all_blank += blank
+                # sorted by their N-Quads text; as they are all in one graph, that is also the order of
+                # their triples' texts (the graph's IRI comes last), each triple once
+                quads = [q for _, q in _sorted(keyed, blank)]
+                counts[spec.name] = len(quads)
+                graphs.append((spec.name, quads, [q.triple for q in quads]))
+            # The JSON-LD of the graphs (written in Python: half of what is left to do) is written by
+            # a forked copy of this process, which inherits the triples, while this one writes the rest.
+            jobs = [(tmp / "graphs" / f"{name}.jsonld", triples) for name, _, triples in graphs]
+            for name, _, _ in graphs:
+                files[f"graph-{name}-jsonld"] = tmp / "graphs" / f"{name}.jsonld"
+            (tmp / "graphs").mkdir(parents=True)
+            with _Beside(_jsonld_files, jobs, compacting):
+                for name, quads, triples in graphs:
+                    files[f"graph-{name}-turtle"] = _write(
+                        tmp / "graphs" / f"{name}.ttl",
+                        ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(TURTLE_PREFIXES.items()))
+                        or b"",
+                    )
+                    if name == "ontology":
+                        _ontology(tmp, quads, triples, files)
+                files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
+                files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
+                # the graphs' sorted runs of quads without blank nodes are merged, not sorted from scratch
+                all_quads = [q for _, q in _sorted(all_plain, all_blank)]
+                files["dataset-trig"] = _write(
+                    tmp / "cybernorms.trig",
+                    ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
                 )
-                if name == "ontology":
-                    _ontology(tmp, quads, triples, files)
-            files["shapes"] = _write(tmp / "ontology" / "shapes.ttl", (project.root / SHAPES).read_bytes())
-            files["context"] = _write(tmp / "ontology" / "context.jsonld", context_path.read_bytes())
-            # the graphs' sorted runs of quads without blank nodes are merged, not sorted from scratch
-            all_quads = [q for _, q in _sorted(all_plain, all_blank)]
-            files["dataset-trig"] = _write(
-                tmp / "cybernorms.trig",
-                ox.serialize(all_quads, format=ox.RdfFormat.TRIG, prefixes=dict(TURTLE_PREFIXES.items())) or b"",
+                # sorted lines: the quads are sorted by their texts, which a line only ends (" .")
+                files["dataset-nquads"] = _write(
+                    tmp / "cybernorms.nq", ox.serialize(all_quads, format=ox.RdfFormat.N_QUADS) or b""
+                )
+            void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
+            files["void"] = _write(tmp / "void.ttl", void)
+            _write(tmp / "dcat.ttl", dcat)
+            written = sorted(p for p in tmp.rglob("*") if p.is_file())
+            sums = "".join(
+                f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n" for p in written
             )
-            # sorted lines: the quads are sorted by their texts, which a line only ends (" .")
-            files["dataset-nquads"] = _write(
-                tmp / "cybernorms.nq", ox.serialize(all_quads, format=ox.RdfFormat.N_QUADS) or b""
-            )
-        void, dcat = _describe(project, st, counts, files, tmp, info.get("fingerprint", ""), _linksets(st))
-        files["void"] = _write(tmp / "void.ttl", void)
-        _write(tmp / "dcat.ttl", dcat)
-        written = sorted(p for p in tmp.rglob("*") if p.is_file())
-        sums = "".join(
-            f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(tmp).as_posix()}\n" for p in written
-        )
-        _write(tmp / "SHA256SUMS", sums)
-        _swap(tmp, project.dist)
-    except BrokenProcessPool:  # the forked process was killed (out of memory, say)
-        raise CybernormsError(
-            project.rel(project.dist),
-            None,
-            "the process writing the JSON-LD of the exports stopped before it finished (killed, or out of memory)",
-            "export again; if it stops again, free some memory",
-        ) from None
-    except OSError as e:
-        raise UsageError(
-            project.rel(project.dist),
-            None,
-            f"cannot write the exports: {e.strerror or e}",
-            "make the directory writable, or export elsewhere with --dist-dir DIR or CYBERNORMS_DIST",
-        ) from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if collecting:
-            gc.enable()
+            _write(tmp / "SHA256SUMS", sums)
+            _swap(tmp, project.dist)
+        except BrokenProcessPool:  # the forked process was killed (out of memory, say)
+            raise CybernormsError(
+                project.rel(project.dist),
+                None,
+                "the process writing the JSON-LD of the exports stopped before it finished (killed, or out of memory)",
+                "export again; if it stops again, free some memory",
+            ) from None
+        except OSError as e:
+            raise UsageError(
+                project.rel(project.dist),
+                None,
+                f"cannot write the exports: {e.strerror or e}",
+                "make the directory writable, or export elsewhere with --dist-dir DIR or CYBERNORMS_DIST",
+            ) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     if with_site:
         from . import site
 

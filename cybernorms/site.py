@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from .errors import CybernormsError
 from .formats import RDF_FORMATS, SITE_FORMATS, serialize_all
-from .layout import BASE, Project, fork_cores, fork_pool
+from .layout import BASE, Project, fork_cores, fork_pool, no_collection
 from .pages import html_of, rdf_of
 from .render import STATIC, Linker, Renderer, dist_files
 from .store import open_current
@@ -121,49 +121,46 @@ def write(project: Project, publish_url: str = DEFAULT_PUBLISH_URL, store: ox.St
     # collector's rounds over what the caches of fragments keep took a tenth of the time: it stays
     # off until the site is written.
     read = store or open_current(project)  # a store that cannot be read stops it here, before any file
-    collecting = gc.isenabled()
-    gc.disable()
-    tmp = project.dist / f".site.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-        # The incidents by year (one query), the RDF of the graphs' pages, the static files and the
-        # copy of dist/ need no index: a forked copy asks and writes them (from a handle of its own
-        # on the store) while this process reads and indexes the store (the other core waited).
-        early = fork_pool(1) if store is None and fork_cores() > 1 else None
+    with no_collection():
+        tmp = project.dist / f".site.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
         try:
-            series = early.submit(_incident_series, project) if early else None
-            graphs = early.submit(_beside_reading, project, tmp) if early else None
-            with phases("read the store, index it (catalogue, descriptions)"):
-                catalogue = Catalogue(
-                    read,
-                    project.root,
-                    descriptions=True,
-                    series=series.result if series else None,
-                )
-                renderer = Renderer(project, catalogue)
-                renderer.compile(reload=False)  # once, before the processes that share the pages are forked
-                import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
-            gc.freeze()
-            return _write_site(project, renderer, publish_url, phases, tmp, graphs)
+            tmp.mkdir(parents=True)
+            # The incidents by year (one query), the RDF of the graphs' pages, the static files and the
+            # copy of dist/ need no index: a forked copy asks and writes them (from a handle of its own
+            # on the store) while this process reads and indexes the store (the other core waited).
+            early = fork_pool(1) if store is None and fork_cores() > 1 else None
+            try:
+                series = early.submit(_incident_series, project) if early else None
+                graphs = early.submit(_beside_reading, project, tmp) if early else None
+                with phases("read the store, index it (catalogue, descriptions)"):
+                    catalogue = Catalogue(
+                        read,
+                        project.root,
+                        descriptions=True,
+                        series=series.result if series else None,
+                    )
+                    renderer = Renderer(project, catalogue)
+                    renderer.compile(reload=False)  # once, before the processes that share the pages are forked
+                    import rdflib  # noqa: F401 (read by the JSON-LD's typed literals: imported once, not in each process)
+                gc.freeze()
+                return _write_site(project, renderer, publish_url, phases, tmp, graphs)
+            finally:
+                if early:
+                    early.shutdown(cancel_futures=True)
+        except BrokenProcessPool:  # a forked process was killed (out of memory, say)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise CybernormsError(
+                project.rel(project.dist),
+                None,
+                "a process writing the static site stopped before it finished (killed, or out of memory)",
+                "write the site again; if it stops again, free some memory",
+            ) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         finally:
-            if early:
-                early.shutdown(cancel_futures=True)
-    except BrokenProcessPool:  # a forked process was killed (out of memory, say)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise CybernormsError(
-            project.rel(project.dist),
-            None,
-            "a process writing the static site stopped before it finished (killed, or out of memory)",
-            "write the site again; if it stops again, free some memory",
-        ) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
+            gc.unfreeze()
 
 
 def _incident_series(project: Project) -> dict[str, dict[str, IncidentSeries]]:
