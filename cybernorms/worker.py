@@ -100,6 +100,27 @@ _IDLE = _Idle()
 os.register_at_fork(after_in_child=_IDLE.forget)
 
 
+def _clear_frames(error: BaseException) -> None:
+    """Drop the locals of the frames of an exception and of every exception it chains to (its
+    __cause__ and __context__, those an exception group holds, and theirs): a query's result held
+    there (pyoxigraph's are bound to the thread that made them) is then freed in the runner's
+    thread, not later in the caller's thread by the collector, which pyoxigraph refuses with an
+    unraisable RuntimeError. A chain may loop back on itself: each exception is visited once."""
+    import traceback
+
+    seen: set[int] = set()
+    todo = [error]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        todo += [c for c in (e.__cause__, e.__context__) if c is not None]
+        if isinstance(e, BaseExceptionGroup):
+            todo += e.exceptions
+
+
 def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = None) -> T:
     """fn() in a daemon thread; its result, or QueryTimeout at the limit; Ctrl-C interrupts at once."""
     box: dict[str, object] = {}
@@ -109,11 +130,7 @@ def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = No
         try:
             box["value"] = fn()
         except BaseException as e:  # handed to the caller's thread below
-            # without the locals of its frames: a query's result held there (pyoxigraph's are
-            # bound to the thread that made them) is then freed here, not in the caller's thread
-            import traceback
-
-            traceback.clear_frames(e.__traceback__)
+            _clear_frames(e)
             box["error"] = e
         finally:
             done.set()
