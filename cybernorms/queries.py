@@ -137,7 +137,7 @@ class _Library(NamedTuple):
 
 
 _LIBRARY: dict[Path, _Library] = {}
-_ONE: dict[Path, tuple[tuple[int, int], Query | UsageError]] = {}  # by file: its stamp, its query or error
+_ONE: dict[str, tuple[tuple[int, int], Query | UsageError]] = {}  # by file: its stamp, its query or error
 
 
 def _read(project: Project, path: Path) -> Query | UsageError:
@@ -177,9 +177,9 @@ def _library_query(project: Project, name: str) -> Query:
     call, and a read when it changed), never the whole library, so that running a query costs
     little more than the engine's work, in a fresh process as in a long-running one. The same
     queries and the same errors as `library` and `broken` give."""
-    path = Path(project.root, QUERIES_DIR, f"{name}.rq")
+    path = os.path.join(project.root, QUERIES_DIR, f"{name}.rq")
     try:  # a name with a slash is not that of a file of queries/
-        st = path.stat() if name and os.sep not in name else None
+        st = os.stat(path) if name and os.sep not in name else None
     except (OSError, ValueError):  # no such file, or a name that is no file name
         st = None
     if st is None:
@@ -192,7 +192,7 @@ def _library_query(project: Project, name: str) -> Query:
     stamp = (st.st_mtime_ns, st.st_size)
     cached = _ONE.get(path)
     if cached is None or cached[0] != stamp:
-        cached = _ONE[path] = (stamp, _read(project, path))
+        cached = _ONE[path] = (stamp, _read(project, Path(path)))
     if isinstance(cached[1], UsageError):
         raise cached[1]
     return cached[1]
@@ -421,14 +421,23 @@ def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Var
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
         raise UsageError(f"query {query.name}", None, f"unknown parameter {shown(unknown[0])}", f"accepted: {accepted}")
     subs: dict[ox.Variable, Term] = {}
+    shared = _CHECKED.get(id(store))
+    checked = shared[1] if shared is not None and shared[0] is store else None
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None or value == "":
             continue
-        try:
-            subs[ox.Variable(p.name)] = PARAM_TYPES[p.type](str(value), store, p)
-        except UsageError as e:
-            raise UsageError(e.where or f"query {query.name}", e.line, e.problem, e.hint) from None
+        term = checked.get((p.type, str(value))) if checked is not None else None
+        if term is None:
+            try:
+                term = PARAM_TYPES[p.type](str(value), store, p)
+            except UsageError as e:
+                raise UsageError(e.where or f"query {query.name}", e.line, e.problem, e.hint) from None
+            if checked is not None:
+                if len(checked) >= 4096:  # values without end (a service's callers): start afresh
+                    checked.clear()
+                checked[(p.type, str(value))] = term
+        subs[ox.Variable(p.name)] = term
     return subs
 
 
@@ -441,15 +450,36 @@ def open_store(project: Project) -> ox.Store:
     return open_current(project)
 
 
-_STORES: dict[str, ox.Store] = {}
+_STORES: dict[str, ox.Store] = {}  # by the real path of the store's directory
+# for each of those stores (by id, beside the store itself), the parameter values already checked
+# against it, with their terms: a read-only store gives the same answer every time, and a rebuild
+# is another store
+_CHECKED: dict[int, tuple[ox.Store, dict[tuple[str, str], Term]]] = {}
+_SEEN: dict[tuple[str, str | None, int, int], ox.Store] = {}  # by build/store, where it leads, and what is there
 
 
 def shared_store(project: Project) -> ox.Store:
-    """A read-only store opened once per built store directory (a rebuild swaps in a new one)."""
-    key = str(project.store.resolve()) if project.store.exists() else ""
-    if key not in _STORES:
-        _STORES[key] = open_store(project)
-    return _STORES[key]
+    """A read-only store opened once per built store directory (a rebuild swaps in a new one).
+
+    build/store is looked at on every call, cheaply (where the link leads, and the device and inode
+    of the directory there: two system calls), so that the next query after a rebuild reads the new
+    store; its real path is worked out only when that changes."""
+    link = str(project.store)
+    try:
+        st = os.stat(link)
+        seen = (link, os.readlink(link) if os.path.islink(link) else None, st.st_dev, st.st_ino)
+    except OSError:  # no store built yet, or a link that leads nowhere: the error below says so
+        seen = None
+    store = _SEEN.get(seen) if seen else None
+    if store is None:
+        key = str(project.store.resolve()) if project.store.exists() else ""
+        if key not in _STORES:
+            _STORES[key] = open_store(project)
+            _CHECKED[id(_STORES[key])] = (_STORES[key], {})
+        store = _STORES[key]
+        if seen:
+            _SEEN[seen] = store
+    return store
 
 
 def execute(
