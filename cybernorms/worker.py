@@ -71,17 +71,23 @@ def check_timeout(timeout: float | None) -> float | None:
 class _Runner:
     """A daemon thread that runs one job at a time, then waits for the next: threads are reused, since
     starting one costs about as much as a small query. A job that outlives its caller's time limit
-    keeps its runner until it ends; the next query gets another runner."""
+    keeps its runner until it ends; the next query gets another runner.
+
+    Each job comes with a lock held for its caller, released when the job is done, once the runner
+    is back among the idle ones (so that the caller's next query finds it there): one wake-up of
+    the caller, where an Event's condition takes several."""
 
     def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], None], threading.Lock]] = queue.SimpleQueue()
         threading.Thread(target=self._loop, name="cybernorms-query", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
-            self.jobs.get()()
+            job, done = self.jobs.get()
+            job()
             with _IDLE.lock:
                 _IDLE.runners.append(self)
+            done.release()
 
 
 class _Idle:
@@ -124,7 +130,8 @@ def _clear_frames(error: BaseException) -> None:
 def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = None) -> T:
     """fn() in a daemon thread; its result, or QueryTimeout at the limit; Ctrl-C interrupts at once."""
     box: dict[str, object] = {}
-    done = threading.Event()
+    done = threading.Lock()
+    done.acquire()  # released by the runner when the job is done
 
     def job() -> None:
         try:
@@ -132,14 +139,12 @@ def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = No
         except BaseException as e:  # handed to the caller's thread below
             _clear_frames(e)
             box["error"] = e
-        finally:
-            done.set()
 
     with _IDLE.lock:
         runner = _IDLE.runners.pop() if _IDLE.runners else None
-    (runner or _Runner()).jobs.put(job)
+    (runner or _Runner()).jobs.put((job, done))
     deadline = None if timeout is None else time.monotonic() + timeout
-    while not done.wait(POLL):  # a KeyboardInterrupt in the caller's thread arrives here
+    while not done.acquire(timeout=POLL):  # a KeyboardInterrupt in the caller's thread arrives here
         if deadline is not None and time.monotonic() > deadline:
             raise _timeout_error(timeout or 0, where)
     if "error" in box:

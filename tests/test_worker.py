@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
+import threading
 
 import pyoxigraph as ox
 import pytest
 
-from cybernorms.worker import in_thread
+from cybernorms.worker import QueryTimeout, in_thread
 
 
 def test_an_error_chained_to_one_that_held_a_query_result_is_freed_without_complaint(monkeypatch):
@@ -53,3 +56,36 @@ def test_an_error_whose_chain_loops_back_is_handed_over():
     with pytest.raises(ValueError, match="second") as raised:
         in_thread(job, 10.0)
     assert raised.value.__cause__.__cause__ is raised.value
+
+
+def test_a_job_past_its_time_limit_is_given_up_and_the_next_one_runs():
+    release = threading.Event()
+    with pytest.raises(QueryTimeout) as late:
+        in_thread(lambda: release.wait(30), 0.2, "query slow")
+    assert late.value.message == (
+        "query slow: the query ran longer than its time limit of 0.2 s and was stopped; narrow it (a LIMIT, "
+        "fewer unbound patterns), or give more time with --timeout SECONDS"
+    )
+    assert in_thread(lambda: 42, 10.0) == 42  # another runner: the first is still busy
+    release.set()
+    assert [in_thread(lambda n=n: n * 2, 10.0) for n in range(5)] == [0, 2, 4, 6, 8]
+
+
+def test_ctrl_c_interrupts_the_caller_while_the_job_runs():
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def job() -> None:
+        started.set()
+        release.wait(30)
+        finished.append(True)
+
+    def press_ctrl_c() -> None:
+        started.wait(30)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c).start()
+    with pytest.raises(KeyboardInterrupt):
+        in_thread(job, None)
+    assert finished == []  # the caller got the interrupt while the job was still running
+    release.set()
