@@ -254,12 +254,16 @@ class Project(NamedTuple):
             cwd = os.getcwd()
         except OSError:  # the current directory was removed: nothing to remember it by
             return cls._find(root, build, dist)
-        named = root or env.get("CYBERNORMS_ROOT")
+        named = env.get("CYBERNORMS_ROOT")
         key = (
-            *(os.fspath(p) if p else None for p in (root, build, dist)),
-            *(env.get(f"CYBERNORMS_{name}") for name in ("ROOT", "BUILD", "DIST")),
+            root and os.fspath(root),
+            build and os.fspath(build),
+            dist and os.fspath(dist),
+            named,
+            env.get("CYBERNORMS_BUILD"),
+            env.get("CYBERNORMS_DIST"),
             cwd,
-            None if named else is_project(cwd),
+            None if root or named else is_project(cwd),
         )
         project = _PROJECTS.get(key)
         if project is None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -455,19 +455,21 @@ _STORES: dict[str, ox.Store] = {}  # by the real path of the store's directory
 # against it, with their terms: a read-only store gives the same answer every time, and a rebuild
 # is another store
 _CHECKED: dict[int, tuple[ox.Store, dict[tuple[str, str], Term]]] = {}
-_SEEN: dict[tuple[str, str | None, int, int], ox.Store] = {}  # by build/store, where it leads, and what is there
+# by build/store and the directory it leads to (device, inode, and the time it was made or last
+# changed: an inode number freed by a removed store and given to a new one is told apart)
+_SEEN: dict[tuple[str, int, int, int], ox.Store] = {}
 
 
 def shared_store(project: Project) -> ox.Store:
     """A read-only store opened once per built store directory (a rebuild swaps in a new one).
 
-    build/store is looked at on every call, cheaply (where the link leads, and the device and inode
-    of the directory there: two system calls), so that the next query after a rebuild reads the new
-    store; its real path is worked out only when that changes."""
-    link = str(project.store)
+    build/store is looked at on every call, with one system call (the directory it leads to: its
+    device, inode and change time), so that the next query after a rebuild reads the new store; its
+    real path is worked out only when that changes."""
+    link = os.path.join(project.build, "store")  # project.store, without pathlib's parsing
     try:
         st = os.stat(link)
-        seen = (link, os.readlink(link) if os.path.islink(link) else None, st.st_dev, st.st_ino)
+        seen = (link, st.st_dev, st.st_ino, st.st_ctime_ns)
     except OSError:  # no store built yet, or a link that leads nowhere: the error below says so
         seen = None
     store = _SEEN.get(seen) if seen else None
@@ -569,6 +571,8 @@ def is_adhoc(name_or_path: str | None, text: str | None) -> bool:
     """Whether the query is the user's own text or file (run isolated), not one of the library's."""
     if text is not None:
         return True
+    if ".rq" not in (name_or_path or ""):  # a library query's name: no path to parse
+        return False
     path = Path(name_or_path or "")
     return path.suffix == ".rq" and path.is_file()
 
@@ -600,3 +604,28 @@ def run(
         return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
     query = _library_query(project, name_or_path or "")
     return execute(store, query.text, bind(query, params or {}, store), str(query.path), allow_service)
+
+
+def as_python(
+    name: str,
+    root: str | os.PathLike[str] | None,
+    build: str | os.PathLike[str] | None,
+    allow_service: Sequence[str],
+    timeout: float | None,
+    params: Mapping[str, object],
+) -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
+    """The body of `cybernorms.query`: library query `name` run in a thread (worker.in_thread: its
+    time limit, Ctrl-C), its answer as Python values. Here rather than in the package's
+    __init__.py, so that a call imports one name, not the four modules it uses."""
+    project = Project.at(root, build)
+    given = {k: str(v) for k, v in params.items()}
+
+    def answer() -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
+        result = run(project, name, given, store=shared_store(project), allow_service=allow_service)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, (ox.QueryTriples, list)):
+            return [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+        return rows_as_dicts(result)
+
+    return worker.in_thread(answer, worker.check_timeout(timeout), name)
