@@ -530,15 +530,17 @@ def _date(value: str) -> object:
     return date.fromisoformat(value)
 
 
-# the Python value of a literal of each of these datatypes (any other: its lexical form, a str)
-_CONVERT: dict[str, Callable[[str], object]] = {
-    **dict.fromkeys((XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"), int),
-    XSD + "decimal": _decimal,
-    XSD + "double": float,
-    XSD + "float": float,
-    XSD + "boolean": lambda value: value == "true",
-    XSD + "date": _date,
+# the Python value of a literal of each of these datatypes (any other: its lexical form, a str),
+# by the datatype as a term: looking the term up is cheaper than reading its IRI first
+_BY_DATATYPE: dict[str, Callable[[str], object]] = {
+    **dict.fromkeys(("integer", "int", "long", "nonNegativeInteger"), int),
+    "decimal": _decimal,
+    "double": float,
+    "float": float,
+    "boolean": lambda value: value == "true",
+    "date": _date,
 }
+_CONVERT = {ox.NamedNode(XSD + datatype): convert for datatype, convert in _BY_DATATYPE.items()}
 
 
 def to_python(term: object) -> object:
@@ -548,7 +550,7 @@ def to_python(term: object) -> object:
         return term.value
     if isinstance(term, ox.Literal):
         value: str = term.value
-        convert = _CONVERT.get(term.datatype.value)
+        convert = _CONVERT.get(term.datatype)
         if convert is None:
             return value
         try:
