@@ -84,7 +84,11 @@ class _Runner:
     def _loop(self) -> None:
         while True:
             job, done = self.jobs.get()
-            job()
+            try:
+                job()  # it hands its result or its error to the caller: nothing is raised here
+            except BaseException:  # all the same, never leave the caller waiting for good
+                done.release()
+                raise
             with _IDLE.lock:
                 _IDLE.runners.append(self)
             done.release()
