@@ -281,15 +281,11 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
 # silently: the docs test below requires the list there to be this one.
 NOT_COMPARED = {
     "members-supporting": "booleans come back as 1 (xsd:integer) inside a row whose other columns differ",
-    "principles-without-norm": "GROUP_CONCAT empty and order differences beside others not yet explained",
     "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
     "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
     "supporters-by-category": "counts per category differ in a way not yet explained",
-    "incidents-attributed-to-group": "differs on Virtuoso; the cause is not yet examined",
     "incidents-bearing-on-norm": "differs on Virtuoso; the cause is not yet examined",
     "incidents-breaching-principle": "differs on Virtuoso; the cause is not yet examined",
-    "incidents-received-and-attributed": "differs on Virtuoso; the cause is not yet examined",
-    "principles-breach-counts": "differs on Virtuoso; the cause is not yet examined",
     "state-incidents": "differs on Virtuoso; the cause is not yet examined",
 }
 LIBRARY = {
@@ -325,10 +321,14 @@ KNOWN: dict[str, set[str]] = {
     "confidence-building-measures": {"group-concat-order"},
     "documents": {"group-concat-empty", "sample-choice"},
     "experts-by-state": {"group-concat-order"},
+    "incidents-attributed-to-group": {"group-concat-order"},
     "incidents-by-year": {"group-concat-order", "group-concat-empty"},
+    "incidents-received-and-attributed": {"group-concat-order"},
     "legal-views": {"group-concat-order", "group-concat-empty", "group-concat-language"},
     "norm-wording-compared": {"group-concat-order"},
     "norms": {"group-concat-order"},
+    "principles-breach-counts": {"group-concat-order"},
+    "principles-without-norm": {"group-concat-order", "group-concat-empty"},
     "risks": {"group-concat-order"},
     "states": {"boolean-as-integer"},
 }
