@@ -284,8 +284,6 @@ NOT_COMPARED = {
     "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
     "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
     "supporters-by-category": "counts per category differ in a way not yet explained",
-    "incidents-bearing-on-norm": "differs on Virtuoso; the cause is not yet examined",
-    "incidents-breaching-principle": "differs on Virtuoso; the cause is not yet examined",
     "state-incidents": "differs on Virtuoso; the cause is not yet examined",
 }
 LIBRARY = {
