@@ -280,11 +280,8 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
 # until each is rewritten for both engines or its cause documented. A query cannot be added here
 # silently: the docs test below requires the list there to be this one.
 NOT_COMPARED = {
-    "members-supporting": "booleans come back as 1 (xsd:integer) inside a row whose other columns differ",
     "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
     "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
-    "supporters-by-category": "counts per category differ in a way not yet explained",
-    "state-incidents": "differs on Virtuoso; the cause is not yet examined",
 }
 LIBRARY = {
     name: q
@@ -322,12 +319,14 @@ KNOWN: dict[str, set[str]] = {
     "incidents-attributed-to-group": {"group-concat-order"},
     "incidents-by-year": {"group-concat-order", "group-concat-empty"},
     "incidents-received-and-attributed": {"group-concat-order"},
+    "members-supporting": {"boolean-as-integer"},
     "legal-views": {"group-concat-order", "group-concat-empty", "group-concat-language"},
     "norm-wording-compared": {"group-concat-order"},
     "norms": {"group-concat-order"},
     "principles-breach-counts": {"group-concat-order"},
     "principles-without-norm": {"group-concat-order", "group-concat-empty"},
     "risks": {"group-concat-order"},
+    "state-incidents": {"boolean-as-integer"},
     "states": {"boolean-as-integer"},
 }
 
