@@ -281,7 +281,6 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
 # silently: the docs test below requires the list there to be this one.
 NOT_COMPARED = {
     "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
-    "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
 }
 LIBRARY = {
     name: q
