@@ -32,24 +32,9 @@ def query(
     `root` is the project directory and `build` its build directory (defaults: the checkout);
     `allow_service` lists the SERVICE endpoints a federated query may call (none by default);
     `timeout` is the time limit in seconds (None: none), past which QueryTimeout is raised."""
-    import pyoxigraph as ox
+    from .queries import as_python
 
-    from .layout import Project
-    from .queries import rows_as_dicts, run, shared_store, to_python
-    from .worker import check_timeout, in_thread
-
-    project = Project.at(root, build)
-    given = {k: str(v) for k, v in params.items()}
-
-    def answer() -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
-        result = run(project, name, given, store=shared_store(project), allow_service=allow_service)
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, (ox.QueryTriples, list)):
-            return [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
-        return rows_as_dicts(result)
-
-    return in_thread(answer, check_timeout(timeout), name)
+    return as_python(name, root, build, allow_service, timeout, params)
 
 
 def library(root: str | os.PathLike[str] | None = None) -> dict[str, str]:

@@ -155,8 +155,8 @@ PACKAGE = Path(__file__).resolve().parent
 BUNDLED = PACKAGE / "project"  # the project's inputs as an installed wheel carries them
 
 
-def is_project(path: Path) -> bool:
-    return (path / MARKER).is_file()
+def is_project(path: str | os.PathLike[str]) -> bool:
+    return os.path.isfile(os.path.join(path, MARKER))
 
 
 def default_root() -> tuple[Path, bool]:
@@ -222,6 +222,9 @@ def graph_spec(iri: str) -> GraphSpec | None:
     return FIXED_BY_NAME.get(name) or document_graph(name)
 
 
+_PROJECTS: dict[tuple[object, ...], Project] = {}  # Project.at's answers, by what they depend on
+
+
 class Project(NamedTuple):
     """The project tree a command works on: inputs under `root`, outputs in `build` and `dist`.
 
@@ -240,6 +243,41 @@ class Project(NamedTuple):
         root: str | os.PathLike[str] | None = None,
         build: str | os.PathLike[str] | None = None,
         dist: str | os.PathLike[str] | None = None,
+    ) -> Project:
+        """The project of these arguments, the environment and the current directory. Working it
+        out (absolute paths, symbolic links resolved) costs more than a small query, so a process
+        that asks again with the same arguments, environment variables, current directory and, when
+        the root comes from there, the same answer to whether it holds a project, gets the same
+        answer at once."""
+        env = os.environ
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the current directory was removed: nothing to remember it by
+            return cls._find(root, build, dist)
+        named = env.get("CYBERNORMS_ROOT")
+        key = (
+            root and os.fspath(root),
+            build and os.fspath(build),
+            dist and os.fspath(dist),
+            named,
+            env.get("CYBERNORMS_BUILD"),
+            env.get("CYBERNORMS_DIST"),
+            cwd,
+            None if root or named else is_project(cwd),
+        )
+        project = _PROJECTS.get(key)
+        if project is None:
+            if len(_PROJECTS) >= 64:  # many roots (a test suite's temporary ones): start afresh
+                _PROJECTS.clear()
+            project = _PROJECTS[key] = cls._find(root, build, dist)
+        return project
+
+    @classmethod
+    def _find(
+        cls,
+        root: str | os.PathLike[str] | None,
+        build: str | os.PathLike[str] | None,
+        dist: str | os.PathLike[str] | None,
     ) -> Project:
         if root:
             r, checkout = Path(root).resolve(), True

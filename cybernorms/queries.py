@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -137,7 +137,7 @@ class _Library(NamedTuple):
 
 
 _LIBRARY: dict[Path, _Library] = {}
-_ONE: dict[Path, tuple[tuple[int, int], Query | UsageError]] = {}  # by file: its stamp, its query or error
+_ONE: dict[str, tuple[tuple[int, int], Query | UsageError]] = {}  # by file: its stamp, its query or error
 
 
 def _read(project: Project, path: Path) -> Query | UsageError:
@@ -177,9 +177,9 @@ def _library_query(project: Project, name: str) -> Query:
     call, and a read when it changed), never the whole library, so that running a query costs
     little more than the engine's work, in a fresh process as in a long-running one. The same
     queries and the same errors as `library` and `broken` give."""
-    path = Path(project.root, QUERIES_DIR, f"{name}.rq")
+    path = os.path.join(project.root, QUERIES_DIR, f"{name}.rq")
     try:  # a name with a slash is not that of a file of queries/
-        st = path.stat() if name and os.sep not in name else None
+        st = os.stat(path) if name and os.sep not in name else None
     except (OSError, ValueError):  # no such file, or a name that is no file name
         st = None
     if st is None:
@@ -192,7 +192,7 @@ def _library_query(project: Project, name: str) -> Query:
     stamp = (st.st_mtime_ns, st.st_size)
     cached = _ONE.get(path)
     if cached is None or cached[0] != stamp:
-        cached = _ONE[path] = (stamp, _read(project, path))
+        cached = _ONE[path] = (stamp, _read(project, Path(path)))
     if isinstance(cached[1], UsageError):
         raise cached[1]
     return cached[1]
@@ -421,14 +421,23 @@ def bind(query: Query, given: Mapping[str, str], store: ox.Store) -> dict[ox.Var
         accepted = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
         raise UsageError(f"query {query.name}", None, f"unknown parameter {shown(unknown[0])}", f"accepted: {accepted}")
     subs: dict[ox.Variable, Term] = {}
+    shared = _CHECKED.get(id(store))
+    checked = shared[1] if shared is not None and shared[0] is store else None
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None or value == "":
             continue
-        try:
-            subs[ox.Variable(p.name)] = PARAM_TYPES[p.type](str(value), store, p)
-        except UsageError as e:
-            raise UsageError(e.where or f"query {query.name}", e.line, e.problem, e.hint) from None
+        term = checked.get((p.type, str(value))) if checked is not None else None
+        if term is None:
+            try:
+                term = PARAM_TYPES[p.type](str(value), store, p)
+            except UsageError as e:
+                raise UsageError(e.where or f"query {query.name}", e.line, e.problem, e.hint) from None
+            if checked is not None:
+                if len(checked) >= 4096:  # values without end (a service's callers): start afresh
+                    checked.clear()
+                checked[(p.type, str(value))] = term
+        subs[ox.Variable(p.name)] = term
     return subs
 
 
@@ -441,15 +450,38 @@ def open_store(project: Project) -> ox.Store:
     return open_current(project)
 
 
-_STORES: dict[str, ox.Store] = {}
+_STORES: dict[str, ox.Store] = {}  # by the real path of the store's directory
+# for each of those stores (by id, beside the store itself), the parameter values already checked
+# against it, with their terms: a read-only store gives the same answer every time, and a rebuild
+# is another store
+_CHECKED: dict[int, tuple[ox.Store, dict[tuple[str, str], Term]]] = {}
+# by build/store and the directory it leads to (device, inode, and the time it was made or last
+# changed: an inode number freed by a removed store and given to a new one is told apart)
+_SEEN: dict[tuple[str, int, int, int], ox.Store] = {}
 
 
 def shared_store(project: Project) -> ox.Store:
-    """A read-only store opened once per built store directory (a rebuild swaps in a new one)."""
-    key = str(project.store.resolve()) if project.store.exists() else ""
-    if key not in _STORES:
-        _STORES[key] = open_store(project)
-    return _STORES[key]
+    """A read-only store opened once per built store directory (a rebuild swaps in a new one).
+
+    build/store is looked at on every call, with one system call (the directory it leads to: its
+    device, inode and change time), so that the next query after a rebuild reads the new store; its
+    real path is worked out only when that changes."""
+    link = os.path.join(project.build, "store")  # project.store, without pathlib's parsing
+    try:
+        st = os.stat(link)
+        seen = (link, st.st_dev, st.st_ino, st.st_ctime_ns)
+    except OSError:  # no store built yet, or a link that leads nowhere: the error below says so
+        seen = None
+    store = _SEEN.get(seen) if seen else None
+    if store is None:
+        key = str(project.store.resolve()) if project.store.exists() else ""
+        if key not in _STORES:
+            _STORES[key] = open_store(project)
+            _CHECKED[id(_STORES[key])] = (_STORES[key], {})
+        store = _STORES[key]
+        if seen:
+            _SEEN[seen] = store
+    return store
 
 
 def execute(
@@ -498,27 +530,33 @@ def _date(value: str) -> object:
     return date.fromisoformat(value)
 
 
-# the Python value of a literal of each of these datatypes (any other: its lexical form, a str)
-_CONVERT: dict[str, Callable[[str], object]] = {
-    **dict.fromkeys((XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"), int),
-    XSD + "decimal": _decimal,
-    XSD + "double": float,
-    XSD + "float": float,
-    XSD + "boolean": lambda value: value == "true",
-    XSD + "date": _date,
+# the Python value of a literal of each of these datatypes (any other: its lexical form, a str),
+# by the datatype as a term: looking the term up is cheaper than reading its IRI first
+_BY_DATATYPE: dict[str, Callable[[str], object]] = {
+    **dict.fromkeys(("integer", "int", "long", "nonNegativeInteger"), int),
+    "decimal": _decimal,
+    "double": float,
+    "float": float,
+    "boolean": lambda value: value == "true",
+    "date": _date,
 }
+_CONVERT = {ox.NamedNode(XSD + datatype): convert for datatype, convert in _BY_DATATYPE.items()}
 
 
 def to_python(term: object) -> object:
-    """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool..."""
+    """An RDF term as a plain Python value: IRIs as str, typed literals as int, Decimal, date, bool...
+    (The commonest kinds are told by their exact type first: this runs for every term of every row.)"""
+    if type(term) is ox.NamedNode:
+        return term.value
     if isinstance(term, ox.Literal):
-        convert = _CONVERT.get(term.datatype.value) if term.datatype else None
+        value: str = term.value
+        convert = _CONVERT.get(term.datatype)
         if convert is None:
-            return term.value
+            return value
         try:
-            return convert(term.value)
+            return convert(value)
         except ValueError:  # an ill-typed literal ("abc"^^xsd:integer) stays as written
-            return term.value
+            return value
     if term is None:
         return None
     return term.value if hasattr(term, "value") else str(term)
@@ -535,6 +573,8 @@ def is_adhoc(name_or_path: str | None, text: str | None) -> bool:
     """Whether the query is the user's own text or file (run isolated), not one of the library's."""
     if text is not None:
         return True
+    if ".rq" not in (name_or_path or ""):  # a library query's name: no path to parse
+        return False
     path = Path(name_or_path or "")
     return path.suffix == ".rq" and path.is_file()
 
@@ -566,3 +606,28 @@ def run(
         return worker.in_child(str(project.built_store().resolve()), query.text, substitutions, timeout, where)
     query = _library_query(project, name_or_path or "")
     return execute(store, query.text, bind(query, params or {}, store), str(query.path), allow_service)
+
+
+def as_python(
+    name: str,
+    root: str | os.PathLike[str] | None,
+    build: str | os.PathLike[str] | None,
+    allow_service: Sequence[str],
+    timeout: float | None,
+    params: Mapping[str, object],
+) -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
+    """The body of `cybernorms.query`: library query `name` run in a thread (worker.in_thread: its
+    time limit, Ctrl-C), its answer as Python values. Here rather than in the package's
+    __init__.py, so that a call imports one name, not the four modules it uses."""
+    project = Project.at(root, build)
+    given = {k: str(v) for k, v in params.items()}
+
+    def answer() -> bool | list[tuple[object, object, object]] | list[dict[str, object]]:
+        result = run(project, name, given, store=shared_store(project), allow_service=allow_service)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, (ox.QueryTriples, list)):
+            return [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+        return rows_as_dicts(result)
+
+    return worker.in_thread(answer, worker.check_timeout(timeout), name)

@@ -71,17 +71,27 @@ def check_timeout(timeout: float | None) -> float | None:
 class _Runner:
     """A daemon thread that runs one job at a time, then waits for the next: threads are reused, since
     starting one costs about as much as a small query. A job that outlives its caller's time limit
-    keeps its runner until it ends; the next query gets another runner."""
+    keeps its runner until it ends; the next query gets another runner.
+
+    Each job comes with a lock held for its caller, released when the job is done, once the runner
+    is back among the idle ones (so that the caller's next query finds it there): one wake-up of
+    the caller, where an Event's condition takes several."""
 
     def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], None], threading.Lock]] = queue.SimpleQueue()
         threading.Thread(target=self._loop, name="cybernorms-query", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
-            self.jobs.get()()
+            job, done = self.jobs.get()
+            try:
+                job()  # it hands its result or its error to the caller: nothing is raised here
+            except BaseException:  # all the same, never leave the caller waiting for good
+                done.release()
+                raise
             with _IDLE.lock:
                 _IDLE.runners.append(self)
+            done.release()
 
 
 class _Idle:
@@ -100,29 +110,45 @@ _IDLE = _Idle()
 os.register_at_fork(after_in_child=_IDLE.forget)
 
 
+def _clear_frames(error: BaseException) -> None:
+    """Drop the locals of the frames of an exception and of every exception it chains to (its
+    __cause__ and __context__, those an exception group holds, and theirs): a query's result held
+    there (pyoxigraph's are bound to the thread that made them) is then freed in the runner's
+    thread, not later in the caller's thread by the collector, which pyoxigraph refuses with an
+    unraisable RuntimeError. A chain may loop back on itself: each exception is visited once."""
+    import traceback
+
+    seen: set[int] = set()
+    todo = [error]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        todo += [c for c in (e.__cause__, e.__context__) if c is not None]
+        if isinstance(e, BaseExceptionGroup):
+            todo += e.exceptions
+
+
 def in_thread(fn: Callable[[], T], timeout: float | None, where: str | None = None) -> T:
     """fn() in a daemon thread; its result, or QueryTimeout at the limit; Ctrl-C interrupts at once."""
     box: dict[str, object] = {}
-    done = threading.Event()
+    done = threading.Lock()
+    done.acquire()  # released by the runner when the job is done
 
     def job() -> None:
         try:
             box["value"] = fn()
         except BaseException as e:  # handed to the caller's thread below
-            # without the locals of its frames: a query's result held there (pyoxigraph's are
-            # bound to the thread that made them) is then freed here, not in the caller's thread
-            import traceback
-
-            traceback.clear_frames(e.__traceback__)
+            _clear_frames(e)
             box["error"] = e
-        finally:
-            done.set()
 
     with _IDLE.lock:
         runner = _IDLE.runners.pop() if _IDLE.runners else None
-    (runner or _Runner()).jobs.put(job)
+    (runner or _Runner()).jobs.put((job, done))
     deadline = None if timeout is None else time.monotonic() + timeout
-    while not done.wait(POLL):  # a KeyboardInterrupt in the caller's thread arrives here
+    while not done.acquire(timeout=POLL):  # a KeyboardInterrupt in the caller's thread arrives here
         if deadline is not None and time.monotonic() > deadline:
             raise _timeout_error(timeout or 0, where)
     if "error" in box:

@@ -1,7 +1,9 @@
 """Benchmark the query library through the Python API against raw pyoxigraph on the same store:
 for each library query (default parameters), the median wall time of `cybernorms.query(name)` and
 of the same query text run by pyoxigraph directly (rows read, values not converted), and their
-ratio; then the start-up of the command line for a SELECT beside a bare `python -c pass`. Usage:
+ratio, then the same for the CPU time of this process (steadier than the wall time on a machine
+whose cores are busy with other work); then the start-up of the command line for a SELECT beside
+a bare `python -c pass`. Usage:
 
     python scripts/bench_queries.py [--repeat 20] [--root DIR --build-dir DIR]
 
@@ -59,15 +61,18 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def in_turns(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
-    """Each function run `repeat` times, in turns (a, b, a, b...): the wall time of every run."""
+def in_turns(fns: list[Callable[[], object]], repeat: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Each function run `repeat` times, in turns (a, b, a, b...): the wall time of every run, and
+    the CPU time of this process over it (all its threads: the API runs a query in one of its own)."""
     times: list[list[float]] = [[] for _ in fns]
+    cpus: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        for fn, t in zip(fns, times, strict=True):
-            start = time.perf_counter()
+        for fn, t, c in zip(fns, times, cpus, strict=True):
+            cpu, start = time.process_time(), time.perf_counter()
             fn()
             t.append(time.perf_counter() - start)
-    return times
+            c.append(time.process_time() - cpu)
+    return times, cpus
 
 
 def child_run(command: list[str]) -> tuple[float, float]:
@@ -83,8 +88,8 @@ def child_run(command: list[str]) -> tuple[float, float]:
 def api_vs_raw(args: argparse.Namespace, project: Project) -> None:
     store = shared_store(project)
     queries = {n: q for n, q in library(project, checks=False).items() if not n.startswith("federated-")}
-    ratios = {}
-    print(f"{'query':32} {'API ms':>9} {'raw ms':>9} {'ratio':>6}  rows")
+    ratios, cpu_ratios = {}, {}
+    print(f"{'query':32} {'API ms':>9} {'raw ms':>9} {'ratio':>6} {'API CPU':>9} {'raw CPU':>9} {'ratio':>6}  rows")
     for name, query in queries.items():
         text, substitutions = query.text, bind(query, {}, store)
 
@@ -100,17 +105,22 @@ def api_vs_raw(args: argparse.Namespace, project: Project) -> None:
 
         rows = api()  # warm the store, the library cache and the file cache
         raw()
-        api_times, raw_times = in_turns([api, raw], args.repeat)
+        (api_times, raw_times), (api_cpus, raw_cpus) = in_turns([api, raw], args.repeat)
         a, r = statistics.median(api_times), statistics.median(raw_times)
-        ratios[name] = a / r
+        ac, rc = statistics.median(api_cpus), statistics.median(raw_cpus)
+        ratios[name], cpu_ratios[name] = a / r, ac / rc
         count = len(rows) if isinstance(rows, list) else rows
-        print(f"{name:32} {a * 1000:9.2f} {r * 1000:9.2f} {a / r:6.2f}  {count}")
-    worst = max(ratios, key=ratios.__getitem__)
-    above = sorted(n for n, v in ratios.items() if v > 1.2)
-    print(
-        f"{len(queries)} queries: median ratio API/raw {statistics.median(ratios.values()):.2f}, "
-        f"highest {ratios[worst]:.2f} ({worst}); above 1.2: {', '.join(above) or 'none'}"
-    )
+        print(
+            f"{name:32} {a * 1000:9.2f} {r * 1000:9.2f} {a / r:6.2f} {ac * 1000:9.2f} {rc * 1000:9.2f} "
+            f"{ac / rc:6.2f}  {count}"
+        )
+    for what, of in (("wall", ratios), ("CPU", cpu_ratios)):
+        worst = max(of, key=of.__getitem__)
+        above = sorted(n for n, v in of.items() if v > 1.2)
+        print(
+            f"{len(queries)} queries, {what}: median ratio API/raw {statistics.median(of.values()):.2f}, "
+            f"highest {of[worst]:.2f} ({worst}); above 1.2: {', '.join(above) or 'none'}"
+        )
 
 
 def cli_start_up(args: argparse.Namespace, project: Project) -> None:
