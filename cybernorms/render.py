@@ -394,6 +394,13 @@ class Renderer:
         self._blank = _Slots(self.env, "blank")
         self._incident_item = _Slots(self.env, "incident_item")
         self._part_link = _Slots(self.env, "part_link")
+        self._names_block = _Slots(self.env, "names_block")
+        self._name_item = _Slots(self.env, "name_item")
+        self._facts_block = _Slots(self.env, "facts_block")
+        self._external_block = _Slots(self.env, "external_block")
+        self._external_item = _Slots(self.env, "external_item")
+        self._inferred_block = _Slots(self.env, "inferred_block")
+        self._fold_rows: Callable[..., str] | None = None  # macros.html's, found when first called
         self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._hrefs: dict[tuple[str, bool, str], Markup] = {}
@@ -406,8 +413,9 @@ class Renderer:
             term=self.term,
             badges=_Fragment(self.env, "badges", tuple),
             provenance=self._provenance,
-            fact_rows=self.fact_rows,
             incident_items=self.incident_items,
+            names_section=self.names_section,
+            statements_sections=self.statements_sections,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
@@ -516,6 +524,47 @@ class Renderer:
                 lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
+
+    def names_section(self, names: list[FactView], h: int = 2, prefix: str = "") -> Markup:
+        """The names and notes of a description (Renderer._statements), for the entity of a page
+        (headings h2) or one of its parts (h4, ids prefixed by its anchor): links.html's
+        names_block and name_item."""
+        if not names:
+            return Markup("")
+        name_item, property_name = self._name_item, self.cat.property_name
+        items = []
+        for v in names:
+            fact = v.fact
+            english = getattr(fact.object, "language", None) == "en" and fact.predicate.endswith(("label", "altLabel"))
+            source = self._provenance(v)
+            items.append(
+                name_item(property_name(fact.predicate), english, " ".join(v.roles), self.term(fact.object), source)
+            )
+        return self._names_block(prefix, h, Markup("".join(items)))
+
+    def statements_sections(self, s: dict[str, Any], h: int = 2, prefix: str = "") -> Markup:
+        """The blocks of a description (Renderer._statements) after its names: the table of
+        statements (with the folds of those from incident records), the external links, what the
+        reasoner adds; links.html's facts_block, external_block and inferred_block."""
+        facts = external = inferred = ""
+        if s["groups"] or s["folds"]:
+            rows = self.fact_rows(s["groups"])
+            if s["folds"]:
+                if self._fold_rows is None:
+                    self._fold_rows = self.env.get_template("macros.html").module.fold_rows  # type: ignore[attr-defined]
+                rows = Markup(rows + self._fold_rows(s["folds"]))
+            facts = self._facts_block(prefix, h, rows)
+        if s["external"]:
+            name = self.cat.property_name
+            items = [
+                self._external_item(name(v.fact.predicate, v.fact.incoming), v.fact.other.value, self._provenance(v))
+                for v in s["external"]
+            ]
+            external = self._external_block(prefix, h, Markup("".join(items)))
+        if s["inferred"]:
+            more = s["inferred_count"] > s["inferred_shown"]
+            inferred = self._inferred_block(prefix, h, s["inferred_count"], more, self.fact_rows(s["inferred"]))
+        return Markup(f"{facts}\n{external}\n{inferred}")
 
     def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
         """The items of a list of incidents (links.html's incident_item for each: the link to it,
