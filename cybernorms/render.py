@@ -400,6 +400,7 @@ class Renderer:
         self._external_block = _Slots(self.env, "external_block")
         self._external_item = _Slots(self.env, "external_item")
         self._inferred_block = _Slots(self.env, "inferred_block")
+        self._part_article = _Slots(self.env, "part_article")
         self._fold_rows: Callable[..., str] | None = None  # macros.html's, found when first called
         self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
@@ -416,6 +417,7 @@ class Renderer:
             incident_items=self.incident_items,
             names_section=self.names_section,
             statements_sections=self.statements_sections,
+            part_articles=self.part_articles,
         )
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
@@ -565,6 +567,28 @@ class Renderer:
             more = s["inferred_count"] > s["inferred_shown"]
             inferred = self._inferred_block(prefix, h, s["inferred_count"], more, self.fact_rows(s["inferred"]))
         return Markup(f"{facts}\n{external}\n{inferred}")
+
+    def part_articles(self, parts: list[dict[str, Any]]) -> Markup:
+        """The parts of an entity's page (its incident record's), each at its anchor with its kind,
+        name, IRI and blocks of statements (headings h4): links.html's part_article."""
+        cat, article = self.cat, self._part_article
+        out = []
+        for p in parts:
+            anchor, kind, statements = p["anchor"], p["kind"], p["statements"]
+            prefix = anchor + "-"
+            out.append(
+                article(
+                    anchor,
+                    self.href(kind) if kind else "",
+                    cat.name(kind) if kind else "",
+                    p["title_lang"],
+                    p["title"],
+                    p["iri"],
+                    self.names_section(statements["names"], 4, prefix),
+                    self.statements_sections(statements, 4, prefix),
+                )
+            )
+        return Markup("".join(out))
 
     def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
         """The items of a list of incidents (links.html's incident_item for each: the link to it,
