@@ -408,6 +408,7 @@ class Renderer:
         # links to anchors from static pages: the file of the anchor's page, the link from another
         # page of the folder, and from that page itself ("#x")
         self._anchored: dict[tuple[str, bool, str], tuple[str, Markup, Markup]] = {}
+        self._items: dict[tuple[str, bool, str], Markup] = {}  # incidents listed without their parts
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
@@ -593,13 +594,25 @@ class Renderer:
     def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
         """The items of a list of incidents (links.html's incident_item for each: the link to it,
         its start date, its parts named after it, linked at their anchors), one line each; the code
-        pages list thousands of them."""
-        get, part_link = self.cat.get, self._part_link
+        pages list thousands of them. An item without parts is the same from every page of a
+        folder (an incident has a page of its own): made once for each."""
+        get, part_link, item = self.cat.get, self._part_link, self._incident_item
+        linker = _linker()
+        static, folder, done = linker.static, linker.folder, self._items
         lines = []
         for incident, parts in incidents:
-            links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
-            lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
-        return Markup("".join([line + "\n" for line in lines]))
+            if parts:
+                links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
+                lines.append(item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
+                continue
+            key = (incident, static, folder)
+            line = done.get(key)
+            if line is None:
+                if len(done) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                    done.clear()
+                line = done[key] = item(self.entity_link(incident), get(incident).first("start"), "")
+            lines.append(line)
+        return Markup("\n".join(lines) + "\n" if lines else "")
 
     def compile(self, reload: bool = True) -> None:
         """Compile every template now rather than when a page first needs it; without `reload`,
