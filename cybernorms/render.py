@@ -45,6 +45,7 @@ from .views import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
+MACROS = ("text_block", "modality", "lang_attr", "bar_chart", "incidents_by_year")  # macros.html's, for every page
 STATIC = Path(__file__).parent / "static"
 
 # Properties a page shows in a block of its own rather than in the table of statements.
@@ -401,7 +402,6 @@ class Renderer:
         self._external_item = _Slots(self.env, "external_item")
         self._inferred_block = _Slots(self.env, "inferred_block")
         self._part_article = _Slots(self.env, "part_article")
-        self._fold_rows: Callable[..., str] | None = None  # macros.html's, found when first called
         self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._hrefs: dict[tuple[str, bool, str], Markup] = {}
@@ -420,6 +420,12 @@ class Renderer:
             statements_sections=self.statements_sections,
             part_articles=self.part_articles,
         )
+        # the macros of macros.html the entity pages call, as globals (the module made once
+        # every other global is set: it keeps them as they are then): an import in the template
+        # looked the module up again at each page (a set of the globals' names made each time)
+        macros = self.env.get_template("macros.html").module
+        self.env.globals.update({name: getattr(macros, name) for name in MACROS})
+        self._fold_rows: Callable[..., str] = macros.fold_rows  # type: ignore[attr-defined]
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
         self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
@@ -553,8 +559,6 @@ class Renderer:
         if s["groups"] or s["folds"]:
             rows = self.fact_rows(s["groups"])
             if s["folds"]:
-                if self._fold_rows is None:
-                    self._fold_rows = self.env.get_template("macros.html").module.fold_rows  # type: ignore[attr-defined]
                 rows = Markup(rows + self._fold_rows(s["folds"]))
             facts = self._facts_block(prefix, h, rows)
         if s["external"]:
