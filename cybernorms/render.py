@@ -72,6 +72,7 @@ ENTRY_POINTS = (
     ("Topics", CNO + "Topic"),
     ("Organisations", CNO + "Organisation"),
 )
+INFERRED_ONLY = ("inferred",)  # the roles of a statement only the reasoner makes
 INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
 FRAGMENTS_KEPT = 100_000  # rendered fragments kept, of each kind (the whole static site makes 90,000 rows)
 UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
@@ -519,18 +520,25 @@ class Renderer:
         term, provenance = self.term, self._provenance
         linker = _linker()
         static, folder = linker.static, linker.folder
-        sources, classes = provenance.done, self._classes
+        sources, classes, links = provenance.done, self._classes, self._links
         first = self._fact_row.shape(True, True, True, True, True)
         next_ = self._fact_row.shape(True, False, True, True, True)
         lines = []
         for prop, views in groups:
             shape, name, rowspan = first, escape(prop), len(views)
             for v in views:
-                source = sources.get((v.key, static, folder)) or provenance(v)
-                roles = classes.get(v.key[0])
+                key = v.key
+                source = sources.get((key, static, folder)) or provenance(v)
+                roles = classes.get(key[0])
                 if roles is None:
-                    roles = classes[v.key[0]] = escape(" ".join(v.roles))
-                lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
+                    roles = classes[key[0]] = escape(" ".join(v.roles))
+                other = v.fact.other
+                value = None
+                if type(other) is ox.NamedNode:  # the link to an entity's page, as term() keeps it
+                    iri = other.value
+                    if iri.startswith(BASE):
+                        value = links.get((iri, True, static, folder))
+                lines.append(shape.format(roles, name, rowspan, value or term(other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
 
@@ -681,10 +689,12 @@ class Renderer:
             if limit is None or len(group) < limit:
                 group.append(self.fact_view(d, fact))
         out = []
+        value_key = self._value_key
         for (incoming, predicate), views in sorted(
             groups.items(), key=lambda kv: (kv[0][0], self.cat.property_name(kv[0][1], kv[0][0]))
         ):
-            views.sort(key=lambda v: self._value_key(v.fact.other))
+            if len(views) > 1:
+                views.sort(key=lambda v: value_key(v.fact.other))
             out.append((self.cat.property_name(predicate, incoming), views))
         return out
 
@@ -729,7 +739,7 @@ class Renderer:
         names: list[FactView] = []
         for f in d.facts:  # one pass, each list in the order of the facts
             predicate = f.predicate
-            if not f.asserted:
+            if f.kinds == INFERRED_ONLY:  # not asserted (Fact.asserted)
                 inferred.append(f)
             elif predicate in EXTERNAL:
                 external.append(self.fact_view(d, f))

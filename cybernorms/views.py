@@ -154,10 +154,12 @@ class Fact:
     incoming: bool  # the entity is the object
     # the roles of its graphs (_roles), set once its graphs are all known (_description)
     kinds: tuple[str, ...] = ()
+    # the term at the other end: the subject of a statement read backwards, else the object (set
+    # with the fact: pages read it for every row)
+    other: Term = field(init=False, repr=False, compare=False)
 
-    @property
-    def other(self) -> Term:
-        return self.subject if self.incoming else self.object
+    def __post_init__(self) -> None:
+        self.other = self.subject if self.incoming else self.object
 
     @property
     def roles(self) -> list[str]:
