@@ -5,6 +5,7 @@ same run. Usage:
     python scripts/bench_scale.py                 # x1 and x10
     python scripts/bench_scale.py --scale 5       # x5 (about a million triples)
     python scripts/bench_scale.py --scale 1 5 --max-rss 8 --timeout 900 --no-site
+    python scripts/bench_scale.py --as-filed --scale 1   # and the data as issue 10 was filed
 
 The x N dataset is a project directory under build/bench/x{N}/: the ontology, the queries and the
 real data as they are, plus, for each copy k = 1..N-1, the asserted triples of every data graph
@@ -18,6 +19,11 @@ holds; a person becomes person/{slug}-c1... A triple about a shared entity is co
 points at a copied one through a property that is not functional (a functional one would make the
 copies owl:sameAs each other), and never when it is unchanged. Generation is deterministic; the
 directory is reused while the generator and the data are unchanged.
+
+With --as-filed, the data that issue 10 calls x1 is measured first: the GGE report and the G7
+synthesis as modelled today (about 16,000 triples, inferences included), without the Paris Call and
+EuRepoC, which were registered after the issue was filed and make today's x1 about ten times larger
+(build/bench/as-filed/, see generate_as_filed).
 
 Each measurement runs in its own process; peak RSS is sampled over the whole process tree (HermiT's
 Java included) and taken with the kernel's high-water marks. A stage that goes past --max-rss GiB
@@ -61,6 +67,7 @@ NOT_COPIED = {"ontology", "links", "inferred"}
 INPUT_DIRS = ("ontology", "data", "queries", "profiles")  # what a project directory holds
 INPUT_FILES = ("CHANGELOG.md",)  # (the ontology's prior version comes from it)
 GIB = 1024**3
+LATER = ("paris-call", "eurepoc")  # the datasets registered after issue 10 was filed (see generate_as_filed)
 STAGE_WORDS = ("parsing", "validating", "reasoning", "writing", "export", "site")  # the build's stages, as logged
 
 
@@ -98,6 +105,51 @@ def _copy_symbol(value: str, k: int) -> str:
     return re.sub(r"\d{1,3}(?=/\d)", str(100 + k), value, count=1)
 
 
+def _copy_inputs(name: str) -> tuple[Path, str] | None:
+    """build/bench/{name}/, a copy of the project's inputs, and the key of this generator and those
+    inputs; None when the copy made from the same key is already there."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    inputs = [name for name in INPUT_DIRS if (ROOT / name).is_dir()]
+    for folder in inputs:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    key = f"{name}-{digest.hexdigest()[:16]}"
+    dest = ROOT / "build" / "bench" / name
+    if (dest / ".generated").is_file() and (dest / ".generated").read_text() == key:
+        return None
+    shutil.rmtree(dest, ignore_errors=True)
+    for folder in inputs:
+        shutil.copytree(ROOT / folder, dest / folder)
+    for file in INPUT_FILES:
+        if (ROOT / file).is_file():
+            shutil.copy(ROOT / file, dest / file)
+    return dest, key
+
+
+def generate_as_filed() -> Path:
+    """The project directory of the data that issue 10 calls x1 (build/bench/as-filed/): the UN GGE
+    report and the G7 synthesis as modelled today, without the datasets registered since the issue
+    was filed (LATER: their folders under data/, and every file of data/ named after one of them,
+    such as data/reference/states-eurepoc.ttl), with the generated link files remade offline from
+    the verified tables (`cybernorms link --offline --write`), since those link states that only
+    the later datasets describe."""
+    copied = _copy_inputs("as-filed")
+    dest = ROOT / "build" / "bench" / "as-filed"
+    if copied is None:
+        return dest
+    dest, key = copied
+    for path in sorted((dest / "data").rglob("*"), reverse=True):
+        named = path.name.split(".")[0]
+        if any(named == slug or named.startswith(slug + "-") or named.endswith("-" + slug) for slug in LATER):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    links = [sys.executable, "-m", "cybernorms.cli", "--root", str(dest), "--build-dir", str(dest / "build")]
+    subprocess.run([*links, "--quiet", "link", "--offline", "--write"], check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(dest / "build", ignore_errors=True)  # (the link command's lock, if any)
+    (dest / ".generated").write_text(key)
+    return dest
+
+
 def generate(scale: int) -> Path:
     """The project directory of the x`scale` dataset, generated unless already there."""
     import pyoxigraph as ox
@@ -105,22 +157,10 @@ def generate(scale: int) -> Path:
     from cybernorms.layout import Project
     from cybernorms.parse import parse
 
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    inputs = [name for name in INPUT_DIRS if (ROOT / name).is_dir()]
-    for name in inputs:
-        for path in sorted((ROOT / name).rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    key = f"{scale}-{digest.hexdigest()[:16]}"
-    dest = ROOT / "build" / "bench" / f"x{scale}"
-    if (dest / ".generated").is_file() and (dest / ".generated").read_text() == key:
-        return dest
-    shutil.rmtree(dest, ignore_errors=True)
-    for name in inputs:
-        shutil.copytree(ROOT / name, dest / name)
-    for name in INPUT_FILES:
-        if (ROOT / name).is_file():
-            shutil.copy(ROOT / name, dest / name)
+    copied = _copy_inputs(f"x{scale}")
+    if copied is None:
+        return ROOT / "build" / "bench" / f"x{scale}"
+    dest, key = copied
     if scale > 1:
         quads = list(parse(Project.at(ROOT)).store.quads_for_pattern(None, None, None, None))
         functional = {
@@ -393,13 +433,12 @@ def _records(out: str) -> list[dict]:
 
 
 def bench(
-    scale: int, max_rss: float, timeout: float, skip: list[str], no_site: bool = False
+    name: str, project: Path, max_rss: float, timeout: float, skip: list[str], no_site: bool = False
 ) -> tuple[list[tuple], dict]:
-    """Rows (what, wall, cpu, rss, note) for one scale."""
+    """Rows (what, wall, cpu, rss, note) for one dataset (its project directory)."""
     rows: list[tuple] = []
-    project = generate(scale)
     me = [sys.executable, str(Path(__file__).resolve())]
-    work = Path(tempfile.mkdtemp(prefix=f"cybernorms-bench-x{scale}-"))
+    work = Path(tempfile.mkdtemp(prefix=f"cybernorms-bench-{name}-"))
     info: dict = {}
     try:
         build_dir = work / "build"
@@ -464,11 +503,17 @@ def main() -> None:
         CHILDREN[sys.argv[1]](*sys.argv[2:])
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=int, nargs="+", default=[1, 10], help="replication factors (default: 1 10)")
+    ap.add_argument("--scale", type=int, nargs="*", default=[1, 10], help="replication factors (default: 1 10)")
     ap.add_argument("--max-rss", type=float, default=8.0, help="kill a stage above this many GiB (default 8)")
     ap.add_argument("--timeout", type=float, default=900, help="kill a stage after this many seconds (default 900)")
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--no-site", action="store_true", help="do not measure the static site")
+    ap.add_argument(
+        "--as-filed",
+        action="store_true",
+        help="also measure, first, the data issue 10 calls x1: the GGE report and the G7 synthesis, without "
+        "the datasets registered since (the Paris Call, EuRepoC)",
+    )
     ap.add_argument(
         "--skip",
         nargs="+",
@@ -482,15 +527,17 @@ def main() -> None:
 
     print(f"code: {Path(cybernorms.__file__).parent}; machine: {os.cpu_count()} cores", flush=True)
     results = {}
-    for scale in args.scale:
+    datasets = [("as filed", generate_as_filed)] if args.as_filed else []
+    datasets += [(f"x{scale}", lambda scale=scale: generate(scale)) for scale in args.scale]
+    for name, make in datasets:
         load_before = os.getloadavg()[0]
-        rows, info = bench(scale, args.max_rss, args.timeout, args.skip, args.no_site)
-        results[scale] = {"rows": rows, **info}
+        rows, info = bench(name.replace(" ", "-"), make(), args.max_rss, args.timeout, args.skip, args.no_site)
+        results[name] = {"rows": rows, **info}
         triples = f"{info['triples']:,} triples" if info.get("triples") else "build did not finish"
         skipped = f"; replaced by no-ops: {', '.join(args.skip)}" if args.skip else ""
         load = f"load average {load_before:.2f} -> {os.getloadavg()[0]:.2f}"
         info["load"] = [load_before, os.getloadavg()[0]]
-        print(f"\nx{scale} ({triples}{skipped}; {load})")
+        print(f"\n{name} ({triples}{skipped}; {load})")
         width = max(len(r[0]) for r in rows)
         print(f"{'stage'.ljust(width)} | {'wall s':>8} | {'CPU s':>8} | {'peak RSS MiB':>12} | note")
         print(f"{'-' * width}-+-{'-' * 8}-+-{'-' * 8}-+-{'-' * 12}-+-----")

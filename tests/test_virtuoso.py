@@ -30,6 +30,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 from cybernorms.queries import Query, bind, execute, library
 
@@ -274,29 +275,8 @@ def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
 
 # ------------------------------------------------------------------ every library query
 
-# Queries whose answers on Virtuoso were found to differ after this wave's data and queries (the
-# Paris Call, EuRepoC, the curation notes) for causes not yet classified into CAUSES: named in
-# docs/second-engine.md ("Not compared yet") with what was seen, and left out of the comparison
-# until each is rewritten for both engines or its cause documented. A query cannot be added here
-# silently: the docs test below requires the list there to be this one.
-NOT_COMPARED = {
-    "members-supporting": "booleans come back as 1 (xsd:integer) inside a row whose other columns differ",
-    "principles-without-norm": "GROUP_CONCAT empty and order differences beside others not yet explained",
-    "provision": 'an empty GROUP_CONCAT is "" on Virtuoso, unbound here, with the order difference',
-    "sources-of-elements": "Virtuoso 7 fails to compile it (SQ156 internal optimized compiler error)",
-    "supporters-by-category": "counts per category differ in a way not yet explained",
-    "incidents-attributed-to-group": "differs on Virtuoso; the cause is not yet examined",
-    "incidents-bearing-on-norm": "differs on Virtuoso; the cause is not yet examined",
-    "incidents-breaching-principle": "differs on Virtuoso; the cause is not yet examined",
-    "incidents-received-and-attributed": "differs on Virtuoso; the cause is not yet examined",
-    "principles-breach-counts": "differs on Virtuoso; the cause is not yet examined",
-    "state-incidents": "differs on Virtuoso; the cause is not yet examined",
-}
-LIBRARY = {
-    name: q
-    for name, q in library(Project.at(ROOT), checks=False).items()
-    if not name.startswith("federated-") and name not in NOT_COMPARED
-}
+# every library query but the federated ones (their SERVICE needs Wikidata; tests/test_link.py)
+LIBRARY = {name: q for name, q in library(Project.at(ROOT), checks=False).items() if not name.startswith("federated-")}
 
 
 def example_params(query: Query) -> dict[str, str]:
@@ -311,13 +291,15 @@ ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 
 # The documented differences (docs/second-engine.md, "Where Virtuoso answers differently"), each a
 # change that turns the local answer into Virtuoso's; "group-concat-order" compares the items of a
-# GROUP_CONCAT whatever their order, since SPARQL leaves it to the engine.
+# GROUP_CONCAT whatever their order, and "order-of-ties" the rows that the outer ORDER BY does not
+# tell apart whatever their order, since SPARQL leaves both to the engine.
 CAUSES = (
     "group-concat-order",
     "group-concat-empty",
     "group-concat-language",
     "boolean-as-integer",
     "sample-choice",
+    "order-of-ties",
 )
 KNOWN: dict[str, set[str]] = {
     "capacity-building-measures": {"group-concat-order"},
@@ -325,11 +307,18 @@ KNOWN: dict[str, set[str]] = {
     "confidence-building-measures": {"group-concat-order"},
     "documents": {"group-concat-empty", "sample-choice"},
     "experts-by-state": {"group-concat-order"},
+    "incidents-attributed-to-group": {"group-concat-order"},
     "incidents-by-year": {"group-concat-order", "group-concat-empty"},
+    "incidents-received-and-attributed": {"group-concat-order"},
     "legal-views": {"group-concat-order", "group-concat-empty", "group-concat-language"},
+    "members-supporting": {"boolean-as-integer"},
     "norm-wording-compared": {"group-concat-order"},
     "norms": {"group-concat-order"},
+    "principles-breach-counts": {"group-concat-order"},
+    "principles-without-norm": {"group-concat-order", "group-concat-empty"},
+    "provision": {"group-concat-order", "group-concat-empty", "order-of-ties"},
     "risks": {"group-concat-order"},
+    "state-incidents": {"boolean-as-integer"},
     "states": {"boolean-as-integer"},
 }
 
@@ -424,12 +413,56 @@ def _samples(query: Query, local, substitutions: dict, store: ox.Store):
     return variables, widened
 
 
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _sort_keys(clause: str) -> list[str]:
+    """The expressions of an ORDER BY clause, each without its ASC()/DESC(): the clause split at the
+    spaces outside parentheses."""
+    keys, depth, key = [], 0, ""
+    for char in clause + " ":
+        depth += (char == "(") - (char == ")")
+        if char.isspace() and depth == 0:
+            keys += [key] if key else []
+            key = ""
+        else:
+            key += char
+    return [re.sub(r"^(?:ASC|DESC)\((.*)\)$", r"\1", key, flags=re.IGNORECASE | re.DOTALL) for key in keys]
+
+
+def _ties(query: Query, local, substitutions: dict, store: ox.Store) -> list[int] | None:
+    """The lengths of the runs of consecutive local rows that are equal in every key of the outer
+    ORDER BY (None for a query without one): the query run again with its sort keys projected after
+    its own columns (before its outer WHERE)."""
+    variables, rows = local
+    text = bound_text(query, {})
+    tail = text[text.rfind("}") :]
+    order = ORDERED.search(tail)
+    if order is None:
+        return None
+    keys = _sort_keys(tail[order.end() :].strip())
+    projected = " ".join(f"({key} AS ?tie_key_{i})" for i, key in enumerate(keys))
+    keyed_text = WHERE.sub(lambda m: f"{projected} {m.group(0)}", query.text, count=1)
+    try:
+        keyed_variables, keyed = solutions(execute(store, keyed_text, substitutions))
+    except UsageError:  # a key SPARQL does not let the SELECT project (grouped queries): no ties known,
+        return None  # so the rows are compared in their full order, as without this cause
+    width = len(variables)
+    assert keyed_variables[:width] == variables and [row[:width] for row in keyed] == rows, (
+        f"{query.name}: the rows of the query and of its copy with the sort keys do not line up"
+    )
+    return [len(list(run)) for _, run in itertools.groupby(row[width:] for row in keyed)]
+
+
 def expected(query: Query, local, causes: set[str], store: ox.Store, substitutions: dict):
-    """What Virtuoso should answer, from the local answer and the documented differences."""
+    """What Virtuoso should answer, from the local answer and the documented differences: a bool, a
+    set of triples, or (variables, rows, the lengths of the runs of rows tied in the ORDER BY when
+    their order is the engine's, else None)."""
     if isinstance(local, bool):
         return local
     if isinstance(local, set):
         return local
+    ties = _ties(query, local, substitutions, store) if "order-of-ties" in causes else None
     variables, rows = _samples(query, local, substitutions, store) if "sample-choice" in causes else local
     if "group-concat-empty" in causes:
         rows = _concat_cells(query, variables, rows, _empty)
@@ -437,28 +470,36 @@ def expected(query: Query, local, causes: set[str], store: ox.Store, substitutio
         rows = _concat_cells(query, variables, rows, _plain)
     if "boolean-as-integer" in causes:
         rows = [tuple(_integer(cell) for cell in row) for row in rows]
-    return variables, rows
+    return variables, rows, ties
 
 
-def same(query: Query, want, got, causes: set[str]) -> bool:
-    if isinstance(want, (bool, set)):
-        return want == got
-    (variables, rows), (got_variables, got_rows) = want, got
-    if variables != got_variables:
-        return False
-    if "group-concat-order" in causes:
-        rows = _concat_cells(query, variables, rows, _items)
-        got_rows = _concat_cells(query, variables, got_rows, _items)
-    text = bound_text(query, {})
-    if ORDERED.search(text[text.rfind("}") :]):  # the outer query's ORDER BY, not a subquery's
-        return rows == got_rows
-    unmatched = list(got_rows)  # the same rows in any order: each expected row takes one equal row
+def _same_rows(rows: list[tuple], got_rows: list[tuple]) -> bool:
+    """The same rows in any order: each expected row takes one equal row."""
+    unmatched = list(got_rows)
     for row in rows:
         match = next((i for i, got_row in enumerate(unmatched) if row == got_row), None)
         if match is None:
             return False
         del unmatched[match]
     return not unmatched
+
+
+def same(query: Query, want, got, causes: set[str]) -> bool:
+    if isinstance(want, (bool, set)):
+        return want == got
+    (variables, rows, ties), (got_variables, got_rows) = want, got
+    if variables != got_variables or len(rows) != len(got_rows):
+        return False
+    if "group-concat-order" in causes:
+        rows = _concat_cells(query, variables, rows, _items)
+        got_rows = _concat_cells(query, variables, got_rows, _items)
+    text = bound_text(query, {})
+    if not ORDERED.search(text[text.rfind("}") :]):  # the outer query's ORDER BY, not a subquery's
+        return _same_rows(rows, got_rows)
+    if ties is None:
+        return rows == got_rows
+    starts = list(itertools.accumulate(ties, initial=0))  # each run of tied rows in its place, in any order
+    return all(_same_rows(rows[i:j], got_rows[i:j]) for i, j in itertools.pairwise(starts))
 
 
 def explain(query: Query, local, remote, store: ox.Store, substitutions: dict) -> set[str] | None:
@@ -519,5 +560,3 @@ def test_the_docs_list_the_differences_the_test_asserts():
     same = DOCS[DOCS.index("## The same answers") : DOCS.index("## Rewritten")]
     named = set(re.findall(r"`([\w-]+)`", same.split("answer the same, row for row and term for term:")[1]))
     assert named - {"documents"} == set(LIBRARY) - set(KNOWN)
-    later = DOCS[DOCS.index("## Not compared yet") :]
-    assert set(re.findall(r"^- `([\w-]+)`", later, re.MULTILINE)) == set(NOT_COMPARED)
