@@ -127,15 +127,16 @@ class _Graph:
         self.referenced: set[str] = set()
         self.order: list[str] = []
         self.firsts: set[str] = set()  # the nodes with an rdf:first
+        all_edges, order = self.edges, self.order
         for t in triples:  # triples, or quads (of which the graph is not read)
             s, p, o = t.subject, t.predicate, t.object
             if type(o) is ox.Triple or type(s) is ox.Triple:
                 raise ValueError("JSON-LD: RDF-star triples are not supported")
             key = s.value if type(s) is ox.NamedNode else "_:" + s.value
-            edges = self.edges.get(key)
+            edges = all_edges.get(key)
             if edges is None:
-                edges = self.edges[key] = []
-                self.order.append(key)
+                edges = all_edges[key] = []
+                order.append(key)
             predicate = p.value
             edges.append((predicate, o))
             if predicate == FIRST:
@@ -179,7 +180,7 @@ class _Converter:
     def add(self, s: str, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal, node: dict[str, Any]) -> None:
         ctx = self.ctx
         value: Any = None
-        if isinstance(o, ox.Literal):
+        if type(o) is ox.Literal:
             datatype = o.datatype.value
             if datatype not in PLAIN and (p, datatype) in ctx.typed:
                 key: str | None = ctx.typed[(p, datatype)]
@@ -199,14 +200,14 @@ class _Converter:
                 key = ctx.plain.get(p)
         elif p in ctx.ids:
             key = ctx.ids[p]
-            value = ctx.shrink(o.value) if isinstance(o, ox.NamedNode) else "_:" + o.value
+            value = ctx.shrink(o.value) if type(o) is ox.NamedNode else "_:" + o.value
         else:
             key = ctx.plain.get(p)
         if key is None:  # no term: the prefixed name, or @type
             key = ctx.shrink(p)
             if p == TYPE:
                 key = "@type"
-                if isinstance(o, ox.NamedNode):
+                if type(o) is ox.NamedNode:
                     value = ctx.symbol(o.value)
         if value is None:
             value = self.raw(o)

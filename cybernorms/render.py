@@ -45,6 +45,7 @@ from .views import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
+MACROS = ("text_block", "modality", "lang_attr", "bar_chart", "incidents_by_year")  # macros.html's, for every page
 STATIC = Path(__file__).parent / "static"
 
 # Properties a page shows in a block of its own rather than in the table of statements.
@@ -71,6 +72,7 @@ ENTRY_POINTS = (
     ("Topics", CNO + "Topic"),
     ("Organisations", CNO + "Organisation"),
 )
+INFERRED_ONLY = ("inferred",)  # the roles of a statement only the reasoner makes
 INFERRED_SHOWN = 25  # values shown per inferred property; the RDF of the page holds them all
 FRAGMENTS_KEPT = 100_000  # rendered fragments kept, of each kind (the whole static site makes 90,000 rows)
 UNDOCS_LANG = re.compile(r"^https://undocs\.org/([a-z]{2})/")
@@ -394,21 +396,37 @@ class Renderer:
         self._blank = _Slots(self.env, "blank")
         self._incident_item = _Slots(self.env, "incident_item")
         self._part_link = _Slots(self.env, "part_link")
+        self._names_block = _Slots(self.env, "names_block")
+        self._name_item = _Slots(self.env, "name_item")
+        self._facts_block = _Slots(self.env, "facts_block")
+        self._external_block = _Slots(self.env, "external_block")
+        self._external_item = _Slots(self.env, "external_item")
+        self._inferred_block = _Slots(self.env, "inferred_block")
+        self._part_article = _Slots(self.env, "part_article")
         self._links: dict[tuple[str, bool, bool, str] | tuple[str, bool, bool, str, bool], Markup] = {}
         self._terms: dict[Term, Markup] = {}  # the terms that are not links to a page
         self._hrefs: dict[tuple[str, bool, str], Markup] = {}
         # links to anchors from static pages: the file of the anchor's page, the link from another
         # page of the folder, and from that page itself ("#x")
         self._anchored: dict[tuple[str, bool, str], tuple[str, Markup, Markup]] = {}
+        self._items: dict[tuple[str, bool, str], Markup] = {}  # incidents listed without their parts
         self._provenance = _Fragment(self.env, "provenance", _provenance_key)
         self.env.globals.update(
             entity=self.entity_link,
             term=self.term,
             badges=_Fragment(self.env, "badges", tuple),
             provenance=self._provenance,
-            fact_rows=self.fact_rows,
             incident_items=self.incident_items,
+            names_section=self.names_section,
+            statements_sections=self.statements_sections,
+            part_articles=self.part_articles,
         )
+        # the macros of macros.html the entity pages call, as globals (the module made once
+        # every other global is set: it keeps them as they are then): an import in the template
+        # looked the module up again at each page (a set of the globals' names made each time)
+        macros = self.env.get_template("macros.html").module
+        self.env.globals.update({name: getattr(macros, name) for name in MACROS})
+        self._fold_rows: Callable[..., str] = macros.fold_rows  # type: ignore[attr-defined]
         self._value_keys: dict[Term, tuple[str, str, str]] = {}
         self._classes: dict[tuple[str, ...], Markup] = {}  # the roles of a statement, as a class attribute
         self._sources: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[ox.Literal]]] = {}
@@ -502,31 +520,111 @@ class Renderer:
         term, provenance = self.term, self._provenance
         linker = _linker()
         static, folder = linker.static, linker.folder
-        sources, classes = provenance.done, self._classes
+        sources, classes, links = provenance.done, self._classes, self._links
         first = self._fact_row.shape(True, True, True, True, True)
         next_ = self._fact_row.shape(True, False, True, True, True)
         lines = []
         for prop, views in groups:
             shape, name, rowspan = first, escape(prop), len(views)
             for v in views:
-                source = sources.get((v.key, static, folder)) or provenance(v)
-                roles = classes.get(v.key[0])
+                key = v.key
+                source = sources.get((key, static, folder)) or provenance(v)
+                roles = classes.get(key[0])
                 if roles is None:
-                    roles = classes[v.key[0]] = escape(" ".join(v.roles))
-                lines.append(shape.format(roles, name, rowspan, term(v.fact.other, True), source))
+                    roles = classes[key[0]] = escape(" ".join(v.roles))
+                other = v.fact.other
+                value = None
+                if type(other) is ox.NamedNode:  # the link to an entity's page, as term() keeps it
+                    iri = other.value
+                    if iri.startswith(BASE):
+                        value = links.get((iri, True, static, folder))
+                lines.append(shape.format(roles, name, rowspan, value or term(other, True), source))
                 shape = next_
         return Markup("\n".join(lines) + "\n" if lines else "")
+
+    def names_section(self, names: list[FactView], h: int = 2, prefix: str = "") -> Markup:
+        """The names and notes of a description (Renderer._statements), for the entity of a page
+        (headings h2) or one of its parts (h4, ids prefixed by its anchor): links.html's
+        names_block and name_item."""
+        if not names:
+            return Markup("")
+        name_item, property_name = self._name_item, self.cat.property_name
+        items = []
+        for v in names:
+            fact = v.fact
+            english = getattr(fact.object, "language", None) == "en" and fact.predicate.endswith(("label", "altLabel"))
+            source = self._provenance(v)
+            items.append(
+                name_item(property_name(fact.predicate), english, " ".join(v.roles), self.term(fact.object), source)
+            )
+        return self._names_block(prefix, h, Markup("".join(items)))
+
+    def statements_sections(self, s: dict[str, Any], h: int = 2, prefix: str = "") -> Markup:
+        """The blocks of a description (Renderer._statements) after its names: the table of
+        statements (with the folds of those from incident records), the external links, what the
+        reasoner adds; links.html's facts_block, external_block and inferred_block."""
+        facts = external = inferred = ""
+        if s["groups"] or s["folds"]:
+            rows = self.fact_rows(s["groups"])
+            if s["folds"]:
+                rows = Markup(rows + self._fold_rows(s["folds"]))
+            facts = self._facts_block(prefix, h, rows)
+        if s["external"]:
+            name = self.cat.property_name
+            items = [
+                self._external_item(name(v.fact.predicate, v.fact.incoming), v.fact.other.value, self._provenance(v))
+                for v in s["external"]
+            ]
+            external = self._external_block(prefix, h, Markup("".join(items)))
+        if s["inferred"]:
+            more = s["inferred_count"] > s["inferred_shown"]
+            inferred = self._inferred_block(prefix, h, s["inferred_count"], more, self.fact_rows(s["inferred"]))
+        return Markup(f"{facts}\n{external}\n{inferred}")
+
+    def part_articles(self, parts: list[dict[str, Any]]) -> Markup:
+        """The parts of an entity's page (its incident record's), each at its anchor with its kind,
+        name, IRI and blocks of statements (headings h4): links.html's part_article."""
+        cat, article = self.cat, self._part_article
+        out = []
+        for p in parts:
+            anchor, kind, statements = p["anchor"], p["kind"], p["statements"]
+            prefix = anchor + "-"
+            out.append(
+                article(
+                    anchor,
+                    self.href(kind) if kind else "",
+                    cat.name(kind) if kind else "",
+                    p["title_lang"],
+                    p["title"],
+                    p["iri"],
+                    self.names_section(statements["names"], 4, prefix),
+                    self.statements_sections(statements, 4, prefix),
+                )
+            )
+        return Markup("".join(out))
 
     def incident_items(self, incidents: list[tuple[str, list[str]]]) -> Markup:
         """The items of a list of incidents (links.html's incident_item for each: the link to it,
         its start date, its parts named after it, linked at their anchors), one line each; the code
-        pages list thousands of them."""
-        get, part_link = self.cat.get, self._part_link
+        pages list thousands of them. An item without parts is the same from every page of a
+        folder (an incident has a page of its own): made once for each."""
+        get, part_link, item = self.cat.get, self._part_link, self._incident_item
+        linker = _linker()
+        static, folder, done = linker.static, linker.folder, self._items
         lines = []
         for incident, parts in incidents:
-            links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
-            lines.append(self._incident_item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
-        return Markup("".join([line + "\n" for line in lines]))
+            if parts:
+                links = ", ".join([part_link(self.href(p), p[len(incident) + 1 :].replace("/", " ")) for p in parts])
+                lines.append(item(self.entity_link(incident), get(incident).first("start"), Markup(links)))
+                continue
+            key = (incident, static, folder)
+            line = done.get(key)
+            if line is None:
+                if len(done) >= FRAGMENTS_KEPT:  # a server up for long keeps no more than this
+                    done.clear()
+                line = done[key] = item(self.entity_link(incident), get(incident).first("start"), "")
+            lines.append(line)
+        return Markup("\n".join(lines) + "\n" if lines else "")
 
     def compile(self, reload: bool = True) -> None:
         """Compile every template now rather than when a page first needs it; without `reload`,
@@ -591,10 +689,12 @@ class Renderer:
             if limit is None or len(group) < limit:
                 group.append(self.fact_view(d, fact))
         out = []
+        value_key = self._value_key
         for (incoming, predicate), views in sorted(
             groups.items(), key=lambda kv: (kv[0][0], self.cat.property_name(kv[0][1], kv[0][0]))
         ):
-            views.sort(key=lambda v: self._value_key(v.fact.other))
+            if len(views) > 1:
+                views.sort(key=lambda v: value_key(v.fact.other))
             out.append((self.cat.property_name(predicate, incoming), views))
         return out
 
@@ -639,7 +739,7 @@ class Renderer:
         names: list[FactView] = []
         for f in d.facts:  # one pass, each list in the order of the facts
             predicate = f.predicate
-            if not f.asserted:
+            if f.kinds == INFERRED_ONLY:  # not asserted (Fact.asserted)
                 inferred.append(f)
             elif predicate in EXTERNAL:
                 external.append(self.fact_view(d, f))

@@ -154,10 +154,12 @@ class Fact:
     incoming: bool  # the entity is the object
     # the roles of its graphs (_roles), set once its graphs are all known (_description)
     kinds: tuple[str, ...] = ()
+    # the term at the other end: the subject of a statement read backwards, else the object (set
+    # with the fact: pages read it for every row)
+    other: Term = field(init=False, repr=False, compare=False)
 
-    @property
-    def other(self) -> Term:
-        return self.subject if self.incoming else self.object
+    def __post_init__(self) -> None:
+        self.other = self.subject if self.incoming else self.object
 
     @property
     def roles(self) -> list[str]:
@@ -760,26 +762,33 @@ def _row_key(
 def _description(iri: str, quads: list[ox.Quad]) -> Description:
     """The description of an entity from its statements (each with its named graph): the facts in
     the order of queries/describe.rq, each with the graphs that hold it, and what the owl:Axiom
-    blank nodes next to it say about its statements."""
-    rows = []
+    blank nodes next to it say about its statements.
+
+    A fact's rows differ only by their graph, so the rows in describe.rq's order give the facts in
+    the order of (their first graph, the rest of the row): the facts are gathered first and that
+    sorted, one key per fact rather than per row. The statements of blank nodes (the axioms) are
+    sorted as rows, as the order of their values is what a page prints. The quads of the
+    description are kept as they come: every format sorts them."""
+    grouped: dict[tuple[Term, str, Term], Fact] = {}
+    blank_rows = []
     for q in quads:
         s, p, o, g = q  # one read of each term of the quad
-        rows.append((_row_key(s, p, o, g), s, p, o, g, q))
-    rows.sort(key=_first)
-    grouped: dict[tuple[Term, str, Term], Fact] = {}
-    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for _, s, p, o, g, _ in rows:
         assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(g, ox.NamedNode)
         assert not isinstance(o, ox.Triple)
         if type(s) is ox.BlankNode:
-            bnodes[s.value][p.value].append(o)
+            blank_rows.append((_row_key(s, p, o, g), s, p, o))
             continue
-        key = (s, p.value, o)
+        predicate = p.value
+        key = (s, predicate, o)
         fact = grouped.get(key)
         if fact is None:
-            fact = grouped[key] = Fact(s, p.value, o, [], s.value != iri)
-        if g.value not in fact.graphs:
+            grouped[key] = Fact(s, predicate, o, [g.value], s.value != iri)
+        elif g.value not in fact.graphs:
             fact.graphs.append(g.value)
+    blank_rows.sort(key=_first)
+    bnodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for _, s, p, o in blank_rows:
+        bnodes[s.value][p.value].append(o)
     annotations: dict[tuple[str, str, str], Annotation] = {}
     for props in bnodes.values():
         src, prop, tgt = (props.get(OWL + k) for k in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
@@ -795,10 +804,24 @@ def _description(iri: str, quads: list[ox.Quad]) -> Description:
             ],
         )
         annotations[(str(src[0]), prop[0].value, str(tgt[0]))] = note
-    facts = [f for f in grouped.values() if not isinstance(f.object, ox.BlankNode)]
+    facts = [f for f in grouped.values() if type(f.object) is not ox.BlankNode]
     for f in facts:
+        if len(f.graphs) > 1:
+            f.graphs.sort()
         f.kinds = _roles(tuple(f.graphs))
-    return Description(iri, facts, [row[-1] for row in rows], annotations)
+    facts.sort(key=_fact_key)
+    return Description(iri, facts, quads, annotations)
+
+
+def _fact_key(fact: Fact) -> tuple[str, str, str, tuple[bool, bool, str, str, str]]:
+    """The order of a fact's first row in queries/describe.rq (_row_key): its first graph, its
+    subject (an IRI), predicate and object."""
+    o = fact.object
+    if type(o) is ox.Literal:
+        obj = (True, True, o.value, o.language or "", o.datatype.value)
+    else:
+        obj = (False, True, o.value, "", "")
+    return (fact.graphs[0], fact.subject.value, fact.predicate, obj)
 
 
 def _first(row: tuple[Any, ...]) -> Any:

@@ -229,3 +229,36 @@ def test_an_error_raised_in_a_forked_worker_reaches_its_parent_whole():
         "restore it",
     )
     assert str(back) == "queries/incidents-by-year.rq:3:7: not a query; restore it"
+
+
+def _killed_writer(project, publish_url, tmp):
+    """In place of site._written: starts the site, then is killed (out of memory, say)."""
+    import os
+    import signal
+
+    tmp.mkdir(parents=True)
+    (tmp / "index.html").write_text("half a site", encoding="utf-8")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_site_writer_gives_one_line_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
+    """The static site is written by a forked copy of the process (site._written), which ends with
+    its work: killed before it finishes, the process that waits for it says so in one line, removes
+    the folder the copy was writing into and leaves the site that was there."""
+    from cybernorms import site
+    from cybernorms.errors import CybernormsError
+    from cybernorms.layout import Project
+
+    project = Project(tmp_path, tmp_path / "build", tmp_path / "dist")
+    (project.dist / "site").mkdir(parents=True)
+    (project.dist / "site" / "index.html").write_text("the site before", encoding="utf-8")
+    monkeypatch.setattr(site, "fork_cores", lambda: 2)  # the copy is forked whatever the cores here
+    monkeypatch.setattr(site, "_written", _killed_writer)
+    with pytest.raises(CybernormsError) as raised:
+        site.write(project)
+    assert str(raised.value) == (
+        "dist: a process writing the static site stopped before it finished (killed, or out of memory);"
+        " write the site again; if it stops again, free some memory"
+    )
+    assert sorted(p.name for p in project.dist.iterdir()) == ["site"]
+    assert (project.dist / "site" / "index.html").read_text(encoding="utf-8") == "the site before"
