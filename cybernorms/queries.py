@@ -466,7 +466,7 @@ def shared_store(project: Project) -> ox.Store:
     build/store is looked at on every call, with one system call (the directory it leads to: its
     device, inode and change time), so that the next query after a rebuild reads the new store; its
     real path is worked out only when that changes."""
-    link = os.path.join(project.build, "store")  # project.store, without pathlib's parsing
+    link = os.fspath(project.store)
     try:
         st = os.stat(link)
         seen = (link, st.st_dev, st.st_ino, st.st_ctime_ns)

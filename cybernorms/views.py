@@ -749,14 +749,18 @@ def _row_key(
     """The order of the rows of queries/describe.rq (its ORDER BY), for statements however found:
     by graph, blank subjects last, subject, predicate, literals after IRIs, the object's text and
     language (a blank node has no text: first), then its datatype."""
-    if type(o) is ox.Literal:
-        obj = (True, True, o.value, o.language or "", o.datatype.value)
-    elif type(o) is ox.NamedNode:
-        obj = (False, True, o.value, "", "")
-    else:
-        obj = (False, False, "", "", "")
     named = type(s) is ox.NamedNode
-    return (g.value if type(g) is ox.NamedNode else "", not named, s.value if named else "", p.value, obj)
+    return (g.value if type(g) is ox.NamedNode else "", not named, s.value if named else "", p.value, _object_key(o))
+
+
+def _object_key(o: Term) -> tuple[bool, bool, str, str, str]:
+    """An object's place in describe.rq's order (_row_key): literals after IRIs, then its text and
+    language (a blank node has no text: first), then its datatype."""
+    if type(o) is ox.Literal:
+        return (True, True, o.value, o.language or "", o.datatype.value)
+    if type(o) is ox.NamedNode:
+        return (False, True, o.value, "", "")
+    return (False, False, "", "", "")
 
 
 def _description(iri: str, quads: list[ox.Quad]) -> Description:
@@ -816,12 +820,7 @@ def _description(iri: str, quads: list[ox.Quad]) -> Description:
 def _fact_key(fact: Fact) -> tuple[str, str, str, tuple[bool, bool, str, str, str]]:
     """The order of a fact's first row in queries/describe.rq (_row_key): its first graph, its
     subject (an IRI), predicate and object."""
-    o = fact.object
-    if type(o) is ox.Literal:
-        obj = (True, True, o.value, o.language or "", o.datatype.value)
-    else:
-        obj = (False, True, o.value, "", "")
-    return (fact.graphs[0], fact.subject.value, fact.predicate, obj)
+    return (fact.graphs[0], fact.subject.value, fact.predicate, _object_key(fact.object))
 
 
 def _first(row: tuple[Any, ...]) -> Any:
