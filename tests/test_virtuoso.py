@@ -32,7 +32,7 @@ from cybernorms.errors import UsageError
 from cybernorms.layout import Project
 from cybernorms.queries import Query, bind, execute, library
 
-from conftest import ROOT, canonical, cli, free_port, one_line_error
+from conftest import ROOT, built_copy, canonical, cli, free_port, one_line_error
 
 GRAPHS = Project.at(ROOT).graphs()  # the fixed graphs and one per registered document
 
@@ -130,15 +130,21 @@ def virtuoso(password: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def endpoint(project):
-    """Virtuoso with the built store published to it through its authenticated Graph Store endpoint;
-    yields (base URL, the output of publish)."""
+def endpoint(project, tmp_path_factory):
+    """Virtuoso holding the built store, published through its authenticated Graph Store endpoint
+    over what the private copy of the project had put there first (the copy's own five incidents,
+    its own graph/inferred, the other graphs as the real ones); yields (base URL, the output of the
+    publish of the real store, the sizes of Virtuoso's graphs before it)."""
     password = secrets.token_hex(12)
+    copy = built_copy(tmp_path_factory, "virtuoso")
     with virtuoso(password) as base, pytest.MonkeyPatch.context() as env:
         env.setenv(PASSWORD_ENV, password)
+        code, _, err = publish(copy, base)
+        assert code == 0, err
+        before = {row["g"].value: int(row["n"].value) for row in ask_virtuoso(base, COUNT_GRAPHS)}
         code, out, err = publish(project, base)
         assert code == 0, err
-        yield base, out
+        yield base, out, before
 
 
 def publish(project, base: str, password_env: str = PASSWORD_ENV) -> tuple[int, str, str]:
@@ -207,10 +213,14 @@ def blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-def test_publish_puts_every_graph_term_for_term_and_twice_changes_nothing(project, store, endpoint):
-    base, out = endpoint
+def test_publish_replaces_every_graph_term_for_term(project, store, endpoint):
+    """After the copy's graphs, each graph holds the real store's statements and nothing else: PUT
+    replaced the graphs that differ (graph/eurepoc, graph/inferred) and, for those the two share,
+    putting the same statements again doubled nothing."""
+    base, out, before = endpoint
     assert out.splitlines()[-1] == f"published {len(GRAPHS)} graphs, {len(store):,} triples"
-    assert publish(project, base)[0] == 0  # again: PUT replaces, nothing doubles
+    eurepoc, inferred = (next(g.iri for g in GRAPHS if g.name == name) for name in ("eurepoc", "inferred"))
+    assert 0 < before[eurepoc] < 1_000 and 0 < before[inferred] < len(store)  # the copy's, then
     for spec in GRAPHS:
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{spec.iri}> {{ ?s ?p ?o }} }}"
         remote = ask_virtuoso(base, text, "construct")
@@ -227,7 +237,7 @@ def test_publish_puts_every_graph_term_for_term_and_twice_changes_nothing(projec
 
 def test_the_default_password_is_refused_in_one_line(project, endpoint, monkeypatch):
     """The fixture set a password of its own: the fresh database's "dba" no longer opens the door."""
-    base, _ = endpoint
+    base, *_ = endpoint
     monkeypatch.setenv("WRONG_PASSWORD", "dba")
     code, _out, err = publish(project, base, "WRONG_PASSWORD")
     assert code == 2
@@ -247,7 +257,7 @@ COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 
 def test_the_default_graph_is_every_graph_virtuoso_holds(store, endpoint):
-    base, _ = endpoint
+    base, *_ = endpoint
     graphs = {row["g"].value: int(row["n"].value) for row in ask_virtuoso(base, COUNT_GRAPHS)}
     assert set(graphs) == {spec.iri for spec in GRAPHS} | VIRTUOSO_GRAPHS
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -518,7 +528,7 @@ def show(local, remote) -> str:
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_every_library_query_answers_the_same_on_virtuoso(name, store, endpoint):
-    base, _ = endpoint
+    base, *_ = endpoint
     query = LIBRARY[name]
     found: set[str] = set()
     for params in [{}, example_params(query)] if example_params(query) else [{}]:
