@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 import aiohttp
 import psutil
@@ -102,7 +103,8 @@ def main() -> None:
     try:
         for side in doors:
             ports[side] = free_port()
-            env = {**os.environ, "PYTHONPATH": args.before} if side == "before" else None
+            # `python -m` puts its working folder first on sys.path: each door runs in its own package's
+            where = Path(args.before if side == "before" else Path(serve.__file__).parents[1]).resolve()
             servers[side] = serve.start(
                 project,
                 "127.0.0.1",
@@ -112,7 +114,8 @@ def main() -> None:
                 "--backends",
                 str(args.backends),
                 stderr=subprocess.DEVNULL,
-                env=env,
+                cwd=where,
+                env={**os.environ, "PYTHONPATH": str(where)},
             )
         measure(servers, ports, doors, [(name, queries[name].text) for name in names], args.seconds, args.rounds)
     finally:
