@@ -288,7 +288,8 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
             found = checked(text)
         except guard.QueryRefused as e:
             return _text(e.status, e.reason)
-        cause = engine.remembered(found.fingerprint)
+        fingerprint = found.fingerprint  # a hash of the tokens, made once
+        cause = engine.remembered(fingerprint)
         if cause is not None:
             return _text(400, f"query refused (known crash): this query crashed the query engine before: {cause}")
         graphs = [(k, v) for k, v in params if k in ("default-graph-uri", "named-graph-uri")]
@@ -300,7 +301,7 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
         left: list[bool] = []
         watch = asyncio.ensure_future(watch_for_disconnect(receive, task, left))
         try:
-            result = await run(text, accept, graphs, found.fingerprint, started + timeout)
+            result = await run(text, accept, graphs, fingerprint, started + timeout)
         except asyncio.CancelledError:
             if not left:
                 raise
