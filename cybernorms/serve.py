@@ -246,8 +246,8 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
                     return bytes(body)
 
     async def sparql(scope: Scope, receive: Receive, send: Send) -> None:
-        """/query and /sparql, GET and POST, as a plain ASGI handler: no routing, request object nor
-        task of its own per request (the host and origin checks have run)."""
+        """/query and /sparql (GET, HEAD, POST) as a plain ASGI handler, without Starlette's routing and
+        request object (the Host and Origin checks have run)."""
         response = await answer(scope, receive)
         if response is not None:
             await response(scope, receive, send)
