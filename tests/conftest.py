@@ -199,6 +199,14 @@ def built_copy(tmp_path_factory, name: str) -> Project:
     return Project.at(dest, dest / "build", dest / "dist")
 
 
+def canonical(triples) -> set[ox.Quad]:
+    """The triples with their blank nodes named by RDF Dataset Canonicalization (RDFC-1.0, a W3C
+    Recommendation): two graphs are isomorphic when their canonical forms are the same set."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
 def ordered(value: object, keep: bool = False) -> object:
     """A JSON value with its arrays sorted by their items' JSON text, but for @list (the order the
     site's JSON-LD promises)."""

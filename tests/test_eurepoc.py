@@ -15,15 +15,30 @@ from cybernorms.errors import InputError
 from cybernorms.layout import Project
 from cybernorms.tables import TAB, _items, _rows, table_quads
 
-from conftest import ROOT
+from conftest import FEW_INCIDENTS, ROOT
 
 DATA = ROOT / "data/eurepoc"
 CNO = "https://w3id.org/cybernorms/ontology#"
 
 
-def rows(name):
-    with open(DATA / name, newline="", encoding="utf-8") as handle:
+def rows(name, folder=DATA):
+    with open(folder / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def few_incidents(tmp_path):
+    """A project folder holding what the EuRepoC tables need (the mappings, checks and reference
+    tables), with the five incidents of tests/fixtures/eurepoc/ as its tables: a mapping or check
+    that refuses a row does so whatever the number of rows, and the thousands of real ones took
+    seconds a test."""
+    dest = tmp_path / "data/eurepoc"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("EuRepoC_*.csv"))
+    for table in FEW_INCIDENTS.glob("*.csv"):
+        shutil.copy(table, dest / table.name)
+    shutil.copytree(ROOT / "data/reference/tables", tmp_path / "data/reference/tables")
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology/cybernorms.ttl").write_text("")
+    return dest
 
 
 def test_multi_valued_cells_divide_into_ordered_items_with_empty_places_kept():
@@ -93,11 +108,7 @@ def test_the_build_prints_every_unresolved_country_value_with_its_count(mapped):
 
 @pytest.mark.slow
 def test_a_mapping_that_loses_a_receiver_stops_the_build_with_the_incident_row(tmp_path):
-    dest = tmp_path / "data/eurepoc"
-    shutil.copytree(DATA, dest)
-    shutil.copytree(ROOT / "data/reference/tables", tmp_path / "data/reference/tables")
-    (tmp_path / "ontology").mkdir()
-    (tmp_path / "ontology/cybernorms.ttl").write_text("")
+    dest = few_incidents(tmp_path)
     mapping = dest / "receivers.rq"
     # the mapping forgets the receivers whose category is Media
     text = mapping.read_text(encoding="utf-8").replace(
@@ -146,12 +157,8 @@ UNKNOWN = [
 
 @pytest.mark.parametrize(("name", "column", "value", "problem"), UNKNOWN)
 def test_an_unknown_code_or_country_stops_the_build_with_its_row(tmp_path, name, column, value, problem):
-    dest = tmp_path / "data/eurepoc"
-    shutil.copytree(DATA, dest)
-    shutil.copytree(ROOT / "data/reference/tables", tmp_path / "data/reference/tables")
-    (tmp_path / "ontology").mkdir()
-    (tmp_path / "ontology/cybernorms.ttl").write_text("")
-    table = rows(name)
+    dest = few_incidents(tmp_path)
+    table = rows(name, FEW_INCIDENTS)
     table[0][column] = value
     with open(dest / name, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")

@@ -19,7 +19,7 @@ from cybernorms.export import DATASET, LICENSE, rdflib_graph, version
 from cybernorms.layout import CONTEXT, Project
 from cybernorms.release import release_date
 
-from conftest import ROOT
+from conftest import ROOT, canonical
 
 pytestmark = pytest.mark.slow  # a full export, every graph read back by rdflib
 
@@ -41,14 +41,6 @@ def explain(expected: rdflib.Graph, got: rdflib.Graph) -> str:
         f"{len(only_expected)} triples lost, e.g. {sorted(only_expected)[:3]}; "
         f"{len(only_got)} triples gained, e.g. {sorted(only_got)[:3]}"
     )
-
-
-def canonical(triples) -> set[ox.Quad]:
-    """The triples with their blank nodes named by RDF Dataset Canonicalization (RDFC-1.0, a W3C
-    Recommendation): two graphs are isomorphic when their canonical forms are the same set."""
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return set(dataset)
 
 
 @pytest.mark.parametrize("name", [g.name for g in GRAPHS])

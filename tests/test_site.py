@@ -88,20 +88,37 @@ def test_a_page_for_every_entity_with_its_rdf(written, catalogue):
 
 
 @pytest.fixture(scope="module")
-def parsed(written) -> dict[Path, Links]:
-    """Every page of the site with its links and anchors, parsed once for the tests that read them."""
+def parsed(written) -> dict[str, Links]:
+    """Every page of the site (by its path in the site, a/b.html) with its links and anchors,
+    parsed once for the tests that read them."""
     root = written
-    return {page: links_of(page) for page in sorted(root.rglob("*.html"))}
+    return {page.relative_to(root).as_posix(): links_of(page) for page in sorted(root.rglob("*.html"))}
+
+
+def site_files(root: Path) -> set[str]:
+    """Every file of the site by its path in the site (a/b.html); the site holds no symbolic link,
+    so a path that stays inside the folder names a file inside it."""
+    files: set[str] = set()
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                assert not entry.is_symlink(), f"{entry.path} is a symbolic link"
+                if entry.is_dir():
+                    folders.append(Path(entry.path))
+                else:
+                    files.add(Path(entry.path).relative_to(root).as_posix())
+    return files
 
 
 def test_no_broken_link(written, parsed):
-    root = written
+    files = site_files(written)
     checked = 0
-    # the many links to one file are resolved once: (page folder, link path) -> target, and per
-    # target whether it is a file and whether it lies inside the site
-    targets: dict[tuple[Path, str], Path] = {}
-    found: dict[Path, tuple[bool, bool]] = {}
+    # the many links to one file are resolved once: (page folder, link path) -> target, a path in
+    # the site as posixpath.normpath gives it ("../" first when the link leaves the site)
+    targets: dict[tuple[str, str], str] = {}
     for page, links in parsed.items():
+        folder = posixpath.dirname(page)
         for link in links.links:
             parts = urlsplit(link)
             if parts.scheme in ("http", "https", "mailto"):
@@ -109,15 +126,12 @@ def test_no_broken_link(written, parsed):
             assert not parts.scheme and not link.startswith("/"), f"{page}: {link} is not relative"
             if not parts.path:
                 target = page
-            elif (target := targets.get((page.parent, parts.path))) is None:
-                target = targets[page.parent, parts.path] = Path(posixpath.normpath(page.parent / unquote(parts.path)))
-            if target not in found:
-                found[target] = (target.is_file(), target.resolve().is_relative_to(root.resolve()))
-            is_file, inside = found[target]
-            assert is_file, f"{page.relative_to(root)}: broken link {link}"
-            assert inside, f"{page}: {link} leaves the site"
-            if parts.fragment and target.suffix == ".html":
-                assert parts.fragment in parsed[target].ids, f"{page.relative_to(root)}: no anchor {link}"
+            elif (target := targets.get((folder, parts.path))) is None:
+                target = targets[folder, parts.path] = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            assert target != ".." and not target.startswith("../"), f"{page}: {link} leaves the site"
+            assert target in files, f"{page}: broken link {link}"
+            if parts.fragment and target.endswith(".html"):
+                assert parts.fragment in parsed[target].ids, f"{page}: no anchor {link}"
             checked += 1
     assert checked > 10_000
 
@@ -179,7 +193,7 @@ def test_redirect_rules_for_w3id_and_for_the_host(written):
 def test_pages_have_no_remote_script_style_or_font(written, parsed):
     root = written
     for page, parser in parsed.items():
-        text = page.read_text(encoding="utf-8")
+        text = (root / page).read_text(encoding="utf-8")
         for tag_src in (link for link in parser.links if link.endswith((".js", ".css", ".woff", ".woff2"))):
             assert not urlsplit(tag_src).scheme, f"{page}: {tag_src}"
         assert "@import" not in text and "fonts.googleapis" not in text
