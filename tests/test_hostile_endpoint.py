@@ -463,7 +463,9 @@ def test_slow_clients_hold_no_worker(door, unchanged):
 def test_a_killed_backend_is_back_within_seconds(door, unchanged):
     victim = door.backends()[0]
     victim.kill()
-    door.wait_for_backends(within=10)
+    # back at once on an idle machine (a fraction of a second); the bound is for a loaded one, on
+    # which 10 s once did not suffice: this checks that it comes back, not how fast
+    door.wait_for_backends(within=30)
     assert victim.pid not in {b.pid for b in door.backends()}
     door.wait_for_log("exited: the query engine stopped (exit status -9); starting another")
     assert door.alive()
