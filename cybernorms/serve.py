@@ -232,26 +232,40 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
         host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
         return parts.scheme == "http" and host in hosts and parts.port == options.port
 
-    async def read_body(request: Request, limit: int) -> bytes:
+    async def read_body(receive: Receive, limit: int) -> bytes:
         body = bytearray()
         async with asyncio.timeout(timeout):
-            async for chunk in request.stream():
-                body += chunk
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientGone
+                body += message.get("body", b"")
                 if len(body) > limit:
                     raise QueryFailed(413, f"the request body is larger than {limit} bytes")
-        return bytes(body)
+                if not message.get("more_body", False):
+                    return bytes(body)
 
-    async def sparql(request: Request) -> Response:
+    async def sparql(scope: Scope, receive: Receive, send: Send) -> None:
+        """/query and /sparql (GET, HEAD, POST) as a plain ASGI handler, without Starlette's routing and
+        request object (the Host and Origin checks have run)."""
+        response = await answer(scope, receive)
+        if response is not None:
+            await response(scope, receive, send)
+
+    async def answer(scope: Scope, receive: Receive) -> Response | None:
         started = time.monotonic()
-        params = list(request.query_params.multi_items())
+        params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         try:  # read the whole body first (also of a GET), so that only a disconnect can come next
-            body = await read_body(request, guard.LIMITS.max_bytes * 4)
+            body = await read_body(receive, guard.LIMITS.max_bytes * 4)
         except TimeoutError:
             return _text(408, f"the request body did not arrive within the timeout of {timeout:g}s")
         except QueryFailed as e:
             return _text(e.status, e.message)
-        if request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        except ClientGone:
+            return None
+        headers = dict(reversed(scope["headers"]))  # the first of a repeated header, as Starlette reads it
+        if scope["method"] == "POST":
+            ctype = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
                 params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
             elif ctype == "application/sparql-query":
@@ -274,30 +288,36 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
             found = checked(text)
         except guard.QueryRefused as e:
             return _text(e.status, e.reason)
-        cause = engine.remembered(found.fingerprint)
+        fingerprint = found.fingerprint  # a hash of the tokens, made once
+        cause = engine.remembered(fingerprint)
         if cause is not None:
             return _text(400, f"query refused (known crash): this query crashed the query engine before: {cause}")
         graphs = [(k, v) for k, v in params if k in ("default-graph-uri", "named-graph-uri")]
-        accept = request.headers.get("accept", "*/*")
+        accept = headers.get(b"accept", b"*/*").decode("latin-1")
         run = federated if found.services else engine.query
-        work = asyncio.ensure_future(run(text, accept, graphs, found.fingerprint, started + timeout))
-        gone = asyncio.ensure_future(request.receive())  # the body is read: only a disconnect comes now
+        # the body is read: only a disconnect comes now; the watch stops the query if the client goes
+        task = asyncio.current_task()
+        assert task is not None
+        left: list[bool] = []
+        watch = asyncio.ensure_future(watch_for_disconnect(receive, task, left))
         try:
-            await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if not work.done() and gone.result().get("type") != "http.disconnect":
-                await work
-        finally:
-            if not work.done():
-                work.cancel()  # the client went away: the engine kills the backend of its query
-                log.warning("client went away: query stopped")
-            gone.cancel()
-        try:
-            answer = work.result()
+            result = await run(text, accept, graphs, fingerprint, started + timeout)
         except asyncio.CancelledError:
+            if not left:
+                raise
+            task.uncancel()
+            log.warning("client went away: query stopped")  # the engine killed the backend of its query
             return _text(499, "client closed the request")
         except QueryFailed as e:
             return _text(e.status, e.message)
-        return BoundedResponse(answer.body, answer.status, answer.headers, answer.content_type, timeout)
+        finally:
+            watch.cancel()
+        return BoundedResponse(result.body, result.status, result.headers, result.content_type, timeout)
+
+    async def watch_for_disconnect(receive: Receive, task: asyncio.Task[Any], left: list[bool]) -> None:
+        if (await receive())["type"] == "http.disconnect":
+            left.append(True)
+            task.cancel()
 
     async def federated(
         text: str, accept: str, graphs: list[tuple[str, str]], fingerprint: str, deadline: float
@@ -372,8 +392,12 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
     async def update(request: Request) -> Response:
         return _text(403, "updates are refused: this endpoint is read-only")
 
+    async def sparql_route(request: Request) -> Response:
+        """The same, as a route of the site, which only other methods reach: they get its 405."""
+        return await answer(request.scope, request.receive) or Response(status_code=499)
+
     routes: list[BaseRoute] = [
-        *(Route(p, sparql, methods=["GET", "POST"]) for p in SPARQL_PATHS),
+        *(Route(p, sparql_route, methods=["GET", "POST"]) for p in SPARQL_PATHS),
         Route("/store", graph_store, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/update", update, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         *pages(project, CurrentStore(project)),
@@ -392,7 +416,22 @@ def app(project: Project, options: Options, engine: Engine) -> Any:
                 allow_headers=["Accept", "Content-Type"],
             )
         )
-    return Starlette(routes=routes, middleware=middleware)
+    site = Starlette(routes=routes)
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in SPARQL_PATHS and scope["method"] in ("GET", "HEAD", "POST"):
+            await sparql(scope, receive, send)
+        else:  # the pages, the graph store, /update, and any other method on /query (405)
+            await site(scope, receive, send)
+
+    front: Any = dispatch
+    for layer in reversed(middleware):  # the checks run first, in the order listed, for every request
+        front = layer.cls(front, *layer.args, **layer.kwargs)
+    return front
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request was read."""
 
 
 class BoundedResponse(Response):
