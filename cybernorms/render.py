@@ -578,7 +578,9 @@ class Renderer:
             external = self._external_block(prefix, h, Markup("".join(items)))
         if s["inferred"]:
             more = s["inferred_count"] > s["inferred_shown"]
-            inferred = self._inferred_block(prefix, h, s["inferred_count"], more, self.fact_rows(s["inferred"]))
+            inferred = self._inferred_block(
+                prefix, h, s["inferred_count"], more, INFERRED_SHOWN, self.fact_rows(s["inferred"])
+            )
         return Markup(f"{facts}\n{external}\n{inferred}")
 
     def part_articles(self, parts: list[dict[str, Any]]) -> Markup:
@@ -739,7 +741,7 @@ class Renderer:
         names: list[FactView] = []
         for f in d.facts:  # one pass, each list in the order of the facts
             predicate = f.predicate
-            if f.kinds == INFERRED_ONLY:  # not asserted (Fact.asserted)
+            if f.kinds == INFERRED_ONLY:  # held by graph/inferred alone: not asserted
                 inferred.append(f)
             elif predicate in EXTERNAL:
                 external.append(self.fact_view(d, f))

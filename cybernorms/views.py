@@ -165,10 +165,6 @@ class Fact:
     def roles(self) -> list[str]:
         return list(self.kinds)
 
-    @property
-    def asserted(self) -> bool:
-        return self.kinds != ("inferred",)
-
 
 @cache
 def _roles(graphs: tuple[str, ...]) -> tuple[str, ...]:

@@ -109,7 +109,7 @@ def _copy_inputs(name: str) -> tuple[Path, str] | None:
     """build/bench/{name}/, a copy of the project's inputs, and the key of this generator and those
     inputs; None when the copy made from the same key is already there."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    inputs = [name for name in INPUT_DIRS if (ROOT / name).is_dir()]
+    inputs = [folder for folder in INPUT_DIRS if (ROOT / folder).is_dir()]
     for folder in inputs:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file():
