@@ -503,15 +503,13 @@ class Engine:
             async with asyncio.timeout_at(when):  # opening a connection is rare: most requests reuse one
                 link = await backend.connect()
         except TimeoutError:
-            backend.kill(f"the query passed the timeout of {self.settings.timeout:g}s")
-            raise QueryFailed(504, self._timeout_message("running the query")) from None
+            raise self._timed_out(backend) from None
         waiter = link.send(request)
         timer = asyncio.get_running_loop().call_at(when, _expire, waiter)  # cheaper than a Timeout per query
         try:
             return await waiter
         except TimeoutError:
-            backend.kill(f"the query passed the timeout of {self.settings.timeout:g}s")
-            raise QueryFailed(504, self._timeout_message("running the query")) from None
+            raise self._timed_out(backend) from None
         except AnswerTooLarge:
             backend.kill("its answer passed the result limit")
             raise QueryFailed(
@@ -523,6 +521,11 @@ class Engine:
             timer.cancel()
             if not waiter.done() or waiter.cancelled() or waiter.exception() is not None:
                 link.close()  # cut short: an answer may still come on it
+
+    def _timed_out(self, backend: Backend) -> QueryFailed:
+        """Stop a query that passed its time limit (its backend killed) and say so to the client."""
+        backend.kill(f"the query passed the timeout of {self.settings.timeout:g}s")
+        return QueryFailed(504, self._timeout_message("running the query"))
 
     def remember(self, fingerprint: str, cause: str) -> None:
         self.killers[fingerprint] = cause
