@@ -174,20 +174,26 @@ def one_line_error(err: str) -> str:
 
 INPUTS = ("ontology", "data", "queries", "profiles")  # the folders a project's build reads
 FEW_INCIDENTS = ROOT / "tests" / "fixtures" / "eurepoc"  # five EuRepoC incidents (test_eurepoc_queries.py)
+FEW_SUPPORTERS = ROOT / "tests" / "fixtures" / "paris-call"  # 143 of the Paris Call's 1,222 supporters
 
 
 def copy_project(tmp_path: Path) -> Project:
     """A private copy of the project inputs, for tests that modify them (FAIL fixtures).
 
     Its EuRepoC files are the five incidents of tests/fixtures/eurepoc/ instead of the thousands of
-    data/eurepoc/: every document, graph, table mapping, shape and check is there, and a build of
-    the copy takes a fraction of the time (the real incidents are tested on the session's build of
-    the real project, `project`)."""
+    data/eurepoc/, and its list of the Paris Call's supporters tests/fixtures/paris-call/, the rows
+    of data/paris-call/supporters.csv (unchanged, in their order) of every state (the curated
+    states.ttl and country-codes.csv name them), public authority and row without a category, and
+    the first ten of the civil society and of the private sector (1,099 rows of the list, which
+    made two thirds of the copy's pages). Every document, graph, table mapping, shape and check is
+    there, and a build of the copy takes a fraction of the time (the real incidents and supporters
+    are tested on the session's build of the real project, `project`)."""
     dest = tmp_path / "project"
     for name in INPUTS:
         shutil.copytree(ROOT / name, dest / name)
     for table in FEW_INCIDENTS.glob("*.csv"):
         shutil.copy(table, dest / "data" / "eurepoc" / table.name)
+    shutil.copy(FEW_SUPPORTERS / "supporters.csv", dest / "data" / "paris-call" / "supporters.csv")
     shutil.copy(ROOT / "CHANGELOG.md", dest / "CHANGELOG.md")  # the prior release, for owl:priorVersion
     return Project.at(dest, dest / "build", dest / "dist")
 
