@@ -12,8 +12,8 @@ docs/performance.md, never into timed assertions in the test suite."""
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,17 +26,9 @@ from cybernorms.layout import Project
 from cybernorms.tables import _rows, table_quads
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ("ontology", "data", "queries", "profiles")  # as tests/conftest.py copies them
-FEW_INCIDENTS = ROOT / "tests" / "fixtures" / "eurepoc"
+sys.path.insert(0, str(ROOT / "tests"))
 
-
-def copy(dest: Path) -> Project:
-    """The test suite's copy of the project (tests/conftest.py copy_project)."""
-    for name in INPUTS:
-        shutil.copytree(ROOT / name, dest / name)
-    for table in FEW_INCIDENTS.glob("*.csv"):
-        shutil.copy(table, dest / "data" / "eurepoc" / table.name)
-    return Project.at(dest, dest / "build", dest / "dist")
+from conftest import copy_project  # noqa: E402  (the test suite's copy: five EuRepoC incidents)
 
 
 def load_rows(entry: registry.Entry, table: registry.Table) -> None:
@@ -69,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     saved: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        projects = {"real": Project.at(ROOT, Path(tmp) / "build"), "copy": copy(Path(tmp) / "copy")}
+        projects = {"real": Project.at(ROOT, Path(tmp) / "build"), "copy": copy_project(Path(tmp))}
         totals = {name: [0.0, 0.0] for name in projects}
         for name, project in projects.items():
             for entry in registry.entries(project):
