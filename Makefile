@@ -58,6 +58,7 @@ bench: build
 	$(BIN)/python scripts/bench_serve.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_site.py
+	$(BIN)/python scripts/bench_tables.py
 
 clean:
 	rm -rf build dist
