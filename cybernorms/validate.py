@@ -336,24 +336,22 @@ OWL_AXIOM = ox.NamedNode(PREFIXES["owl"] + "Axiom")
 TEXTUAL = (ox.NamedNode(PREFIXES["xsd"] + "string"), ox.NamedNode(PREFIXES["rdf"] + "langString"))
 LEAST = "SELECT ?k (MIN(?v) AS ?least) WHERE { VALUES (?k ?v) { %s } } GROUP BY ?k"
 Node = ox.NamedNode | ox.BlankNode
-# What makes a kind, as read: ("a", type, None, ""), (">", property, None, ""), ("<", property, None,
-# "") and, for a literal value, ("^", property, datatype, language).
-Feature = tuple[str, Term, ox.NamedNode | None, str]
 
 
 @dataclass
 class _Data:
     """The data graphs (all but the ontology graph), read in one pass: the features of each node
-    that is the subject of a statement or the object of one other than rdf:type, the statements
-    between nodes (rdf:type included) and those with a literal value."""
+    that is the subject of a statement or the object of one other than rdf:type, each as the line
+    of its kind that says it (see _kind), the statements between nodes (rdf:type included) and those
+    with a literal value (a statement stated in two graphs is there twice)."""
 
-    features: dict[Node, set[Feature]]
-    edges: set[tuple[Node, ox.NamedNode, Node]]
-    literals: set[tuple[Node, ox.NamedNode, ox.Literal]]
+    features: dict[Node, set[str]]
+    edges: list[ox.Quad]
+    literals: list[ox.Quad]
 
 
 def _read(store: ox.Store) -> _Data:
-    data = _Data({}, set(), set())
+    data = _Data({}, [], [])
     features = data.features
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     for graph in store.named_graphs():
@@ -367,33 +365,26 @@ def _read(store: ox.Store) -> _Data:
             if mine is None:
                 mine = features[s] = set()
             if isinstance(o, ox.Literal):
-                mine.add(("^", p, o.datatype, o.language or ""))
-                data.literals.add((s, p, o))
+                mine.add(f"> {p.value} ^{o.datatype.value}@{o.language or ''}")
+                data.literals.append(q)
                 continue
-            data.edges.add((s, p, o))
+            data.edges.append(q)
             if p == RDF_TYPE:
-                mine.add(("a", o, None, ""))
+                mine.add(f"a {o.value}")
                 continue
-            mine.add((">", p, None, ""))
+            mine.add(f"> {p.value}")
             theirs = features.get(o)
             if theirs is None:
                 theirs = features[o] = set()
-            theirs.add(("<", p, None, ""))
+            theirs.add(f"< {p.value}")
     return data
 
 
-def _kind(features: set[Feature]) -> str:
+def _kind(features: set[str]) -> str:
     """A kind as the text its name is made from: one line per feature, sorted. A type is "a T", a
     property used as subject "> P" ("> P ^D@L" with a literal of datatype D and language L, or
     none), a property used as object "< P"."""
-    lines = set()
-    for tag, term, datatype, language in features:
-        value = term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
-        if datatype is not None:
-            lines.add(f"> {value} ^{datatype.value}@{language}")
-        else:
-            lines.add(f"{tag} {value}")
-    return "\n".join(sorted(lines))
+    return "\n".join(sorted(features))
 
 
 def summary(ds: Dataset) -> list[str]:
@@ -424,11 +415,11 @@ def summary(ds: Dataset) -> list[str]:
     of: dict[Node, Node] = {x: names[kind] for x, kind in kinds.items()}
     of.update((x, x) for x in data.features if x in described)
     # each statement between two individuals as the statement between their kinds
-    edges = {(of[x], p, of[y]) for x, p, y in data.edges if x in of and y in of}
+    edges = {(of[x], p, of[y]) for x, p, y, _ in data.edges if x in of and y in of}
     lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in edges}
     # one literal per kind, property, datatype and language: the least
     values: dict[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]] = {}
-    for x, p, v in data.literals:
+    for x, p, v, _ in data.literals:
         if (kx := of.get(x)) is not None:
             values.setdefault((kx, p, v.datatype, v.language or ""), set()).add(v)
     ordered: list[tuple[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]]] = []
