@@ -398,8 +398,9 @@ def summary(ds: Dataset) -> list[str]:
     base: dict[Term, str] = {x: _kind(f) for x, f in data.features.items() if x not in described and x not in axioms}
     # refine: a kind also says, for each functional property, the kind of its value (until stable)
     properties = {row["p"] for row in select(store, FUNCTIONAL)}
-    functional = [(q.subject, q.predicate.value, q.object) for q in data.edges if q.predicate in properties]
-    functional = [(x, p, y) for x, p, y in functional if x in base]
+    functional = [
+        (q.subject, q.predicate.value, q.object) for q in data.edges if q.predicate in properties and q.subject in base
+    ]
     kinds = base
     while functional:
         digests = {kind: _digest(kind) for kind in set(kinds.values())}
