@@ -163,6 +163,9 @@ def format_diff(diffs: list[GraphDiff], old: str, new: str) -> str:
 # --------------------------------------------------------------------------------- archive
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time in the archive
+# zlib's own default level: on the real dist/ (16,426 files, 350 MB) 3.5 s of CPU for 37.6 MB,
+# where level 9 took 6.6 s for 36.8 MB (2 % smaller for twice the time)
+ZIP_LEVEL = 6
 
 
 def archive(project: Project) -> Path:
@@ -174,12 +177,12 @@ def archive(project: Project) -> Path:
     name = f"cybernorms-{version()}"
     target = dist.parent / f"{name}.zip"
     tmp = target.with_name(f".{target.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
         for path in sorted(p for p in dist.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(f"{name}/{path.relative_to(dist).as_posix()}", date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, path.read_bytes(), compresslevel=9)
+            z.writestr(info, path.read_bytes(), compresslevel=ZIP_LEVEL)
     tmp.replace(target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")

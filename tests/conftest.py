@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from filelock import FileLock
 
+from cybernorms import registry
 from cybernorms import store as store_stage
 from cybernorms.build import build
 from cybernorms.export import export
@@ -82,10 +83,23 @@ def dist(project, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def parsed_data(tmp_path_factory) -> Dataset:
-    """The real data as the parse stage gives it (neither validated nor reasoned), parsed once per
-    worker, with a build directory of its own (for the verdicts of HermiT): read it, or copy it
-    (real_data) to add to it."""
-    return parse(Project.at(ROOT, tmp_path_factory.mktemp("parsed-build")))
+    """The real data as the parse stage gives it (neither validated nor reasoned), with a build
+    directory of this worker's own (for the verdicts of HermiT): read it, or copy it (real_data)
+    to add to it. Parsed once per test run: the first worker to ask parses and leaves the quads
+    (N-Quads, blank nodes with their labels) and the tables' reports in the directory the workers
+    share; the others read them back, the same dataset."""
+    shared = shared_dir(tmp_path_factory)
+    project = Project.at(ROOT, tmp_path_factory.mktemp("parsed-build"))
+    quads, reports = shared / "parsed.nq", shared / "parsed-reports.json"
+    with FileLock(shared / "parsed.lock"):
+        if not reports.exists():
+            dataset = parse(project)
+            dataset.store.dump(str(quads), ox.RdfFormat.N_QUADS)
+            reports.write_text(json.dumps(dataset.reports), encoding="utf-8")
+            return dataset
+    store = ox.Store()  # read with ox.parse, which keeps the labels (a store's loader renames them)
+    store.bulk_extend(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
+    return Dataset(project, store, registry.entries(project), json.loads(reports.read_text(encoding="utf-8")))
 
 
 @pytest.fixture
