@@ -216,22 +216,16 @@ XSD = PREFIXES["xsd"]
 # the XSD datatypes whose lexical forms the query engine checks when it casts to them; a literal
 # of one of these whose text does not cast is ill-typed ("2019-13-45"^^xsd:date)
 CHECKED_DATATYPES = ("date", "dateTime", "time", "gYear", "gYearMonth", "duration", "integer", "decimal", "double")
+CHECKED = frozenset(ox.NamedNode(XSD + d) for d in CHECKED_DATATYPES)
 CAST = "STR(?o)"
 for _dt in reversed(CHECKED_DATATYPES):
     CAST = f"IF(DATATYPE(?o) = <{XSD}{_dt}>, <{XSD}{_dt}>(STR(?o)), {CAST})"
-ILL_TYPED = f"""SELECT ?s ?p ?o WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o) && DATATYPE(?o) IN ({", ".join(f"<{XSD}{d}>" for d in CHECKED_DATATYPES)}))
-  BIND({CAST} AS ?value) FILTER(!BOUND(?value))
-}} LIMIT 1"""
-OVERSIZED = """SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isLiteral(?o) && STRLEN(STR(?o)) > %d) } LIMIT 1"""
+# of the literals given (of the checked datatypes), those that do not cast to their datatype
+ILL_TYPED = f"SELECT ?o WHERE {{ VALUES ?o {{ %s }} BIND({CAST} AS ?value) FILTER(!BOUND(?value)) }}"
 # an IRI of the project's host outside its namespace and outside every vocabulary it declares:
 # what a relative IRI climbing above @base (<../../evil>) resolves to
 HOST = BASE[: BASE.index("/", len("https://")) + 1]
-OWN = sorted({BASE} | {ns for ns in PREFIXES.values() if ns.startswith(HOST)})
-OUTSIDE = f"""SELECT ?s ?p ?o ?x WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }} VALUES ?at {{ 0 1 2 }} BIND(IF(?at = 0, ?s, IF(?at = 1, ?p, ?o)) AS ?x)
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{HOST}") && !({" || ".join(f'STRSTARTS(STR(?x), "{ns}")' for ns in OWN)}))
-}} LIMIT 1"""
+OWN = tuple(sorted({BASE} | {ns for ns in PREFIXES.values() if ns.startswith(HOST)}))
 MAX_LITERAL = "CYBERNORMS_MAX_LITERAL"  # environment variable: the longest literal a build accepts
 DEFAULT_MAX_LITERAL = 1_000_000  # characters
 
@@ -250,40 +244,65 @@ def max_literal() -> int:
 
 def check_input(ds: Dataset, limit: int) -> None:
     """Refuse pathological input before anything costly reads it: a literal longer than `limit`,
-    an ill-typed literal, an IRI that leaves the project's namespace; each with its file and line."""
-    for row in select(ds.store, OVERSIZED % limit):
-        where, line = ds.locate_statement(_is(row))
+    an ill-typed literal, an IRI that leaves the project's namespace; each with its file and line.
+
+    One pass over the statements of the named graphs finds the first statement of each fault, in
+    the store's order (a query over GRAPH ?g gives them in the same order); whether a literal casts
+    to its datatype is asked of the query engine once for each distinct literal (ILL_TYPED)."""
+    oversized: tuple[ox.Quad, ox.Literal] | None = None
+    outside: tuple[ox.Quad, ox.NamedNode] | None = None
+    typed: dict[ox.Literal, ox.Quad] = {}  # each literal of a checked datatype, with its first statement
+    for q in ds.store.quads_for_pattern(None, None, None, None):
+        if type(q.graph_name) is ox.DefaultGraph:  # the inputs are all in named graphs
+            continue
+        s, p, o = q.subject, q.predicate, q.object
+        if type(o) is ox.Literal:
+            if oversized is None and len(o.value) > limit:
+                oversized = (q, o)
+            if o.datatype in CHECKED and o not in typed:
+                typed[o] = q
+        if outside is None:
+            # the object first, as the query that did this check found them
+            for x in (o, p, s):
+                if type(x) is ox.NamedNode and (iri := x.value).startswith(HOST) and not iri.startswith(OWN):
+                    outside = (q, x)
+                    break
+    if oversized is not None:
+        q, value = oversized
+        where, line = _located(ds, q)
         raise InputError(
             where,
             line,
-            f"a literal of {len(row['o'].value):,} characters, over the limit of {limit:,} "
-            f"(value of {_curie(row['p'].value)} of {row['s']})",
+            f"a literal of {len(value.value):,} characters, over the limit of {limit:,} "
+            f"(value of {_curie(q.predicate.value)} of {q.subject})",
             f"shorten it, or raise the limit with {MAX_LITERAL}=N (see docs/hardening.md)",
         )
-    for row in select(ds.store, ILL_TYPED):
-        where, line = ds.locate_statement(_is(row))
-        datatype = row["o"].datatype.value[len(XSD) :]
+    ill = {row["o"] for row in select(ds.store, ILL_TYPED % " ".join(map(str, typed)))}
+    for value, q in typed.items():
+        if value in ill:
+            where, line = _located(ds, q)
+            datatype = value.datatype.value[len(XSD) :]
+            raise InputError(
+                where,
+                line,
+                f"{shown(value.value)} is not a valid xsd:{datatype} (value of {_curie(q.predicate.value)} of {q.subject})",
+                f"write a valid xsd:{datatype}, see https://www.w3.org/TR/xmlschema11-2/#{datatype}",
+            )
+    if outside is not None:
+        where, line = _located(ds, outside[0])
         raise InputError(
             where,
             line,
-            f"{shown(row['o'].value)} is not a valid xsd:{datatype} (value of {_curie(row['p'].value)} of {row['s']})",
-            f"write a valid xsd:{datatype}, see https://www.w3.org/TR/xmlschema11-2/#{datatype}",
-        )
-    for row in select(ds.store, OUTSIDE):
-        where, line = ds.locate_statement(_is(row))
-        raise InputError(
-            where,
-            line,
-            f"{row['x']} is outside the project's namespace {BASE} (a relative IRI that climbs above @base?)",
+            f"{outside[1]} is outside the project's namespace {BASE} (a relative IRI that climbs above @base?)",
             f"keep relative IRIs inside {BASE}; an IRI of another {HOST} vocabulary is written in full, with its "
             "prefix declared in cybernorms/layout.py",
         )
 
 
-def _is(row: ox.QuerySolution) -> Callable[[ox.Quad], bool]:
-    """A test for the triple of a result row (?s ?p ?o)."""
-    s, p, o = row["s"], row["p"], row["o"]
-    return lambda t: t.subject == s and t.predicate == p and t.object == o
+def _located(ds: Dataset, q: ox.Quad) -> tuple[str, int | None]:
+    """The input file and line that state the triple of a quad."""
+    s, p, o = q.subject, q.predicate, q.object
+    return ds.locate_statement(lambda t: t.subject == s and t.predicate == p and t.object == o)
 
 
 def _curie(iri: str) -> str:

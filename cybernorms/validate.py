@@ -314,12 +314,10 @@ def _reason(ds: Dataset, x: str, why: str, side: str, other: str) -> tuple[str, 
     return how, where, line
 
 
-# Statements through a functional property (or a subproperty of one) between data individuals.
-FUNCTIONAL_EDGES = f"""PREFIX rdf: <{PREFIXES["rdf"]}> PREFIX rdfs: <{PREFIXES["rdfs"]}> PREFIX owl: <{PREFIXES["owl"]}>
-SELECT ?x ?p ?y WHERE {{
-  {{ SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf* ?f . ?f a owl:FunctionalProperty }} }} }}
-  GRAPH ?g {{ ?x ?p ?y }} FILTER(?g != <{ONTOLOGY_GRAPH}> && !isLiteral(?y))
-}}"""
+# The functional properties and their subproperties (a statement through one, between data
+# individuals, tells the kind of its subject the kind of its object: see summary).
+FUNCTIONAL = f"""PREFIX rdfs: <{PREFIXES["rdfs"]}> PREFIX owl: <{PREFIXES["owl"]}>
+SELECT DISTINCT ?p WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p rdfs:subPropertyOf* ?f . ?f a owl:FunctionalProperty }} }}"""
 
 # Two different values of a functional data property on one individual (the summary keeps one).
 FUNCTIONAL_VALUES = f"""PREFIX rdf: <{PREFIXES["rdf"]}> PREFIX owl: <{PREFIXES["owl"]}>
@@ -336,24 +334,22 @@ OWL_AXIOM = ox.NamedNode(PREFIXES["owl"] + "Axiom")
 TEXTUAL = (ox.NamedNode(PREFIXES["xsd"] + "string"), ox.NamedNode(PREFIXES["rdf"] + "langString"))
 LEAST = "SELECT ?k (MIN(?v) AS ?least) WHERE { VALUES (?k ?v) { %s } } GROUP BY ?k"
 Node = ox.NamedNode | ox.BlankNode
-# What makes a kind, as read: ("a", type, None, ""), (">", property, None, ""), ("<", property, None,
-# "") and, for a literal value, ("^", property, datatype, language).
-Feature = tuple[str, Term, ox.NamedNode | None, str]
 
 
 @dataclass
 class _Data:
     """The data graphs (all but the ontology graph), read in one pass: the features of each node
-    that is the subject of a statement or the object of one other than rdf:type, the statements
-    between nodes (rdf:type included) and those with a literal value."""
+    that is the subject of a statement or the object of one other than rdf:type, each as the line
+    of its kind that says it (see _kind), the statements between nodes (rdf:type included) and those
+    with a literal value (a statement stated in two graphs is there twice)."""
 
-    features: dict[Node, set[Feature]]
-    edges: set[tuple[Node, ox.NamedNode, Node]]
-    literals: set[tuple[Node, ox.NamedNode, ox.Literal]]
+    features: dict[Node, set[str]]
+    edges: list[ox.Quad]
+    literals: list[ox.Quad]
 
 
 def _read(store: ox.Store) -> _Data:
-    data = _Data({}, set(), set())
+    data = _Data({}, [], [])
     features = data.features
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     for graph in store.named_graphs():
@@ -367,33 +363,26 @@ def _read(store: ox.Store) -> _Data:
             if mine is None:
                 mine = features[s] = set()
             if isinstance(o, ox.Literal):
-                mine.add(("^", p, o.datatype, o.language or ""))
-                data.literals.add((s, p, o))
+                mine.add(f"> {p.value} ^{o.datatype.value}@{o.language or ''}")
+                data.literals.append(q)
                 continue
-            data.edges.add((s, p, o))
+            data.edges.append(q)
             if p == RDF_TYPE:
-                mine.add(("a", o, None, ""))
+                mine.add(f"a {o.value}")
                 continue
-            mine.add((">", p, None, ""))
+            mine.add(f"> {p.value}")
             theirs = features.get(o)
             if theirs is None:
                 theirs = features[o] = set()
-            theirs.add(("<", p, None, ""))
+            theirs.add(f"< {p.value}")
     return data
 
 
-def _kind(features: set[Feature]) -> str:
+def _kind(features: set[str]) -> str:
     """A kind as the text its name is made from: one line per feature, sorted. A type is "a T", a
     property used as subject "> P" ("> P ^D@L" with a literal of datatype D and language L, or
     none), a property used as object "< P"."""
-    lines = set()
-    for tag, term, datatype, language in features:
-        value = term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
-        if datatype is not None:
-            lines.add(f"> {value} ^{datatype.value}@{language}")
-        else:
-            lines.add(f"{tag} {value}")
-    return "\n".join(sorted(lines))
+    return "\n".join(sorted(features))
 
 
 def summary(ds: Dataset) -> list[str]:
@@ -406,32 +395,44 @@ def summary(ds: Dataset) -> list[str]:
     # be malformed)
     described = {q.subject for q in store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))}
     axioms = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, OWL_AXIOM, None)}
-    base = {x: _kind(f) for x, f in data.features.items() if x not in described and x not in axioms}
-    functional = [(r["x"], r["p"].value, r["y"]) for r in select(store, FUNCTIONAL_EDGES)]
+    base: dict[Term, str] = {x: _kind(f) for x, f in data.features.items() if x not in described and x not in axioms}
     # refine: a kind also says, for each functional property, the kind of its value (until stable)
+    properties = {row["p"] for row in select(store, FUNCTIONAL)}
+    functional = [
+        (q.subject, q.predicate.value, q.object) for q in data.edges if q.predicate in properties and q.subject in base
+    ]
     kinds = base
     while functional:
+        digests = {kind: _digest(kind) for kind in set(kinds.values())}
         extra: dict[Term, list[str]] = {}
         for x, p, y in functional:
-            if x in base:
-                extra.setdefault(x, []).append(f"= {p} {_digest(kinds.get(y) or str(y))}")
-        refined = {x: kind + "".join(f"\n{e}" for e in sorted(extra.get(x, []))) for x, kind in base.items()}
+            kind = kinds.get(y)
+            extra.setdefault(x, []).append(f"= {p} {_digest(str(y)) if kind is None else digests[kind]}")
+        refined = dict(base)
+        for node, said in extra.items():
+            refined[node] += "".join(f"\n{e}" for e in sorted(said))
         stable = len(set(refined.values())) == len(set(kinds.values()))
         kinds = refined
         if stable:
             break
-    names = {kind: ox.NamedNode(KIND + _digest(kind)) for kind in set(kinds.values())}
-    of: dict[Node, Node] = {x: names[kind] for x, kind in kinds.items()}
-    of.update((x, x) for x in data.features if x in described)
+    # each individual's name in N-Triples: that of its kind, or its own if the ontology describes it
+    names = {kind: f"<{KIND}{_digest(kind)}>" for kind in set(kinds.values())}
+    of: dict[Term, str] = {x: names[kind] for x, kind in kinds.items()}
+    of.update((x, str(x)) for x in data.features if x in described)
     # each statement between two individuals as the statement between their kinds
-    edges = {(of[x], p, of[y]) for x, p, y in data.edges if x in of and y in of}
+    edges = set()
+    for q in data.edges:
+        if (kx := of.get(q.subject)) is not None and (ky := of.get(q.object)) is not None:
+            edges.add((kx, q.predicate, ky))
     lines = {f"{kx} {p} {ky} .\n" for kx, p, ky in edges}
     # one literal per kind, property, datatype and language: the least
-    values: dict[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]] = {}
-    for x, p, v in data.literals:
-        if (kx := of.get(x)) is not None:
-            values.setdefault((kx, p, v.datatype, v.language or ""), set()).add(v)
-    ordered: list[tuple[tuple[Node, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]]] = []
+    values: dict[tuple[str, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]] = {}
+    for q in data.literals:
+        if (kx := of.get(q.subject)) is not None:
+            v = q.object
+            assert isinstance(v, ox.Literal)
+            values.setdefault((kx, q.predicate, v.datatype, v.language or ""), set()).add(v)
+    ordered: list[tuple[tuple[str, ox.NamedNode, ox.NamedNode, str], set[ox.Literal]]] = []
     for group, found in values.items():
         if len(found) == 1 or group[2] in TEXTUAL:
             lines.add(f"{group[0]} {group[1]} {min(found, key=lambda v: v.value)} .\n")
