@@ -56,28 +56,38 @@ def shared_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Project:
+def project(request, tmp_path_factory) -> Project:
     """The real project, built once per test run into a temporary build directory: the first
     worker to get here builds it, the others wait for it (a file lock), then find it current.
-    Tests read it; none may change it (a test that changes the inputs works on copy_project)."""
+    Tests read it; none may change it (a test that changes the inputs works on copy_project).
+
+    When a test of the run reads the exports (`dist`), the worker that builds also exports, at
+    once: left to the first test that asked, the export (about 15 s) kept the other worker
+    waiting for it whenever two files that read it came up together."""
     shared = shared_dir(tmp_path_factory)
     p = Project.at(ROOT, shared / "build", shared / "dist")
     with FileLock(shared / "build.lock"):
         if not store_stage.is_current(p, store_stage.fingerprint(p)):
             build(p, log=lambda msg: None)
+        if any("dist" in item.fixturenames for item in request.session.items):
+            exported(p, shared)
     return p
+
+
+def exported(project: Project, shared: Path) -> None:
+    """Write the exports of the real project unless this run has written them."""
+    done = shared / "exported"
+    with FileLock(shared / "export.lock"):
+        if not done.exists():
+            export(project)
+            done.touch()
 
 
 @pytest.fixture(scope="session")
 def dist(project, tmp_path_factory) -> Path:
     """The exports of the real project (dist/, the site in it), written once per test run, for
     the tests that read them."""
-    shared = shared_dir(tmp_path_factory)
-    done = shared / "exported"
-    with FileLock(shared / "export.lock"):
-        if not done.exists():
-            export(project)
-            done.touch()
+    exported(project, shared_dir(tmp_path_factory))
     return project.dist
 
 
