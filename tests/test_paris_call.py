@@ -19,7 +19,7 @@ from cybernorms.errors import InputError
 from cybernorms.layout import Project
 from cybernorms.segment import aligned
 
-from conftest import ROOT, cli, copy_project, one_line_error
+from conftest import FEW_SUPPORTERS, ROOT, cli, copy_project, one_line_error
 
 CALL = "https://w3id.org/cybernorms/id/document/paris-call"
 ROWS = list(csv.DictReader((ROOT / "data/paris-call/supporters.csv").read_text(encoding="utf-8").splitlines()))
@@ -296,3 +296,21 @@ def test_no_module_of_the_package_names_a_document():
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_the_test_copys_list_of_supporters_is_rows_of_the_real_one():
+    """The list conftest.copy_project gives the test copy of the project: lines of
+    data/paris-call/supporters.csv, unchanged and in their order, holding every state, public
+    authority and row without a category, and ten of the civil society and of the private sector."""
+    real = (ROOT / "data/paris-call/supporters.csv").read_text(encoding="utf-8").splitlines()
+    few = (FEW_SUPPORTERS / "supporters.csv").read_text(encoding="utf-8").splitlines()
+    assert few[0] == real[0]
+    places = [real.index(line) for line in few[1:]]
+    assert places == sorted(set(places))
+    kept = Counter(row["category"] for row in csv.DictReader(few))
+    listed = Counter(row["category"] for row in ROWS)
+    assert kept == {
+        **{category: listed[category] for category in ("state", "public-authority", "")},
+        "civil-society": 10,
+        "private-sector": 10,
+    }
