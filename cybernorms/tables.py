@@ -240,10 +240,8 @@ def _report(entry: Entry, store: ox.Store, report: Path) -> list[str]:
     return lines
 
 
-def table_quads(entry: Entry, table: Table) -> TableResult:
-    """The triples a table's mappings make from its rows, for the graph the table feeds, and the
-    lines of its reports."""
-    project = entry.project
+def scratch_store(project: Project, table: Table) -> ox.Store:
+    """A store holding the rows of a table and of its lookups, as the module's docstring says."""
     store = ox.Store()
     ranks = dict(table.ranks)
     # lenient: the text loaded is valid N-Triples by construction (the rows as _rows writes them,
@@ -255,6 +253,14 @@ def table_quads(entry: Entry, table: Table) -> TableResult:
     )
     for path in table.lookups:
         store.load(_rows(project, path, {}, (), ranks.get(path.name)), NTRIPLES, lenient=True)
+    return store
+
+
+def table_quads(entry: Entry, table: Table) -> TableResult:
+    """The triples a table's mappings make from its rows, for the graph the table feeds, and the
+    lines of its reports."""
+    project = entry.project
+    store = scratch_store(project, table)
     for check in table.checks:
         _check(entry, store, table, check)
     if len(table.mappings) == 1 and not table.verify and not table.reports:

@@ -1,7 +1,9 @@
 """Benchmark the table mappings: the CPU time (process_time) of `tables.table_quads` for every
-table of the real project and of the test suite's copy (every document, five EuRepoC incidents from
-tests/fixtures/eurepoc), beside a raw reference measured in the same run: loading the table's rows
-(and lookups) as N-Triples into an empty Oxigraph store, the floor any mapping pays. Usage:
+table of the real project and of the test suite's copy (tests/conftest.py copy_project: every
+document, five EuRepoC incidents, 143 of the Paris Call's supporters), beside a raw reference
+measured in the same run: loading the table's rows (and lookups) as N-Triples into an empty
+Oxigraph store (tables.scratch_store, the first step of table_quads), the floor any mapping pays.
+Usage:
 
     python scripts/bench_tables.py [--repeat 5] [--save FILE]
 
@@ -23,23 +25,18 @@ import pyoxigraph as ox
 
 from cybernorms import registry
 from cybernorms.layout import Project
-from cybernorms.tables import _rows, table_quads
+from cybernorms.tables import scratch_store, table_quads
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import copy_project  # noqa: E402  (the test suite's copy: five EuRepoC incidents)
+from conftest import copy_project  # noqa: E402  (the test suite's copy of the project)
 
 
 def load_rows(entry: registry.Entry, table: registry.Table) -> None:
-    """The raw reference: the rows of the table and its lookups loaded into a store, nothing else."""
-    project, ranks = entry.project, dict(table.ranks)
-    store = ox.Store()
-    store.load(
-        _rows(project, table.path, dict(table.cells), table.columns, ranks.get(table.path.name)), ox.RdfFormat.N_TRIPLES
-    )
-    for path in table.lookups:
-        store.load(_rows(project, path, {}, (), ranks.get(path.name)), ox.RdfFormat.N_TRIPLES)
+    """The raw reference: the rows of the table and its lookups loaded into a store, nothing else
+    (the first step of table_quads)."""
+    scratch_store(entry.project, table)
 
 
 def cpu(
