@@ -170,7 +170,7 @@ def measure(
             end="",
         )
     after = os.getloadavg()
-    spent = ", ".join(f"{side} {seconds:.1f}" for side, seconds in cpu.items())
+    spent = ", ".join(f"{side} {used:.1f}" for side, used in cpu.items())
     print(
         f"\nload average {load_before[0]:.2f} at start, {after[0]:.2f} at the end ({os.cpu_count()} cores); "
         f"CPU seconds while measured (front doors with their backends): {spent}"
