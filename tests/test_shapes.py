@@ -9,20 +9,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from cybernorms.validate import shacl_problems, shape_messages
 
 from conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NODE_SHAPE = ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")
 CNOSH = "https://w3id.org/cybernorms/shapes#"
-
-
-@pytest.fixture(scope="module")
-def shapes():
-    return rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
+SHAPES = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")  # as the build gives them to SHACL
+SHAPE_QUADS = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(input=SHAPES, format=ox.RdfFormat.TURTLE)]
+MESSAGES = shape_messages(SHAPE_QUADS)
+# the shapes of the project, by their local names
+NODE_SHAPES = sorted(
+    q.subject.value[len(CNOSH) :]
+    for q in SHAPE_QUADS
+    if q.predicate == RDF_TYPE and q.object == NODE_SHAPE and q.subject.value.startswith(CNOSH)
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,50 +39,34 @@ def ontology() -> bytes:
     return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
-@pytest.fixture(scope="module")
-def messages() -> dict[str, str]:
-    text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
-    return shape_messages(
-        [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(input=text, format=ox.RdfFormat.TURTLE)]
-    )
-
-
-def node_shapes(shapes) -> list[str]:
-    return sorted(
-        str(s)[len(CNOSH) :] for s in shapes.subjects(rdflib.RDF.type, SH.NodeShape) if str(s).startswith(CNOSH)
-    )
-
-
-def check(fixture: Path, ontology: bytes, messages: dict[str, str]):
+def check(fixture: Path, ontology: bytes):
     """Validate as the build does (validate.shacl_problems): the fixture with the ontology, as
     N-Triples; the verdict and the set of messages."""
     data = ox.Store()
     data.load(path=str(fixture), format=ox.RdfFormat.TURTLE)
-    text = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
     problems = shacl_problems(
-        ontology + data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), text, messages
+        ontology + data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), SHAPES, MESSAGES
     )
     return not problems, {p.message for p in problems}
 
 
-def test_every_node_shape_has_both_fixtures(shapes):
-    names = node_shapes(shapes)
-    assert names, "no shapes found"
-    for name in names:
+def test_every_node_shape_has_both_fixtures():
+    assert NODE_SHAPES, "no shapes found"
+    for name in NODE_SHAPES:
         assert (FIXTURES / f"{name}.pass.ttl").is_file(), name
         assert (FIXTURES / f"{name}.fail.ttl").is_file(), name
 
 
-@pytest.mark.parametrize("name", node_shapes(rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")))
-def test_pass_fixture_conforms(name, ontology, messages):
-    conforms, found = check(FIXTURES / f"{name}.pass.ttl", ontology, messages)
+@pytest.mark.parametrize("name", NODE_SHAPES)
+def test_pass_fixture_conforms(name, ontology):
+    conforms, found = check(FIXTURES / f"{name}.pass.ttl", ontology)
     assert conforms, found
 
 
-@pytest.mark.parametrize("name", node_shapes(rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")))
-def test_fail_fixture_fails_with_its_message(name, ontology, messages):
+@pytest.mark.parametrize("name", NODE_SHAPES)
+def test_fail_fixture_fails_with_its_message(name, ontology):
     fixture = FIXTURES / f"{name}.fail.ttl"
     expected = re.search(r"^# expect: (.+)$", fixture.read_text(encoding="utf-8"), re.MULTILINE).group(1)
-    conforms, found = check(fixture, ontology, messages)
+    conforms, found = check(fixture, ontology)
     assert not conforms
     assert found == {expected}
